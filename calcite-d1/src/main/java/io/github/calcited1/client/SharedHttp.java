@@ -1,0 +1,17 @@
+package io.github.calcited1.client;
+
+import okhttp3.OkHttpClient;
+
+/**
+ * The process's one OkHttp client. Every {@link D1Client} derives its own with {@code newBuilder()}, which shares
+ * this connection pool and dispatcher (threads, sockets) while setting its own timeouts.
+ */
+final class SharedHttp {
+  static final OkHttpClient CLIENT = new OkHttpClient.Builder()
+      // OkHttp would silently resend a POST after some connection failures; a write batch must not be sent twice
+      // behind the caller's back, so every retry decision is left to the client's call seam.
+      .retryOnConnectionFailure(false)
+      .build();
+
+  private SharedHttp() {}
+}
