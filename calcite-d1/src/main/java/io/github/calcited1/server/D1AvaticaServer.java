@@ -1,0 +1,379 @@
+package io.github.calcited1.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.remote.Driver.Serialization;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.server.HttpServer;
+import org.apache.calcite.avatica.server.ServerCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code calcite-d1 serve}: an Avatica HTTP server in front of a calcite-d1 connection (a model, or any
+ * {@code jdbc:d1:} connect string), so thin clients ({@code jdbc:avatica:remote:url=...}) in other processes and
+ * languages can query, federate and write through it.
+ *
+ * <ul>
+ *   <li>Binds {@code 127.0.0.1} unless {@code --bind} says otherwise.</li>
+ *   <li>Protobuf (default) or JSON serialization; the client's {@code serialization=} must match.</li>
+ *   <li>Optional HTTP BASIC authentication ({@code --user} with the password from an environment variable, or a
+ *       Jetty realm file).</li>
+ *   <li>Connection expiry ({@code --connection-expiry}, default 10m, idle time): an expired server connection is
+ *       closed, and <b>its buffered, uncommitted writes are dropped</b>.</li>
+ *   <li>Client-supplied connection properties are filtered to {@link #SAFE_CLIENT_PROPERTIES}; everything else
+ *       (model, parserFactory, typeSystem, schemaFactory, ...) comes only from the server's connect string.</li>
+ * </ul>
+ *
+ * Avatica server (Jetty) is an optional dependency of calcite-d1; the drop-in driver jar does not contain it.
+ */
+public final class D1AvaticaServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(D1AvaticaServer.class);
+
+  /**
+   * Connection properties a client may set. All are lexical or locale settings of the client's own session; none
+   * names a class, a file or a schema.
+   */
+  public static final Set<String> SAFE_CLIENT_PROPERTIES = Collections.unmodifiableSet(new TreeSet<>(List.of(
+      "user", "password", "lex", "quoting", "unquotedCasing", "quotedCasing", "caseSensitive", "conformance",
+      "timeZone", "locale")));
+
+  /** Server-side JdbcMeta settings, passed to JdbcMeta and never to the driver from a client. */
+  static final String EXPIRY_DURATION = "avatica.connectioncache.expiryduration";
+  static final String EXPIRY_UNIT = "avatica.connectioncache.expiryunit";
+  static final String MAX_CONNECTIONS = "avatica.connectioncache.maxcapacity";
+
+  private final HttpServer http;
+  private final Config config;
+  private final Path generatedRealm;
+
+  private D1AvaticaServer(HttpServer http, Config config, Path generatedRealm) {
+    this.http = http;
+    this.config = config;
+    this.generatedRealm = generatedRealm;
+  }
+
+  /** What to serve and how. */
+  public static final class Config {
+    String url;
+    String bind = "127.0.0.1";
+    int port = 8765;
+    Serialization serialization = Serialization.PROTOBUF;
+    Duration connectionExpiry = Duration.ofMinutes(10);
+    int maxConnections = 100;
+    String basicUser;
+    String basicPassword;
+    String realmFile;
+
+    public Config url(String url) {
+      this.url = url;
+      return this;
+    }
+
+    /** {@code jdbc:d1:model=PATH} (a path is quoted when it needs to be). */
+    public Config model(String model) {
+      String m = model.startsWith("inline:") || model.matches("[A-Za-z0-9_./:\\\\-]+") ? model
+          : "'" + model.replace("'", "''") + "'";
+      this.url = "jdbc:d1:model=" + m;
+      return this;
+    }
+
+    public Config bind(String host) {
+      this.bind = host;
+      return this;
+    }
+
+    public Config port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Config serialization(Serialization s) {
+      this.serialization = s;
+      return this;
+    }
+
+    public Config connectionExpiry(Duration d) {
+      this.connectionExpiry = d;
+      return this;
+    }
+
+    public Config maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** HTTP BASIC with one user. */
+    public Config basicAuth(String user, String password) {
+      this.basicUser = user;
+      this.basicPassword = password;
+      return this;
+    }
+
+    /** HTTP BASIC with a Jetty realm file ({@code name: password,d1} per line; role {@code d1}). */
+    public Config realmFile(String file) {
+      this.realmFile = file;
+      return this;
+    }
+  }
+
+  public static Config config() {
+    return new Config();
+  }
+
+  /** Starts the server; {@link #port()} tells the port when 0 (any free port) was asked for. */
+  public static D1AvaticaServer start(Config c) throws SQLException, IOException {
+    if (c.url == null) {
+      throw new IllegalArgumentException("nothing to serve: give --model PATH or --url JDBC_URL");
+    }
+    loadDriver("io.github.calcited1.jdbc.D1Driver");
+    Properties metaInfo = new Properties();
+    metaInfo.setProperty(EXPIRY_DURATION, Long.toString(Math.max(1, c.connectionExpiry.toMillis())));
+    metaInfo.setProperty(EXPIRY_UNIT, TimeUnit.MILLISECONDS.name());
+    metaInfo.setProperty(MAX_CONNECTIONS, Integer.toString(c.maxConnections));
+    JdbcMeta meta = new FilteringJdbcMeta(c.url, metaInfo);
+
+    HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
+        .withHandler(new LocalService(meta), c.serialization)
+        .withPort(c.port);
+    String bind = c.bind;
+    ServerCustomizer<Server> bindTo = server -> {
+      for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+        if (connector instanceof ServerConnector sc) {
+          sc.setHost(bind);
+        }
+      }
+    };
+    builder.withServerCustomizers(List.of(bindTo), Server.class);
+    Path generated = null;
+    String realm = c.realmFile;
+    if (c.basicUser != null) {
+      generated = Files.createTempFile("calcite-d1-serve-realm", ".properties");
+      try {
+        Files.setPosixFilePermissions(generated, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      Files.writeString(generated, c.basicUser + ": " + c.basicPassword + ",d1\n", StandardCharsets.UTF_8);
+      realm = generated.toString();
+    }
+    if (realm != null) {
+      builder.withBasicAuthentication(realm, new String[] {"d1"});
+    }
+    HttpServer http = builder.build();
+    try {
+      http.start();
+    } catch (RuntimeException e) {
+      if (generated != null) {
+        Files.deleteIfExists(generated);
+      }
+      throw e;
+    }
+    return new D1AvaticaServer(http, c, generated);
+  }
+
+  private static void loadDriver(String name) {
+    try {
+      Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      LOG.debug("{} not on the class path", name);
+    }
+  }
+
+  public int port() {
+    return http.getPort();
+  }
+
+  /** The thin client's connect string for this server. */
+  public String clientUrl() {
+    String host = config.bind.equals("0.0.0.0") || config.bind.equals("::") ? "127.0.0.1" : config.bind;
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "jdbc:avatica:remote:url=http://" + host + ":" + port() + ";serialization="
+        + config.serialization.name().toLowerCase(Locale.ROOT)
+        + (config.basicUser != null || config.realmFile != null ? ";authentication=BASIC" : "");
+  }
+
+  public void join() throws InterruptedException {
+    http.join();
+  }
+
+  @Override public void close() {
+    http.stop();
+    if (generatedRealm != null) {
+      try {
+        Files.deleteIfExists(generatedRealm);
+      } catch (IOException e) {
+        // ignore
+      }
+    }
+  }
+
+  /** JdbcMeta that drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES}. */
+  static final class FilteringJdbcMeta extends JdbcMeta {
+    private final Set<String> serverKeys;
+
+    FilteringJdbcMeta(String url, Properties info) throws SQLException {
+      super(url, info);
+      this.serverKeys = new LinkedHashSet<>(info.stringPropertyNames());
+    }
+
+    @Override protected Connection createConnection(String url, Properties info) throws SQLException {
+      Properties safe = filter(info, serverKeys);
+      return super.createConnection(url, safe);
+    }
+  }
+
+  /** Keeps the server's own keys and the safe client keys; logs what it drops. */
+  static Properties filter(Properties info, Set<String> serverKeys) {
+    Properties safe = new Properties();
+    List<String> dropped = new ArrayList<>();
+    for (String key : info.stringPropertyNames()) {
+      if (serverKeys.contains(key) || SAFE_CLIENT_PROPERTIES.contains(key)) {
+        safe.setProperty(key, info.getProperty(key));
+      } else {
+        dropped.add(key);
+      }
+    }
+    if (!dropped.isEmpty()) {
+      LOG.info("ignored client connection properties {} (allowed: {})", dropped, SAFE_CLIENT_PROPERTIES);
+    }
+    return safe;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Command line
+
+  public static void main(String[] args) throws Exception {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Config c = config();
+    String passwordEnv = "CALCITE_D1_SERVE_PASSWORD";
+    List<String> list = new ArrayList<>(List.of(args));
+    if (!list.isEmpty() && list.get(0).equals("serve")) {
+      list.remove(0);
+    }
+    try {
+      for (int i = 0; i < list.size(); i++) {
+        String a = list.get(i);
+        if (a.equals("--help") || a.equals("-h")) {
+          out.println(usage());
+          return 0;
+        }
+        if (i + 1 >= list.size()) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        String v = list.get(++i);
+        switch (a) {
+          case "--model" -> c.model(v);
+          case "--url" -> c.url(v);
+          case "--bind" -> c.bind(v);
+          case "--port" -> c.port(Integer.parseInt(v));
+          case "--serialization" -> c.serialization(Serialization.valueOf(v.toUpperCase(Locale.ROOT)));
+          case "--connection-expiry" -> c.connectionExpiry(parseDuration(v));
+          case "--max-connections" -> c.maxConnections(Integer.parseInt(v));
+          case "--user" -> c.basicUser = v;
+          case "--password-env" -> passwordEnv = v;
+          case "--realm-file" -> c.realmFile(v);
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+      if (c.url == null) {
+        throw new IllegalArgumentException("give --model PATH or --url JDBC_URL");
+      }
+      if (c.basicUser != null) {
+        String pw = System.getenv(passwordEnv);
+        if (pw == null || pw.isEmpty()) {
+          throw new IllegalArgumentException("--user needs the password in environment variable " + passwordEnv);
+        }
+        c.basicPassword = pw;
+      }
+      if (c.realmFile != null && !Files.isReadable(Paths.get(c.realmFile))) {
+        throw new IllegalArgumentException("cannot read realm file " + c.realmFile);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("calcite-d1 serve: " + e.getMessage() + "\n" + usage());
+      return 1;
+    }
+    D1AvaticaServer server = start(c);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "calcite-d1-serve-shutdown"));
+    out.println("calcite-d1 serve: " + redact(c.url) + " on http://" + c.bind + ":" + server.port() + " ("
+        + c.serialization.name().toLowerCase(Locale.ROOT) + (c.basicUser != null || c.realmFile != null
+        ? ", HTTP BASIC" : ", no authentication") + ")");
+    out.println("  connect: " + server.clientUrl());
+    out.println("  idle connections expire after " + c.connectionExpiry
+        + "; an expired connection's uncommitted writes are dropped.");
+    if (!c.bind.equals("127.0.0.1") && !c.bind.equals("localhost") && c.basicUser == null && c.realmFile == null) {
+      out.println("  WARNING: listening beyond loopback without authentication.");
+    }
+    out.flush();
+    server.join();
+    return 0;
+  }
+
+  static Duration parseDuration(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    long n;
+    if (s.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+    }
+    char unit = s.charAt(s.length() - 1);
+    if (Character.isDigit(unit)) {
+      return Duration.ofMinutes(Long.parseLong(s));
+    }
+    n = Long.parseLong(s.substring(0, s.length() - 1));
+    return switch (unit) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException("bad duration " + v + " (use 30s, 10m, 2h)");
+    };
+  }
+
+  /** The connect string without secret-looking values. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(apiToken|password|token)=[^;]*", "$1=***");
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "usage: calcite-d1 serve (--model PATH | --url JDBC_URL) [options]",
+        "  --bind HOST               address to listen on (default 127.0.0.1)",
+        "  --port N                  port (default 8765; 0 = any free port)",
+        "  --serialization protobuf|json   wire format (default protobuf; clients must match)",
+        "  --connection-expiry D     close connections idle for D (default 10m; 30s, 2h ...).",
+        "                            Closing drops the connection's uncommitted writes.",
+        "  --max-connections N       open server connections kept at most (default 100)",
+        "  --user NAME               HTTP BASIC user; password from $CALCITE_D1_SERVE_PASSWORD",
+        "  --password-env VAR        read the BASIC password from VAR instead",
+        "  --realm-file FILE         HTTP BASIC users from a Jetty realm file (name: password,d1)");
+  }
+}
