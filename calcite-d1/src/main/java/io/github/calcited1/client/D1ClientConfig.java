@@ -43,7 +43,7 @@ public final class D1ClientConfig {
     }
     this.baseUrl = url;
     this.accountId = requireText(b.accountId, "accountId");
-    this.apiToken = requireText(b.apiToken, "apiToken");
+    this.apiToken = requireHeaderSafe(requireText(b.apiToken, "apiToken"));
     this.connectTimeout = requireTimeout(b.connectTimeout, "connectTimeout");
     this.readTimeout = requireTimeout(b.readTimeout, "readTimeout");
     this.callTimeout = requireTimeout(b.callTimeout, "callTimeout");
@@ -113,6 +113,18 @@ public final class D1ClientConfig {
       throw new IllegalArgumentException(name + " is required");
     }
     return value;
+  }
+
+  /** Checked here, because OkHttp would otherwise fail later, deep in a call. The message never quotes the token. */
+  private static String requireHeaderSafe(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        throw new IllegalArgumentException("apiToken contains whitespace or a non-ASCII character at index " + i
+            + ", which cannot go in an HTTP header; was it copied with a line break?");
+      }
+    }
+    return token;
   }
 
   private static Duration requireTimeout(Duration value, String name) {
