@@ -1,0 +1,142 @@
+package io.github.calcited1.jdbc;
+
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.ConnectStringParser;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.config.CalciteConnectionProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The {@code jdbc:d1:} driver: Calcite's driver with a Meta that has a transaction path ({@link D1JdbcMeta}), and
+ * defaults that fit SQLite users.
+ *
+ * <p>URLs:
+ * <ul>
+ *   <li>{@code jdbc:d1:model=PATH} (or {@code model=inline:...}), exactly like {@code jdbc:calcite:};</li>
+ *   <li>{@code jdbc:d1:database=NAME_OR_ID;accountId=...;baseUrl=...}: one D1 database as the default schema
+ *       (named {@code schema=...}, else after the database), so {@code SELECT * FROM orders} works. Every other
+ *       key that is not a Calcite connection property goes to the schema operand (e.g. {@code readOnly=true},
+ *       {@code strictAtomicity=true}, {@code apiTokenEnv=...}); the API token comes from the environment as the
+ *       schema factory reads it.</li>
+ * </ul>
+ *
+ * <p>Defaults (each can be overridden in the URL or properties): {@code caseSensitive=false} and
+ * {@code unquotedCasing=UNCHANGED}, {@code quotedCasing=UNCHANGED}, {@code quoting=DOUBLE_QUOTE}: identifiers match
+ * D1's names whatever their case, quoted or not, as in SQLite.
+ */
+public class D1Driver extends org.apache.calcite.jdbc.Driver {
+  public static final String CONNECT_STRING_PREFIX = "jdbc:d1:";
+  /** Schema factory used by the one-database shortcut. */
+  public static final String SCHEMA_FACTORY = "io.github.calcited1.schema.D1SchemaFactory";
+
+  private static final Map<String, String> DEFAULTS = Map.of(
+      CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false",
+      CalciteConnectionProperty.UNQUOTED_CASING.camelName(), "UNCHANGED",
+      CalciteConnectionProperty.QUOTED_CASING.camelName(), "UNCHANGED",
+      CalciteConnectionProperty.QUOTING.camelName(), "DOUBLE_QUOTE");
+
+  static {
+    new D1Driver().register();
+  }
+
+  public D1Driver() {
+    super();
+  }
+
+  @Override
+  protected String getConnectStringPrefix() {
+    return CONNECT_STRING_PREFIX;
+  }
+
+  @Override
+  protected DriverVersion createDriverVersion() {
+    return new DriverVersion("calcite-d1 JDBC driver", "0.1.0", "Cloudflare D1 (through Apache Calcite)", "0.1.0",
+        false, 0, 1, 0, 1);
+  }
+
+  @Override
+  public Meta createMeta(AvaticaConnection connection) {
+    return new D1JdbcMeta(connection);
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null;
+    }
+    Properties merged = ConnectStringParser.parse(url.substring(CONNECT_STRING_PREFIX.length()),
+        info == null ? new Properties() : info);
+    Properties info2 = new Properties();
+    if (info != null) {
+      info2.putAll(info);
+    }
+    for (Map.Entry<String, String> d : DEFAULTS.entrySet()) {
+      if (lookup(merged, d.getKey()) == null) {
+        info2.setProperty(d.getKey(), d.getValue());
+      }
+    }
+    if (lookup(merged, "database") != null && lookup(merged, "model") == null) {
+      info2.setProperty("model", shortcutModel(merged));
+    }
+    return super.connect(url, info2);
+  }
+
+  private static String lookup(Properties p, String key) {
+    for (String name : p.stringPropertyNames()) {
+      if (name.equalsIgnoreCase(key)) {
+        return p.getProperty(name);
+      }
+    }
+    return null;
+  }
+
+  /** The inline model of the {@code database=...} shortcut. */
+  static String shortcutModel(Properties p) throws SQLException {
+    Set<String> calciteKeys = new java.util.HashSet<>();
+    for (CalciteConnectionProperty c : CalciteConnectionProperty.values()) {
+      calciteKeys.add(c.camelName().toLowerCase(Locale.ROOT));
+    }
+    for (org.apache.calcite.avatica.BuiltInConnectionProperty c
+        : org.apache.calcite.avatica.BuiltInConnectionProperty.values()) {
+      calciteKeys.add(c.camelName().toLowerCase(Locale.ROOT));
+    }
+    Map<String, Object> operand = new LinkedHashMap<>();
+    for (String name : p.stringPropertyNames()) {
+      if (!calciteKeys.contains(name.toLowerCase(Locale.ROOT)) && !name.equalsIgnoreCase("user")
+          && !name.equalsIgnoreCase("password")) {
+        operand.put(name, p.getProperty(name));
+      }
+    }
+    String database = lookup(p, "database");
+    String schema = lookup(p, "schema");
+    if (schema == null || schema.isEmpty()) {
+      schema = database;
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("type", "custom");
+    s.put("name", schema);
+    s.put("factory", SCHEMA_FACTORY);
+    s.put("operand", operand);
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("version", "1.0");
+    model.put("defaultSchema", schema);
+    model.put("schemas", List.of(s));
+    try {
+      return "inline:" + new ObjectMapper().writeValueAsString(model);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("cannot build the model of " + p, e);
+    }
+  }
+}

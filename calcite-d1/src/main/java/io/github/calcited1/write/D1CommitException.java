@@ -1,0 +1,39 @@
+package io.github.calcited1.write;
+
+import java.sql.SQLException;
+
+/**
+ * A flush of a {@link D1Transaction} failed. The failed request changed nothing in D1 (a D1 batch is atomic); if the
+ * transaction had been split, {@link #requestsApplied()} earlier requests were applied. The buffer is cleared either
+ * way, as after a rollback.
+ */
+public class D1CommitException extends SQLException {
+  private static final long serialVersionUID = 1L;
+
+  private final int failedStatement;
+  private final String failedWrite;
+  private final int requestsApplied;
+
+  public D1CommitException(String message, SQLException cause, int failedStatement, String failedWrite,
+      int requestsApplied) {
+    super(message, cause.getSQLState(), cause.getErrorCode(), cause);
+    this.failedStatement = failedStatement;
+    this.failedWrite = failedWrite;
+    this.requestsApplied = requestsApplied;
+  }
+
+  /** 1-based position of the failing statement in the failed request, or 0 if it could not be determined. */
+  public int failedStatement() {
+    return failedStatement;
+  }
+
+  /** Description of the user statement the failing D1 statement came from, or null. */
+  public String failedWrite() {
+    return failedWrite;
+  }
+
+  /** Requests of this flush that D1 applied before the failure (0 unless the transaction was split). */
+  public int requestsApplied() {
+    return requestsApplied;
+  }
+}

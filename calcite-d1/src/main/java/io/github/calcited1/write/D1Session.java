@@ -1,0 +1,163 @@
+package io.github.calcited1.write;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The write state of one {@code jdbc:d1:} connection (the DuckDB design's transaction manager): one
+ * {@link D1Transaction} per D1 database written in the current transaction, the statistics of the last commit and
+ * the warnings. Created and owned by the connection's Meta ({@code io.github.calcited1.jdbc.D1JdbcMeta}); the write
+ * runtime finds it from the {@code DataContext} of a running statement.
+ */
+public final class D1Session {
+  private static final Logger LOG = LoggerFactory.getLogger(D1Session.class);
+
+  /** Implemented by the Meta of a connection that has a commit path. */
+  public interface Holder {
+    D1Session d1Session();
+  }
+
+  private final BooleanSupplier autoCommit;
+  private final Map<String, D1Transaction> transactions = new LinkedHashMap<>();
+  private int batchDepth;
+  private List<D1Write> executionWrites;
+  private List<D1CommitStats> lastCommitStats = List.of();
+  private SQLWarning warnings;
+
+  public D1Session(BooleanSupplier autoCommit) {
+    this.autoCommit = autoCommit;
+  }
+
+  /** Whether writes wait for COMMIT: autocommit is off, or a JDBC batch is being executed. */
+  public synchronized boolean buffering() {
+    return batchDepth > 0 || !autoCommit.getAsBoolean();
+  }
+
+  /** Starts a JDBC batch: writes are buffered until {@link #endBatch} flushes them as one request per database. */
+  public synchronized void beginBatch() {
+    batchDepth++;
+  }
+
+  public synchronized void endBatch() {
+    batchDepth--;
+  }
+
+  /** Within a JDBC batch: starts recording the writes of one execution. */
+  public synchronized void beginExecution() {
+    executionWrites = new ArrayList<>();
+  }
+
+  /** Within a JDBC batch: the writes the current execution buffered. */
+  public synchronized List<D1Write> endExecution() {
+    List<D1Write> w = executionWrites == null ? List.of() : executionWrites;
+    executionWrites = null;
+    return w;
+  }
+
+  /** Called by the write runtime for every buffered write. */
+  public synchronized void noteBuffered(D1Write write) {
+    if (executionWrites != null) {
+      executionWrites.add(write);
+    }
+  }
+
+  /** The buffer of this connection for a database, created on first use. */
+  public synchronized D1Transaction transaction(String key, Supplier<D1Transaction> factory) {
+    return transactions.computeIfAbsent(key, k -> factory.get());
+  }
+
+  /** User statements buffered and not yet committed, over all databases. */
+  public synchronized int pendingStatements() {
+    int n = 0;
+    for (D1Transaction t : transactions.values()) {
+      n += t.pendingStatements();
+    }
+    return n;
+  }
+
+  /**
+   * Sends every database's buffer, in the order the databases were first written, one request per database when it
+   * fits. Atomic per database only. If one database fails, those before it stay committed and the buffers of it and
+   * of those after it are discarded; the exception says so.
+   */
+  public synchronized List<D1CommitStats> commit() throws SQLException {
+    List<D1CommitStats> stats = new ArrayList<>();
+    List<D1Transaction> all = new ArrayList<>(transactions.values());
+    transactions.clear();
+    try {
+      for (int i = 0; i < all.size(); i++) {
+        D1Transaction t = all.get(i);
+        try {
+          D1CommitStats s = t.commit(this::addWarning);
+          if (s != null) {
+            stats.add(s);
+          }
+        } catch (SQLException e) {
+          for (int j = i + 1; j < all.size(); j++) {
+            all.get(j).rollback();
+          }
+          if (!stats.isEmpty()) {
+            List<String> done = new ArrayList<>();
+            for (D1CommitStats s : stats) {
+              done.add(s.database());
+            }
+            e.setNextException(new SQLException("These databases of the same transaction were already committed: "
+                + done + "; later ones were discarded", "40000"));
+          }
+          throw e;
+        }
+      }
+    } finally {
+      lastCommitStats = Collections.unmodifiableList(stats);
+    }
+    if (!stats.isEmpty()) {
+      LOG.info("D1 commit: {}", stats);
+    }
+    return lastCommitStats;
+  }
+
+  /** Discards every buffer; nothing is sent. */
+  public synchronized int rollback() {
+    int n = 0;
+    for (D1Transaction t : transactions.values()) {
+      n += t.rollback();
+    }
+    transactions.clear();
+    return n;
+  }
+
+  /** Records the statistics of an autocommit statement (one request per statement). */
+  public synchronized void recordAutoCommit(D1CommitStats stats) {
+    lastCommitStats = stats == null ? List.of() : List.of(stats);
+  }
+
+  public synchronized List<D1CommitStats> lastCommitStats() {
+    return lastCommitStats;
+  }
+
+  public synchronized void addWarning(SQLWarning w) {
+    if (warnings == null) {
+      warnings = w;
+    } else {
+      warnings.setNextWarning(w);
+    }
+  }
+
+  public synchronized SQLWarning warnings() {
+    return warnings;
+  }
+
+  public synchronized void clearWarnings() {
+    warnings = null;
+  }
+}

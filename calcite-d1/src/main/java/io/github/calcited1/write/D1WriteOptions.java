@@ -1,0 +1,148 @@
+package io.github.calcited1.write;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Write-path settings of one D1 schema, read from the model operand (or from the {@code jdbc:d1:} URL shortcut).
+ *
+ * <p>D1's hard limits are per statement: 100 bound parameters and 100,000 UTF-8 bytes of SQL; a string or blob value
+ * may be 2,000,000 bytes. A request (one {@code batch}) must finish within 30 s; D1 documents no statement count per
+ * batch, so the request budget here ({@code maxStatementsPerRequest}, {@code maxRequestBytes}) is a conservative
+ * default that keeps a batch well inside 30 s. Operand keys (all optional):
+ * <ul>
+ *   <li>{@code readOnly} (false): refuse every INSERT/UPDATE/DELETE before anything is sent.</li>
+ *   <li>{@code strictAtomicity} (false): a transaction that needs more than one request fails before anything is
+ *       sent, instead of being split (atomic per request only) with a warning.</li>
+ *   <li>{@code maxValueBytes} (1,000,000): the largest JSON text of rows packed into one parameter.</li>
+ *   <li>{@code maxStatementsPerRequest} (500) and {@code maxRequestBytes} (10,000,000): the budget of one request.</li>
+ *   <li>{@code diagnoseFailedCommit} (true): when a batch of several statements fails, find the failing statement
+ *       with at most a few extra requests that each end in a deliberate error (so nothing is applied).</li>
+ * </ul>
+ */
+public final class D1WriteOptions {
+  /** D1's bound-parameter limit per statement. */
+  public static final int D1_MAX_PARAMS = 100;
+  /** D1's SQL length limit per statement, in UTF-8 bytes. */
+  public static final int D1_MAX_STATEMENT_BYTES = 100_000;
+  /** D1's documented limit for one string or blob value. */
+  public static final int D1_MAX_VALUE_BYTES = 2_000_000;
+
+  public static final D1WriteOptions DEFAULT = new D1WriteOptions(false, false, 1_000_000, 500, 10_000_000L, true);
+
+  private final boolean readOnly;
+  private final boolean strictAtomicity;
+  private final int maxValueBytes;
+  private final int maxStatementsPerRequest;
+  private final long maxRequestBytes;
+  private final boolean diagnoseFailedCommit;
+
+  public D1WriteOptions(boolean readOnly, boolean strictAtomicity, int maxValueBytes, int maxStatementsPerRequest,
+      long maxRequestBytes, boolean diagnoseFailedCommit) {
+    if (maxValueBytes < 1_000 || maxValueBytes > D1_MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException("maxValueBytes must be between 1000 and " + D1_MAX_VALUE_BYTES
+          + ", got " + maxValueBytes);
+    }
+    if (maxStatementsPerRequest < 1) {
+      throw new IllegalArgumentException("maxStatementsPerRequest must be >= 1, got " + maxStatementsPerRequest);
+    }
+    if (maxRequestBytes < maxValueBytes + D1_MAX_STATEMENT_BYTES) {
+      throw new IllegalArgumentException("maxRequestBytes must be at least maxValueBytes + 100000, got "
+          + maxRequestBytes);
+    }
+    this.readOnly = readOnly;
+    this.strictAtomicity = strictAtomicity;
+    this.maxValueBytes = maxValueBytes;
+    this.maxStatementsPerRequest = maxStatementsPerRequest;
+    this.maxRequestBytes = maxRequestBytes;
+    this.diagnoseFailedCommit = diagnoseFailedCommit;
+  }
+
+  /** Reads the options from a schema operand; unknown keys are ignored, values may be strings or JSON scalars. */
+  public static D1WriteOptions fromOperand(Map<String, ?> operand) {
+    if (operand == null) {
+      return DEFAULT;
+    }
+    D1WriteOptions d = DEFAULT;
+    return new D1WriteOptions(
+        bool(operand, "readOnly", d.readOnly),
+        bool(operand, "strictAtomicity", d.strictAtomicity),
+        (int) number(operand, "maxValueBytes", d.maxValueBytes),
+        (int) number(operand, "maxStatementsPerRequest", d.maxStatementsPerRequest),
+        number(operand, "maxRequestBytes", d.maxRequestBytes),
+        bool(operand, "diagnoseFailedCommit", d.diagnoseFailedCommit));
+  }
+
+  private static boolean bool(Map<String, ?> m, String key, boolean dflt) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean) {
+      return (Boolean) v;
+    }
+    String s = v.toString().trim().toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
+      return true;
+    }
+    if (s.equals("false") || s.equals("0") || s.equals("no")) {
+      return false;
+    }
+    throw new IllegalArgumentException("operand '" + key + "' must be true or false, got '" + v + "'");
+  }
+
+  private static long number(Map<String, ?> m, String key, long dflt) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Number) {
+      return ((Number) v).longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("operand '" + key + "' must be a whole number, got '" + v + "'", e);
+    }
+  }
+
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  public boolean strictAtomicity() {
+    return strictAtomicity;
+  }
+
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
+
+  public int maxStatementsPerRequest() {
+    return maxStatementsPerRequest;
+  }
+
+  public long maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  public boolean diagnoseFailedCommit() {
+    return diagnoseFailedCommit;
+  }
+
+  public D1WriteOptions withStrictAtomicity(boolean strict) {
+    return new D1WriteOptions(readOnly, strict, maxValueBytes, maxStatementsPerRequest, maxRequestBytes,
+        diagnoseFailedCommit);
+  }
+
+  public D1WriteOptions withRequestBudget(int statements, long bytes) {
+    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, statements, bytes, diagnoseFailedCommit);
+  }
+
+  @Override
+  public String toString() {
+    return "D1WriteOptions{readOnly=" + readOnly + ", strictAtomicity=" + strictAtomicity + ", maxValueBytes="
+        + maxValueBytes + ", maxStatementsPerRequest=" + maxStatementsPerRequest + ", maxRequestBytes="
+        + maxRequestBytes + ", diagnoseFailedCommit=" + diagnoseFailedCommit + "}";
+  }
+}

@@ -1,0 +1,179 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.schema.D1Schema;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.jdbc.D1MetaBridge;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.schema.SchemaPlus;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What generated code calls to write to D1. Decides, per statement, whether the write is buffered or sent now:
+ * <ul>
+ *   <li>on a {@code jdbc:d1:} connection with autocommit off (or inside a JDBC batch), the write goes to the
+ *       connection's {@link D1Transaction} for that database and waits for COMMIT;</li>
+ *   <li>otherwise (autocommit, plain {@code jdbc:calcite:}, or no connection at all) it is sent at once, as one
+ *       request when it fits.</li>
+ * </ul>
+ * Returns the update count: rows inserted (exact); for UPDATE/DELETE sent at once D1's {@code changes}; for buffered
+ * pushed UPDATE/DELETE/INSERT...SELECT 0 (known only at COMMIT, see {@code lastCommitStats}); for buffered by-key
+ * UPDATE/DELETE the number of keys.
+ */
+public final class D1WriteRuntime {
+  private D1WriteRuntime() {
+  }
+
+  /** A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT). */
+  public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
+      Object[] params) throws SQLException {
+    D1Schema schema = schema(root, schemaPath);
+    checkWritable(root, schema, table);
+    D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql, Arrays.asList(params), -1);
+    return Linq4j.singletonEnumerable(submit(root, schema, w));
+  }
+
+  /** Rows from anywhere (VALUES, another database, a file) into a D1 table. */
+  public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
+      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows)
+      throws SQLException {
+    D1Schema schema = schema(root, schemaPath);
+    checkWritable(root, schema, table);
+    D1Insert w = new D1Insert(table, List.of(columns), kinds(kinds), List.of(conflictColumns),
+        List.of(updateColumns));
+    try (Enumerator<Object[]> e = rows.enumerator()) {
+      while (e.moveNext()) {
+        w.add(e.current());
+      }
+    }
+    if (w.rowCount() == 0) {
+      return Linq4j.singletonEnumerable(0L);
+    }
+    return Linq4j.singletonEnumerable(submit(root, schema, w));
+  }
+
+  /**
+   * An UPDATE Calcite computed (its WHERE/SET could not run in D1): each input row is (old columns..., new values...);
+   * the rows are sent as an update by key.
+   */
+  public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows)
+      throws SQLException {
+    D1Schema schema = schema(root, schemaPath);
+    checkWritable(root, schema, table);
+    D1Update w = new D1Update(table, List.of(keyColumns), List.of(setColumns), kinds(kinds));
+    try (Enumerator<Object[]> e = rows.enumerator()) {
+      while (e.moveNext()) {
+        Object[] r = e.current();
+        Object[] out = new Object[keyFields.length + setFields.length];
+        for (int i = 0; i < keyFields.length; i++) {
+          out[i] = r[keyFields[i]];
+        }
+        for (int i = 0; i < setFields.length; i++) {
+          out[keyFields.length + i] = r[setFields[i]];
+        }
+        w.add(out);
+      }
+    }
+    if (w.knownRows() == 0) {
+      return Linq4j.singletonEnumerable(0L);
+    }
+    return Linq4j.singletonEnumerable(submit(root, schema, w));
+  }
+
+  /** A DELETE Calcite computed: each input row is a full row of the table; the keys are sent. */
+  public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+      int[] keyFields, String[] kinds, Enumerable<Object[]> rows) throws SQLException {
+    D1Schema schema = schema(root, schemaPath);
+    checkWritable(root, schema, table);
+    D1Delete w = new D1Delete(table, List.of(keyColumns), kinds(kinds));
+    try (Enumerator<Object[]> e = rows.enumerator()) {
+      while (e.moveNext()) {
+        Object[] r = e.current();
+        Object[] key = new Object[keyFields.length];
+        for (int i = 0; i < keyFields.length; i++) {
+          key[i] = r[keyFields[i]];
+        }
+        w.add(key);
+      }
+    }
+    if (w.knownRows() == 0) {
+      return Linq4j.singletonEnumerable(0L);
+    }
+    return Linq4j.singletonEnumerable(submit(root, schema, w));
+  }
+
+  /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
+  public static Enumerable<Long> refuse(String message) throws SQLException {
+    throw new SQLException(message, "0A000");
+  }
+
+  private static List<D1ValueKind> kinds(String[] names) {
+    D1ValueKind[] k = new D1ValueKind[names.length];
+    for (int i = 0; i < names.length; i++) {
+      k[i] = D1ValueKind.valueOf(names[i]);
+    }
+    return List.of(k);
+  }
+
+  static D1Schema schema(DataContext root, String[] path) throws SQLException {
+    SchemaPlus s = root.getRootSchema();
+    for (String name : path) {
+      s = s == null ? null : s.getSubSchema(name);
+    }
+    D1Schema d1 = s == null ? null : s.unwrap(D1Schema.class);
+    if (d1 == null) {
+      throw new SQLException("D1 schema " + String.join(".", path) + " not found at run time");
+    }
+    return d1;
+  }
+
+  private static void checkWritable(DataContext root, D1Schema schema, String table) throws SQLException {
+    if (options(schema).readOnly()) {
+      throw new SQLException("D1 schema '" + String.join(".", schema.path()) + "' (database '"
+          + schema.config().database() + "') is read-only (operand readOnly: true); the write to table '" + table
+          + "' was refused and nothing was sent", "25006");
+    }
+  }
+
+  /** The write options of a schema. */
+  public static D1WriteOptions options(D1Schema schema) {
+    return schema.config().writeOptions();
+  }
+
+  /** The session of the connection running the statement, or null (plain jdbc:calcite:, no connection). */
+  public static D1Session session(DataContext root) {
+    Object meta = D1MetaBridge.metaOf(root.getQueryProvider());
+    return meta instanceof D1Session.Holder ? ((D1Session.Holder) meta).d1Session() : null;
+  }
+
+  private static String key(D1Schema schema) {
+    return schema.config().baseUrl() + "|" + schema.config().accountId() + "|" + schema.databaseId();
+  }
+
+  private static D1Transaction newTransaction(D1Schema schema) {
+    String name = "'" + schema.config().database() + "' (schema " + String.join(".", schema.path()) + ")";
+    return new D1Transaction(name, stmts -> schema.client().batch(schema.databaseId(), stmts), options(schema));
+  }
+
+  private static long submit(DataContext root, D1Schema schema, D1Write w) throws SQLException {
+    D1Session session = session(root);
+    if (session != null && session.buffering()) {
+      session.transaction(key(schema), () -> newTransaction(schema)).add(w);
+      session.noteBuffered(w);
+      return Math.max(0L, w.knownRows());
+    }
+    D1CommitStats stats = newTransaction(schema).execute(w, session == null ? null : session::addWarning);
+    if (session != null) {
+      session.recordAutoCommit(stats);
+    }
+    if (w.knownRows() >= 0 && (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT)) {
+      return w.knownRows();
+    }
+    return w.changes();
+  }
+}
