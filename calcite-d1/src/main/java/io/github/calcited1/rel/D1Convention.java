@@ -1,0 +1,44 @@
+package io.github.calcited1.rel;
+
+import io.github.calcited1.schema.D1Schema;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.rel.rules.CoreRules;
+
+/**
+ * The calling convention of one D1 schema instance. It is a {@link JdbcConvention} so that Calcite's JDBC rels
+ * (and {@code RelToSqlConverter}) build the SQL, but it registers {@link D1Rules} instead of the stock JDBC rules:
+ * guarded copies that leave in Calcite what SQLite computes differently, and a converter that calls D1 over HTTP.
+ */
+public final class D1Convention extends JdbcConvention {
+  private final D1Schema schema;
+
+  private D1Convention(D1Schema schema, Expression expression) {
+    super(D1SqlDialect.INSTANCE, expression, "D1." + String.join(".", schema.path()));
+    this.schema = schema;
+  }
+
+  /**
+   * Creates the convention of a schema.
+   *
+   * @param expression how generated code finds the schema at run time
+   */
+  public static D1Convention of(D1Schema schema, Expression expression) {
+    return new D1Convention(schema, expression);
+  }
+
+  public D1Schema schema() {
+    return schema;
+  }
+
+  @Override public void register(RelOptPlanner planner) {
+    for (RelOptRule rule : D1Rules.rules(this)) {
+      planner.addRule(rule);
+    }
+    planner.addRule(CoreRules.FILTER_SET_OP_TRANSPOSE);
+    planner.addRule(CoreRules.PROJECT_REMOVE);
+    io.github.calcited1.write.D1WriteRules.register(planner); // write path: UPDATE/DELETE of D1 tables
+  }
+}

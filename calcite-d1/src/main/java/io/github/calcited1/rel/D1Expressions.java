@@ -1,0 +1,182 @@
+package io.github.calcited1.rel;
+
+import java.math.BigDecimal;
+import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * Which expressions SQLite computes exactly as Calcite does. Everything else stays in Calcite. This is a whitelist:
+ * an operator not named here is not pushed. The reasons are in docs/pushdown.md; in short:
+ * <ul>
+ *   <li>LIKE is case-insensitive for ASCII in SQLite; UPPER/LOWER only fold ASCII; LENGTH/SUBSTR count code points
+ *       where Calcite counts UTF-16 units: none is pushed.</li>
+ *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal is
+ *       pushed.</li>
+ *   <li>DECIMAL arithmetic is floating point in SQLite: not pushed. Casts are pushed only where SQLite's result is
+ *       Calcite's (widening numbers, integers to text); never to date/time types (SQLite gives them NUMERIC
+ *       affinity) or to shorter strings (Calcite truncates).</li>
+ *   <li>TIMESTAMP values are ISO-8601 text in several spellings ({@code T} or space, optional fraction), so their
+ *       text order and equality are not Calcite's: TIMESTAMP values are never compared, sorted or grouped in D1.
+ *       DATE values have one spelling ({@code YYYY-MM-DD}, checked on read), whose text order is date order.</li>
+ * </ul>
+ */
+final class D1Expressions {
+  private D1Expressions() {}
+
+  /** Whether D1 computes every expression of the list as Calcite would. */
+  static boolean canPush(List<? extends RexNode> nodes) {
+    return nodes.stream().allMatch(D1Expressions::canPush);
+  }
+
+  /** Whether D1 computes this expression as Calcite would. */
+  static boolean canPush(RexNode node) {
+    switch (node.getKind()) {
+      case INPUT_REF:
+        return true;
+      case LITERAL:
+        return isBindable(node.getType());
+      case DYNAMIC_PARAM:
+        return isBindable(node.getType());
+      default:
+        break;
+    }
+    if (!(node instanceof RexCall call) || node instanceof RexOver) {
+      return false; // correlation variables, field accesses, sub-queries, windows
+    }
+    List<RexNode> operands = call.getOperands();
+    switch (call.getKind()) {
+      case AND:
+      case OR:
+      case NOT:
+      case IS_NULL:
+      case IS_NOT_NULL:
+      case IS_TRUE:
+      case IS_NOT_TRUE:
+      case IS_FALSE:
+      case IS_NOT_FALSE:
+      case CASE:
+      case COALESCE:
+        return canPush(operands);
+      case EQUALS:
+      case NOT_EQUALS:
+      case LESS_THAN:
+      case LESS_THAN_OR_EQUAL:
+      case GREATER_THAN:
+      case GREATER_THAN_OR_EQUAL:
+      case IS_DISTINCT_FROM:
+      case IS_NOT_DISTINCT_FROM:
+        return operands.stream().allMatch(o -> isComparable(o.getType())) && canPush(operands);
+      case SEARCH:
+        // x IN (...) / BETWEEN / ranges; unparsed into plain comparisons with literal bounds.
+        return isComparable(operands.get(0).getType()) && canPush(operands.get(0));
+      case PLUS:
+      case MINUS:
+      case TIMES:
+      case MINUS_PREFIX:
+      case PLUS_PREFIX:
+        return isBinaryNumber(call.getType()) && operands.stream().allMatch(o -> isBinaryNumber(o.getType()))
+            && canPush(operands);
+      case DIVIDE:
+        return isBinaryNumber(call.getType()) && operands.stream().allMatch(o -> isBinaryNumber(o.getType()))
+            && isNonZeroLiteral(operands.get(1)) && canPush(operands);
+      case CAST:
+        return isExactCast(operands.get(0).getType(), call.getType()) && canPush(operands);
+      default:
+        if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
+          return operands.stream().allMatch(o -> SqlTypeUtil.inCharFamily(o.getType())) && canPush(operands);
+        }
+        return false;
+    }
+  }
+
+  /**
+   * Whether SQLite orders and compares values of this type as Calcite does: numbers, booleans (0/1), text (by
+   * code point), blobs (by bytes) and DATE (one ISO spelling). Not TIMESTAMP/TIME (several spellings) nor ANY.
+   */
+  static boolean isComparable(RelDataType type) {
+    SqlTypeName name = type.getSqlTypeName();
+    return name == SqlTypeName.NULL || name == SqlTypeName.BOOLEAN || name == SqlTypeName.DATE
+        || SqlTypeUtil.isNumeric(type) || SqlTypeUtil.inCharFamily(type) || SqlTypeUtil.isBinary(type);
+  }
+
+  /** Whether a literal or parameter of this type can be bound as a D1 parameter. */
+  private static boolean isBindable(RelDataType type) {
+    SqlTypeName name = type.getSqlTypeName();
+    return name == SqlTypeName.TIMESTAMP || isComparable(type);
+  }
+
+  /** Integers and binary floating point, whose arithmetic SQLite does as Calcite does (not DECIMAL). */
+  private static boolean isBinaryNumber(RelDataType type) {
+    return SqlTypeUtil.isIntType(type) || SqlTypeUtil.isApproximateNumeric(type);
+  }
+
+  private static boolean isNonZeroLiteral(RexNode node) {
+    if (!(node instanceof RexLiteral literal)) {
+      return false;
+    }
+    BigDecimal value = literal.getValueAs(BigDecimal.class);
+    return value != null && value.signum() != 0;
+  }
+
+  /** Whether {@code CAST(x AS target)} in SQLite yields the value Calcite's cast yields, for every x. */
+  private static boolean isExactCast(RelDataType source, RelDataType target) {
+    SqlTypeName s = source.getSqlTypeName();
+    SqlTypeName t = target.getSqlTypeName();
+    if (t.getFamily() == SqlTypeFamily.CHARACTER) {
+      // Calcite pads CHAR and truncates to the length; SQLite does neither. Integers print alike.
+      boolean noShorter = target.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
+          || (SqlTypeUtil.inCharFamily(source) && target.getPrecision() >= source.getPrecision());
+      return t == SqlTypeName.VARCHAR && noShorter
+          && (SqlTypeUtil.inCharFamily(source) || SqlTypeUtil.isIntType(source));
+    }
+    if (SqlTypeUtil.isIntType(target)) {
+      return SqlTypeUtil.isIntType(source) && rank(t) >= rank(s);
+    }
+    if (t == SqlTypeName.DOUBLE || t == SqlTypeName.FLOAT) {
+      return SqlTypeUtil.isNumeric(source);
+    }
+    if (t == SqlTypeName.DECIMAL) {
+      if (SqlTypeUtil.isIntType(source)) {
+        return target.getPrecision() - target.getScale() >= digits(s);
+      }
+      return s == SqlTypeName.DECIMAL && target.getScale() >= source.getScale()
+          && target.getPrecision() - target.getScale() >= source.getPrecision() - source.getScale();
+    }
+    return s == t && (SqlTypeUtil.isBinary(source) || s == SqlTypeName.BOOLEAN)
+        && target.getPrecision() == source.getPrecision();
+  }
+
+  private static int rank(SqlTypeName intType) {
+    switch (intType) {
+      case TINYINT:
+        return 1;
+      case SMALLINT:
+        return 2;
+      case INTEGER:
+        return 3;
+      default:
+        return 4;
+    }
+  }
+
+  private static int digits(SqlTypeName intType) {
+    switch (intType) {
+      case TINYINT:
+        return 3;
+      case SMALLINT:
+        return 5;
+      case INTEGER:
+        return 10;
+      default:
+        return 19;
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package io.github.calcited1.rel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.adapter.jdbc.JdbcRules;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * The planner rules of a {@link D1Convention}: Calcite's JDBC rules, each guarded by what D1 computes exactly
+ * ({@link D1Expressions}), plus a rule that splits a filter so that its pushable conjuncts still reach D1, and the
+ * converter to Enumerable. Not used from the JDBC set: its own converter (JDBC's needs a DataSource), table
+ * modification (the write path's), and VALUES (constant rows are cheaper in Calcite than over HTTP).
+ */
+public final class D1Rules {
+  /** SQLite's SQLITE_LIMIT_COMPOUND_SELECT on D1: at most 5 terms in a UNION/INTERSECT/EXCEPT. */
+  public static final int MAX_COMPOUND_TERMS = 5;
+
+  private D1Rules() {}
+
+  /** The rules for one convention. */
+  public static List<RelOptRule> rules(D1Convention out) {
+    List<RelOptRule> rules = new ArrayList<>();
+    rules.add(D1ToEnumerableConverterRule.create(out));
+    rules.add(D1JoinRule.create(out));
+    rules.add(D1ProjectRule.create(out));
+    rules.add(D1FilterRule.create(out));
+    rules.add(D1AggregateRule.create(out));
+    rules.add(D1SortRule.create(out));
+    rules.add(D1UnionRule.create(out));
+    rules.add(D1IntersectRule.create(out));
+    rules.add(D1MinusRule.create(out));
+    rules.add(FilterSplitRule.INSTANCE);
+    return rules;
+  }
+
+  /** Join whose condition D1 evaluates exactly. */
+  public static final class D1JoinRule extends JdbcRules.JdbcJoinRule {
+    static D1JoinRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Join.class, (Join j) -> D1Expressions.canPush(j.getCondition()), Convention.NONE, out,
+              "D1JoinRule")
+          .withRuleFactory(D1JoinRule::new)
+          .toRule(D1JoinRule.class);
+    }
+
+    D1JoinRule(Config config) {
+      super(config);
+    }
+  }
+
+  /** Projection of expressions D1 evaluates exactly. */
+  public static final class D1ProjectRule extends JdbcRules.JdbcProjectRule {
+    static D1ProjectRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Project.class, (Project p) -> D1Expressions.canPush(p.getProjects()), Convention.NONE,
+              out, "D1ProjectRule")
+          .withRuleFactory(D1ProjectRule::new)
+          .toRule(D1ProjectRule.class);
+    }
+
+    D1ProjectRule(Config config) {
+      super(config);
+    }
+  }
+
+  /** Filter whose whole condition D1 evaluates exactly; see {@link FilterSplitRule} for the rest. */
+  public static final class D1FilterRule extends JdbcRules.JdbcFilterRule {
+    static D1FilterRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Filter.class, (Filter f) -> D1Expressions.canPush(f.getCondition()), Convention.NONE,
+              out, "D1FilterRule")
+          .withRuleFactory(D1FilterRule::new)
+          .toRule(D1FilterRule.class);
+    }
+
+    D1FilterRule(Config config) {
+      super(config);
+    }
+  }
+
+  /**
+   * Aggregate of COUNT, SUM, MIN and MAX (AVG arrives decomposed), grouped by comparable keys. SUM only of
+   * integers and doubles: SQLite sums DECIMAL in floating point. An integer SUM that overflows 64 bits is an error
+   * in SQLite ("integer overflow"), never a wrong number.
+   */
+  public static final class D1AggregateRule extends JdbcRules.JdbcAggregateRule {
+    static D1AggregateRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Aggregate.class, D1AggregateRule::canPush, Convention.NONE, out, "D1AggregateRule")
+          .withRuleFactory(D1AggregateRule::new)
+          .toRule(D1AggregateRule.class);
+    }
+
+    D1AggregateRule(Config config) {
+      super(config);
+    }
+
+    private static boolean canPush(Aggregate aggregate) {
+      List<RelDataTypeField> input = aggregate.getInput().getRowType().getFieldList();
+      if (!aggregate.getGroupSet().asList().stream().allMatch(i -> D1Expressions.isComparable(input.get(i).getType()))) {
+        return false;
+      }
+      for (AggregateCall call : aggregate.getAggCallList()) {
+        if (call.isApproximate() || call.distinctKeys != null || !call.collation.getFieldCollations().isEmpty()) {
+          return false;
+        }
+        List<RelDataType> args = call.getArgList().stream().map(i -> input.get(i).getType()).toList();
+        switch (call.getAggregation().getKind()) {
+          case COUNT:
+            if (call.isDistinct() && !args.stream().allMatch(D1Expressions::isComparable)) {
+              return false;
+            }
+            break;
+          case SUM:
+          case SUM0:
+            if (!args.stream().allMatch(t -> SqlTypeUtil.isIntType(t) || SqlTypeUtil.isApproximateNumeric(t))) {
+              return false;
+            }
+            break;
+          case MIN:
+          case MAX:
+            if (!args.stream().allMatch(D1Expressions::isComparable)) {
+              return false;
+            }
+            break;
+          default:
+            return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** ORDER BY / LIMIT / OFFSET on keys D1 orders as Calcite does. */
+  public static final class D1SortRule extends JdbcRules.JdbcSortRule {
+    static D1SortRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Sort.class, D1SortRule::canPush, Convention.NONE, out, "D1SortRule")
+          .withRuleFactory(D1SortRule::new)
+          .toRule(D1SortRule.class);
+    }
+
+    D1SortRule(Config config) {
+      super(config);
+    }
+
+    private static boolean canPush(Sort sort) {
+      List<RelDataTypeField> fields = sort.getInput().getRowType().getFieldList();
+      for (RelFieldCollation c : sort.getCollation().getFieldCollations()) {
+        if (!D1Expressions.isComparable(fields.get(c.getFieldIndex()).getType())) {
+          return false;
+        }
+      }
+      return (sort.offset == null || D1Expressions.canPush(sort.offset))
+          && (sort.fetch == null || D1Expressions.canPush(sort.fetch));
+    }
+  }
+
+  /** Whether a set operation fits D1's compound limit and, unless ALL, compares rows as Calcite does. */
+  static boolean canPushSetOp(SetOp setOp) {
+    return setOp.getInputs().size() <= MAX_COMPOUND_TERMS
+        && (setOp.all || setOp.getRowType().getFieldList().stream()
+            .allMatch(f -> D1Expressions.isComparable(f.getType())));
+  }
+
+  /** UNION [ALL] of at most 5 terms. */
+  public static final class D1UnionRule extends JdbcRules.JdbcUnionRule {
+    static D1UnionRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Union.class, D1Rules::canPushSetOp, Convention.NONE, out, "D1UnionRule")
+          .withRuleFactory(D1UnionRule::new)
+          .toRule(D1UnionRule.class);
+    }
+
+    D1UnionRule(Config config) {
+      super(config);
+    }
+  }
+
+  /** INTERSECT of at most 5 terms. */
+  public static final class D1IntersectRule extends JdbcRules.JdbcIntersectRule {
+    static D1IntersectRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Intersect.class, D1Rules::canPushSetOp, Convention.NONE, out, "D1IntersectRule")
+          .withRuleFactory(D1IntersectRule::new)
+          .toRule(D1IntersectRule.class);
+    }
+
+    D1IntersectRule(Config config) {
+      super(config);
+    }
+  }
+
+  /** EXCEPT of at most 5 terms. */
+  public static final class D1MinusRule extends JdbcRules.JdbcMinusRule {
+    static D1MinusRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(Minus.class, D1Rules::canPushSetOp, Convention.NONE, out, "D1MinusRule")
+          .withRuleFactory(D1MinusRule::new)
+          .toRule(D1MinusRule.class);
+    }
+
+    D1MinusRule(Config config) {
+      super(config);
+    }
+  }
+
+  /**
+   * Splits {@code Filter(a AND b)}, where D1 can evaluate {@code a} but not {@code b}, into
+   * {@code Filter(b)} over {@code Filter(a)}, so that D1 still filters by {@code a} and Calcite evaluates
+   * {@code b} on the fewest rows.
+   */
+  public static final class FilterSplitRule extends RelOptRule {
+    public static final FilterSplitRule INSTANCE = new FilterSplitRule();
+
+    // RelRule's configs are generated by the Immutables processor, which this build does not run.
+    @SuppressWarnings("deprecation")
+    private FilterSplitRule() {
+      super(operand(LogicalFilter.class, any()), "D1FilterSplitRule");
+    }
+
+    @Override public void onMatch(RelOptRuleCall call) {
+      Filter filter = call.rel(0);
+      List<RexNode> pushable = new ArrayList<>();
+      List<RexNode> kept = new ArrayList<>();
+      for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
+        (D1Expressions.canPush(conjunct) ? pushable : kept).add(conjunct);
+      }
+      if (pushable.isEmpty() || kept.isEmpty()) {
+        return;
+      }
+      RelBuilder b = call.builder();
+      call.transformTo(b.push(filter.getInput()).filter(pushable).filter(kept).build());
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.github.calcited1.rel;
+
+import io.github.calcited1.schema.D1Schema;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.linq4j.tree.BlockBuilder;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.volcano.RelSubset;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.convert.ConverterImpl;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.Schemas;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The boundary between D1 and Calcite: its input subtree becomes one SQLite statement, which the generated code
+ * sends to D1 through {@link D1Runtime}. {@code EXPLAIN PLAN FOR} shows that statement as {@code sql}.
+ */
+public class D1ToEnumerableConverter extends ConverterImpl implements EnumerableRel {
+  protected D1ToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {
+    super(cluster, ConventionTraitDef.INSTANCE, traits, input);
+  }
+
+  @Override public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+    return new D1ToEnumerableConverter(getCluster(), traitSet, sole(inputs));
+  }
+
+  /** Like JDBC's converter: work done in D1 is cheap for Calcite, which makes pushing down win. */
+  @Override public @Nullable RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
+    RelOptCost cost = super.computeSelfCost(planner, mq);
+    return cost == null ? null : cost.multiplyBy(.1);
+  }
+
+  @Override public RelWriter explainTerms(RelWriter pw) {
+    // While planning, the input is a set of alternatives with no SQL yet; the final plan has the real subtree.
+    return getInput() instanceof RelSubset ? super.explainTerms(pw)
+        : super.explainTerms(pw).item("sql", query().sql());
+  }
+
+  private D1Convention convention() {
+    return (D1Convention) getInput().getConvention();
+  }
+
+  /** The statement for the input subtree. */
+  public D1Query query() {
+    return D1SqlGenerator.generate(getInput(), (JavaTypeFactory) getCluster().getTypeFactory(),
+        convention().schema().config().pageSize());
+  }
+
+  @Override public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+    D1Query query = query();
+    Hook.QUERY_PLAN.run(query.sql());
+    // Rows are Object[], or the bare value for one column: what D1Runtime produces.
+    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
+
+    StringBuilder kinds = new StringBuilder();
+    List<Expression> params = new ArrayList<>();
+    for (D1Query.Param p : query.params()) {
+      kinds.append((char) ('a' + p.kind().ordinal()));
+      params.add(p.source() >= 0
+          ? Expressions.call(DataContext.ROOT, "get", Expressions.constant("?" + p.source()))
+          : Expressions.constant(p.value()));
+    }
+    List<Expression> types = new ArrayList<>();
+    List<Expression> labels = new ArrayList<>();
+    RelMetadataQuery mq = getCluster().getMetadataQuery();
+    List<RelDataTypeField> fields = getRowType().getFieldList();
+    for (RelDataTypeField f : fields) {
+      SqlTypeName type = f.getType().getSqlTypeName();
+      types.add(Expressions.constant(type.name() + (type == SqlTypeName.DECIMAL ? ":" + f.getType().getScale() : "")));
+      labels.add(Expressions.constant(label(mq, f)));
+    }
+    Expression schema = Schemas.unwrap(convention().expression, D1Schema.class);
+    BlockBuilder builder = new BlockBuilder();
+    Expression enumerable = builder.append("enumerable",
+        Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
+            Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, params),
+            Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
+            Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0)));
+    builder.add(Expressions.return_(null, enumerable));
+    return implementor.result(physType, builder.toBlock());
+  }
+
+  /** {@code table.column} when the output column is a table's column, else its name. */
+  private String label(RelMetadataQuery mq, RelDataTypeField field) {
+    RelColumnOrigin origin = mq.getColumnOrigin(getInput(), field.getIndex());
+    if (origin == null || origin.isDerived()) {
+      return field.getName();
+    }
+    List<String> table = origin.getOriginTable().getQualifiedName();
+    String column = origin.getOriginTable().getRowType().getFieldNames().get(origin.getOriginColumnOrdinal());
+    return table.get(table.size() - 1) + "." + column;
+  }
+}

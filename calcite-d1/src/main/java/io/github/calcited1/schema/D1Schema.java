@@ -1,0 +1,118 @@
+package io.github.calcited1.schema;
+
+import io.github.calcited1.client.D1Client;
+import io.github.calcited1.client.D1Exception;
+import io.github.calcited1.rel.D1Convention;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Schemas;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+
+/**
+ * One D1 database as a Calcite schema. Calcite creates one instance per connection (the model is loaded for each),
+ * so per-connection state, such as a transaction's buffered writes, belongs here; the catalog itself is shared
+ * through {@link D1CatalogCache}.
+ *
+ * <p>Each instance has its own {@link D1Convention}: a query's subtrees over this schema's tables become one
+ * SQLite statement each, and generated code finds the schema again at run time through the convention's
+ * expression ({@code root.getRootSchema().getSubSchema(name)}), never through an embedded object.
+ */
+public class D1Schema extends AbstractSchema {
+  private final D1SchemaConfig config;
+  private final D1Client client;
+  private final D1CatalogCache.Key cacheKey;
+  private final String databaseId;
+  private final List<String> path;
+  private final D1Convention convention;
+  private D1Catalog tablesCatalog;
+  private Map<String, Table> tables;
+
+  public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client) {
+    this.config = config;
+    this.client = client;
+    this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database());
+    this.path = pathOf(parentSchema, name);
+    try {
+      this.databaseId = D1CatalogCache.databaseId(cacheKey, () -> client.resolveDatabaseId(config.database()));
+      catalog(false); // fail at connect time, not at the first query, when D1 cannot be reached
+    } catch (D1Exception e) {
+      throw new D1SchemaException("Cannot open D1 database '" + config.database() + "' (schema '" + name
+          + "', account " + config.accountId() + ", " + config.baseUrl() + "): " + e.getMessage(), e);
+    }
+    this.convention = D1Convention.of(this, Schemas.subSchemaExpression(parentSchema, name, D1Schema.class));
+  }
+
+  public D1SchemaConfig config() {
+    return config;
+  }
+
+  public D1Client client() {
+    return client;
+  }
+
+  /** The id (UUID) of the database, as used in D1's query URLs. */
+  public String databaseId() {
+    return databaseId;
+  }
+
+  /** The names from the root schema to this schema. */
+  public List<String> path() {
+    return path;
+  }
+
+  public D1Convention convention() {
+    return convention;
+  }
+
+  /** The catalog as currently cached, reloaded when older than the TTL. */
+  public D1Catalog catalog() {
+    try {
+      return catalog(false);
+    } catch (D1Exception e) {
+      throw new D1SchemaException("Cannot read the catalog of D1 database '" + config.database() + "': "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the catalog from D1 again now, for this and every other connection to the same database. */
+  public void refreshCatalog() throws D1Exception {
+    catalog(true);
+  }
+
+  private D1Catalog catalog(boolean refresh) throws D1Exception {
+    return D1CatalogCache.catalog(cacheKey, config.catalogTtl(), refresh,
+        previous -> D1Catalog.load(client, databaseId, previous));
+  }
+
+  @Override protected synchronized Map<String, Table> getTableMap() {
+    D1Catalog current = catalog();
+    if (current != tablesCatalog) {
+      Map<String, Table> map = new LinkedHashMap<>();
+      current.tables().values().forEach(t -> map.put(t.name(), createTable(t)));
+      tables = map;
+      tablesCatalog = current;
+    }
+    return tables;
+  }
+
+  /** Creates the Calcite table for a catalog entry; the write path overrides this to add modification. */
+  protected D1Table createTable(D1Catalog.Table table) {
+    return new D1Table(this, table);
+  }
+
+  private static List<String> pathOf(SchemaPlus parent, String name) {
+    java.util.LinkedList<String> names = new java.util.LinkedList<>();
+    names.add(name);
+    for (SchemaPlus s = parent; s != null && s.getParentSchema() != null; s = s.getParentSchema()) {
+      names.addFirst(s.getName());
+    }
+    return List.copyOf(names);
+  }
+
+  @Override public String toString() {
+    return "D1Schema{" + String.join(".", path) + " -> " + config + "}";
+  }
+}

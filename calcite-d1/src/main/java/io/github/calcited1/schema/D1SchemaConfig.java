@@ -1,0 +1,178 @@
+package io.github.calcited1.schema;
+
+import io.github.calcited1.client.D1ClientConfig;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The operands of a D1 schema in a Calcite model, validated. See docs/configuration.md.
+ *
+ * <p>{@link #toString()} never shows the token.
+ */
+public final class D1SchemaConfig {
+  public static final String DEFAULT_TOKEN_ENV = "CLOUDFLARE_API_TOKEN";
+  public static final String ACCOUNT_ENV = "CLOUDFLARE_ACCOUNT_ID";
+  public static final int DEFAULT_PAGE_SIZE = 10_000;
+  public static final Duration DEFAULT_CATALOG_TTL = Duration.ofMinutes(5);
+
+  private static final Set<String> OPERANDS = Set.of("accountId", "database", "apiToken", "apiTokenEnv", "baseUrl",
+      "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
+      "catalogTtlSeconds",
+      // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
+      "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit");
+
+  private final String baseUrl;
+  private final String accountId;
+  private final String database;
+  private final String apiToken;
+  private final boolean readOnly;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration callTimeout;
+  private final int pageSize;
+  private final Duration catalogTtl;
+  private final io.github.calcited1.write.D1WriteOptions writeOptions;
+
+  private D1SchemaConfig(Map<String, Object> operand, Function<String, String> env) {
+    for (String key : operand.keySet()) {
+      if (!OPERANDS.contains(key)) {
+        throw new D1ConfigurationException(key, "Unknown D1 schema operand '" + key + "'; the operands are "
+            + String.join(", ", OPERANDS.stream().sorted().toList()) + " (see docs/configuration.md)");
+      }
+    }
+    this.baseUrl = text(operand, "baseUrl", D1ClientConfig.DEFAULT_BASE_URL);
+    if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+      throw new D1ConfigurationException("baseUrl", "Operand 'baseUrl' must be an http(s) URL such as "
+          + D1ClientConfig.DEFAULT_BASE_URL + ", not '" + baseUrl + "'");
+    }
+    String account = text(operand, "accountId", env.apply(ACCOUNT_ENV));
+    if (account == null) {
+      throw new D1ConfigurationException("accountId", "No Cloudflare account id: set operand 'accountId' in the"
+          + " model or the environment variable " + ACCOUNT_ENV + " (the id is on the dashboard's Workers & Pages"
+          + " overview)");
+    }
+    this.accountId = account;
+    String db = text(operand, "database", null);
+    if (db == null) {
+      throw new D1ConfigurationException("database", "Operand 'database' is missing: set it to the D1 database's"
+          + " name or id (as listed by 'wrangler d1 list')");
+    }
+    this.database = db;
+    String tokenEnv = text(operand, "apiTokenEnv", DEFAULT_TOKEN_ENV);
+    String token = text(operand, "apiToken", env.apply(tokenEnv));
+    if (token == null) {
+      throw new D1ConfigurationException("apiToken", "No Cloudflare API token: set the environment variable "
+          + tokenEnv + (operand.containsKey("apiTokenEnv") ? " (named by operand 'apiTokenEnv')" : "")
+          + ", or operand 'apiToken' in the model; the token needs the D1 read (and, to write, edit) permission");
+    }
+    this.apiToken = token;
+    this.readOnly = bool(operand, "readOnly");
+    this.connectTimeout = millis(operand, "connectTimeoutMillis", D1ClientConfig.DEFAULT_CONNECT_TIMEOUT);
+    this.readTimeout = millis(operand, "readTimeoutMillis", D1ClientConfig.DEFAULT_READ_TIMEOUT);
+    this.callTimeout = millis(operand, "callTimeoutMillis", D1ClientConfig.DEFAULT_CALL_TIMEOUT);
+    this.pageSize = (int) number(operand, "pageSize", DEFAULT_PAGE_SIZE, 1, 1_000_000);
+    this.catalogTtl = Duration.ofSeconds(
+        number(operand, "catalogTtlSeconds", DEFAULT_CATALOG_TTL.toSeconds(), 0, Integer.MAX_VALUE));
+    try {
+      this.writeOptions = io.github.calcited1.write.D1WriteOptions.fromOperand(operand);
+    } catch (IllegalArgumentException e) {
+      throw new D1ConfigurationException("writeOptions", e.getMessage());
+    }
+  }
+
+  /** The write path's settings (readOnly, strictAtomicity, request budget); see docs/transactions.md. */
+  public io.github.calcited1.write.D1WriteOptions writeOptions() {
+    return writeOptions;
+  }
+
+  /** Validates the operands of a model's schema; the environment supplies defaults for account and token. */
+  public static D1SchemaConfig of(Map<String, Object> operand, Function<String, String> env) {
+    return new D1SchemaConfig(operand, env);
+  }
+
+  public D1ClientConfig clientConfig() {
+    return D1ClientConfig.builder().baseUrl(baseUrl).accountId(accountId).apiToken(apiToken)
+        .connectTimeout(connectTimeout).readTimeout(readTimeout).callTimeout(callTimeout).build();
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public String accountId() {
+    return accountId;
+  }
+
+  /** The database's name or id, as given. */
+  public String database() {
+    return database;
+  }
+
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /** Rows per request when a large scan is read page by page. */
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /** How long a catalog read from D1 is reused by new connections. */
+  public Duration catalogTtl() {
+    return catalogTtl;
+  }
+
+  @Override public String toString() {
+    return "D1SchemaConfig{baseUrl=" + baseUrl + ", accountId=" + accountId + ", database=" + database
+        + ", apiToken=<redacted>, readOnly=" + readOnly + ", pageSize=" + pageSize + "}";
+  }
+
+  private static String text(Map<String, Object> operand, String key, String fallback) {
+    Object v = operand.get(key);
+    if (v == null) {
+      return fallback == null || fallback.isBlank() ? null : fallback.trim();
+    }
+    if (!(v instanceof String) || ((String) v).isBlank()) {
+      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a non-empty string");
+    }
+    return ((String) v).trim();
+  }
+
+  private static boolean bool(Map<String, Object> operand, String key) {
+    Object v = operand.get(key);
+    if (v == null || v instanceof Boolean) {
+      return Boolean.TRUE.equals(v);
+    }
+    String s = v.toString().trim().toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("false")) {
+      return s.equals("true");
+    }
+    throw new D1ConfigurationException(key, "Operand '" + key + "' must be true or false, not '" + v + "'");
+  }
+
+  private static long number(Map<String, Object> operand, String key, long fallback, long min, long max) {
+    Object v = operand.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    try {
+      n = v instanceof Number num && num.doubleValue() == num.longValue()
+          ? num.longValue() : Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a whole number, not '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw new D1ConfigurationException(key, "Operand '" + key + "' must be between " + min + " and " + max
+          + ", not " + n);
+    }
+    return n;
+  }
+
+  private static Duration millis(Map<String, Object> operand, String key, Duration fallback) {
+    return operand.containsKey(key) ? Duration.ofMillis(number(operand, key, 0, 0, Integer.MAX_VALUE)) : fallback;
+  }
+}

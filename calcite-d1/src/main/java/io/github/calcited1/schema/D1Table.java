@@ -1,0 +1,100 @@
+package io.github.calcited1.schema;
+
+import io.github.calcited1.rel.D1TableScan;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Schema;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * A D1 table or view. It is read only through {@link D1TableScan} in its schema's convention, so that everything
+ * above it that D1 computes exactly becomes part of one SQLite statement.
+ */
+public class D1Table extends AbstractQueryableTable implements TranslatableTable,
+    org.apache.calcite.schema.ModifiableTable {
+  protected final D1Schema schema;
+  protected final D1Catalog.Table table;
+
+  public D1Table(D1Schema schema, D1Catalog.Table table) {
+    super(Object[].class);
+    this.schema = schema;
+    this.table = table;
+  }
+
+  public D1Schema schema() {
+    return schema;
+  }
+
+  /** The catalog entry: name, kind and columns with their declared types. */
+  public D1Catalog.Table table() {
+    return table;
+  }
+
+  /** The table's name in D1. */
+  public String name() {
+    return table.name();
+  }
+
+  @Override public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+    RelDataTypeFactory.Builder b = typeFactory.builder();
+    for (D1Catalog.Column c : table.columns()) {
+      boolean rowidAlias = c.isPrimaryKey() && c.declaredType().equalsIgnoreCase("INTEGER");
+      b.add(c.name(), D1Types.columnType(typeFactory, c.declaredType(), !(c.notNull() || rowidAlias)));
+    }
+    return b.build();
+  }
+
+  @Override public Statistic getStatistic() {
+    List<Integer> pk = new ArrayList<>();
+    for (int i = 0; i < table.columns().size(); i++) {
+      if (table.columns().get(i).isPrimaryKey()) {
+        pk.add(i);
+      }
+    }
+    return pk.isEmpty() ? Statistics.UNKNOWN : Statistics.of(null, List.of(ImmutableBitSet.of(pk)), null, null);
+  }
+
+  @Override public Schema.TableType getJdbcTableType() {
+    return table.isView() ? Schema.TableType.VIEW : Schema.TableType.TABLE;
+  }
+
+  @Override public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+    RelOptCluster cluster = context.getCluster();
+    return new D1TableScan(cluster, context.getTableHints(), relOptTable, this, schema.convention());
+  }
+
+  /** Not used: as a {@link TranslatableTable} this table is always planned through {@link #toRel}. */
+  @Override public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+    throw new UnsupportedOperationException("D1 table " + tableName + " is read through the D1 convention");
+  }
+
+  /** Write path: D1 tables are not collections; writes are planned by io.github.calcited1.write.D1WriteRules. */
+  @Override public java.util.Collection<?> getModifiableCollection() {
+    return null;
+  }
+
+  /** Write path: INSERT becomes a D1LogicalTableModify in the private D1_LOGICAL convention (no hijacking). */
+  @Override public org.apache.calcite.rel.core.TableModify toModificationRel(RelOptCluster cluster,
+      RelOptTable table, org.apache.calcite.prepare.Prepare.CatalogReader catalogReader, RelNode child,
+      org.apache.calcite.rel.core.TableModify.Operation operation, List<String> updateColumnList,
+      List<org.apache.calcite.rex.RexNode> sourceExpressionList, boolean flattened) {
+    return io.github.calcited1.write.D1LogicalTableModify.create(this, cluster, table, catalogReader, child,
+        operation, updateColumnList, sourceExpressionList, flattened);
+  }
+
+  @Override public String toString() {
+    return "D1Table{" + table.name() + "}";
+  }
+}
