@@ -24,6 +24,9 @@ public final class D1SchemaConfig {
       // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
       "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit");
 
+  /** Added to every custom schema's operand by Calcite's ModelHandler itself. */
+  private static final Set<String> CALCITE_OPERANDS = Set.of("modelUri", "baseDirectory", "tables");
+
   private final String baseUrl;
   private final String accountId;
   private final String database;
@@ -38,7 +41,7 @@ public final class D1SchemaConfig {
 
   private D1SchemaConfig(Map<String, Object> operand, Function<String, String> env) {
     for (String key : operand.keySet()) {
-      if (!OPERANDS.contains(key)) {
+      if (!OPERANDS.contains(key) && !CALCITE_OPERANDS.contains(key)) {
         throw new D1ConfigurationException(key, "Unknown D1 schema operand '" + key + "'; the operands are "
             + String.join(", ", OPERANDS.stream().sorted().toList()) + " (see docs/configuration.md)");
       }

@@ -30,6 +30,15 @@ public final class D1WriteRuntime {
 
   /** A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT). */
   public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
+      Object[] params) {
+    try {
+      return pushed0(root, schemaPath, kind, table, sql, params);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  private static Enumerable<Long> pushed0(DataContext root, String[] schemaPath, String kind, String table, String sql,
       Object[] params) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(root, schema, table);
@@ -39,8 +48,16 @@ public final class D1WriteRuntime {
 
   /** Rows from anywhere (VALUES, another database, a file) into a D1 table. */
   public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows)
-      throws SQLException {
+      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows) {
+    try {
+      return insert0(root, schemaPath, table, columns, kinds, conflictColumns, updateColumns, rows);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
+      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(root, schema, table);
     D1Insert w = new D1Insert(table, List.of(columns), kinds(kinds), List.of(conflictColumns),
@@ -61,8 +78,16 @@ public final class D1WriteRuntime {
    * the rows are sent as an update by key.
    */
   public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows)
-      throws SQLException {
+      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows) {
+    try {
+      return updateByKey0(root, schemaPath, table, keyColumns, keyFields, setColumns, setFields, kinds, rows);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  private static Enumerable<Long> updateByKey0(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(root, schema, table);
     D1Update w = new D1Update(table, List.of(keyColumns), List.of(setColumns), kinds(kinds));
@@ -87,6 +112,15 @@ public final class D1WriteRuntime {
 
   /** A DELETE Calcite computed: each input row is a full row of the table; the keys are sent. */
   public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+      int[] keyFields, String[] kinds, Enumerable<Object[]> rows) {
+    try {
+      return deleteByKey0(root, schemaPath, table, keyColumns, keyFields, kinds, rows);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  private static Enumerable<Long> deleteByKey0(DataContext root, String[] schemaPath, String table, String[] keyColumns,
       int[] keyFields, String[] kinds, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(root, schema, table);
@@ -108,8 +142,17 @@ public final class D1WriteRuntime {
   }
 
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
-  public static Enumerable<Long> refuse(String message) throws SQLException {
-    throw new SQLException(message, "0A000");
+  public static Enumerable<Long> refuse(String message) {
+    throw sneaky(new SQLException(message, "0A000"));
+  }
+
+  /**
+   * Throws a checked SQLException from generated code (which may not declare it): JDBC callers then get the
+   * D1 error itself (e.g. a {@link D1CommitException}) rather than a RuntimeException wrapper.
+   */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+    throw (E) e;
   }
 
   private static List<D1ValueKind> kinds(String[] names) {

@@ -1,0 +1,77 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.client.D1Client;
+import io.github.calcited1.client.D1ClientConfig;
+import io.github.calcited1.client.D1Result;
+import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.local.D1LocalServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+
+/** A d1-local server on loopback with one database "shop", plus helpers for the write-path tests. */
+public final class D1Fixture implements AutoCloseable {
+  public static final String TOKEN = "write-path-test-token";
+  public static final String ACCOUNT = "acc";
+
+  public final D1LocalServer server;
+  public final D1Client client;
+  public final Path dir;
+
+  public D1Fixture() throws Exception {
+    this.dir = Files.createTempDirectory("d1-write-test");
+    this.server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").database("other")
+        .build().start();
+    this.client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId(ACCOUNT)
+        .apiToken(TOKEN).build());
+  }
+
+  /** The one-database URL, with any extra {@code key=value} pairs. */
+  public String url(String... extra) {
+    StringBuilder sb = new StringBuilder("jdbc:d1:database=shop;accountId=" + ACCOUNT + ";baseUrl="
+        + server.baseUrl() + ";apiToken=" + TOKEN);
+    for (String e : extra) {
+      sb.append(';').append(e);
+    }
+    return sb.toString();
+  }
+
+  public Connection connect(String... extra) throws SQLException {
+    return DriverManager.getConnection(url(extra));
+  }
+
+  /** Runs SQL directly against D1 (setup and checks), bypassing Calcite. */
+  public D1Result d1(String sql, Object... params) throws SQLException {
+    return client.execute(server.databaseId("shop"), D1Statement.of(sql, params));
+  }
+
+  public void d1Batch(String... sqls) throws SQLException {
+    List<D1Statement> stmts = new java.util.ArrayList<>();
+    for (String s : sqls) {
+      stmts.add(D1Statement.of(s));
+    }
+    client.batch(server.databaseId("shop"), stmts);
+  }
+
+  public long count(String table) throws SQLException {
+    return ((Number) d1("SELECT count(*) FROM " + table).rows().get(0)[0]).longValue();
+  }
+
+  /** The SQLite file behind "shop", read with sqlite-jdbc (exact storage classes, 64-bit integers). */
+  public Connection sqliteFile() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + server.databaseFile("shop"));
+  }
+
+  public long requests() {
+    return server.requestCount();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close();
+  }
+}

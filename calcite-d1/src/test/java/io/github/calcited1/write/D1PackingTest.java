@@ -1,0 +1,141 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.client.D1Statement;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Statement builders and packing, without a server. */
+class D1PackingTest {
+  @Test
+  void insertSqlAndJsonRows() throws Exception {
+    D1Insert ins = new D1Insert("t", List.of("a", "b", "c"),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT, D1ValueKind.BLOB));
+    ins.add(new Object[] {Long.MIN_VALUE, "x\"y", new byte[] {0, (byte) 255}});
+    ins.add(new Object[] {null, null, null});
+    assertEquals("INSERT INTO \"t\" (\"a\", \"b\", \"c\") SELECT value->>0, value->>1, unhex(value->>2)"
+        + " FROM json_each(?)", ins.sql());
+    List<D1Statement> st = ins.toStatements(D1WriteOptions.DEFAULT);
+    assertEquals(1, st.size());
+    assertEquals("[[-9223372036854775808,\"x\\\"y\",\"00ff\"],[null,null,null]]", st.get(0).params().get(0));
+  }
+
+  @Test
+  void upsertSql() {
+    D1Insert ins = new D1Insert("t", List.of("id", "v"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT),
+        List.of("id"), List.of("v"));
+    assertEquals("INSERT INTO \"t\" (\"id\", \"v\") SELECT value->>0, value->>1 FROM json_each(?)"
+        + " WHERE true ON CONFLICT (\"id\") DO UPDATE SET \"v\" = excluded.\"v\"", ins.sql());
+  }
+
+  @Test
+  void byKeySql() {
+    D1Update u = new D1Update("t", List.of("id"), List.of("v"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
+    assertEquals("UPDATE \"t\" SET \"v\" = j.value->>1 FROM json_each(?) AS j WHERE \"t\".\"id\" = j.value->>0",
+        u.sql());
+    D1Delete d = new D1Delete("t", List.of("a", "b"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
+    assertEquals("DELETE FROM \"t\" WHERE (\"a\", \"b\") IN (SELECT value->>0, value->>1 FROM json_each(?))",
+        d.sql());
+  }
+
+  @Test
+  void rowsAreChunkedUnderTheValueLimitAndInsertsCoalesce() throws Exception {
+    D1WriteOptions o = new D1WriteOptions(false, false, 10_000, 500, 10_000_000L, true);
+    D1Insert a = new D1Insert("t", List.of("a"), List.of(D1ValueKind.TEXT));
+    D1Insert b = new D1Insert("t", List.of("a"), List.of(D1ValueKind.TEXT));
+    String v = "x".repeat(95); // 101 bytes per row as JSON ["...."]
+    for (int i = 0; i < 500; i++) {
+      a.add(new Object[] {v});
+      b.add(new Object[] {v});
+    }
+    assertTrue(a.absorb(b));
+    assertEquals(1000, a.rowCount());
+    List<D1Statement> st = a.toStatements(o);
+    int rows = 0;
+    for (D1Statement s : st) {
+      String p = (String) s.params().get(0);
+      assertTrue(p.length() <= 10_000, "chunk of " + p.length());
+      rows += p.split("\\],\\[").length;
+    }
+    assertEquals(1000, rows);
+    assertEquals(11, st.size()); // 1000 rows * 102 bytes / 10,000 per value: 98 rows a chunk
+    assertTrue(!a.absorb(new D1Insert("u", List.of("a"), List.of(D1ValueKind.TEXT))));
+  }
+
+  @Test
+  void packerRespectsStatementAndByteBudgets() {
+    D1WriteOptions o = new D1WriteOptions(false, false, 1_000, 3, 101_500L, true);
+    D1SqlWriteHolder w = new D1SqlWriteHolder();
+    List<D1BatchPacker.Planned> list = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      list.add(new D1BatchPacker.Planned(D1Statement.of("DELETE FROM t WHERE id = " + i), w.write));
+    }
+    List<List<D1BatchPacker.Planned>> req = D1BatchPacker.pack(list, o);
+    assertEquals(3, req.size());
+    assertEquals(List.of(3, 3, 1), req.stream().map(List::size).toList());
+  }
+
+  @Test
+  void oversizedPushedStatementFailsBeforeSending() {
+    List<Object> params = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      params.add((long) i);
+    }
+    SQLException e = assertThrows(SQLException.class,
+        () -> new D1SqlWrite(D1Write.Kind.DELETE, "t", "DELETE FROM t WHERE id IN (" + "?,".repeat(100) + "?)",
+            params, -1));
+    assertTrue(e.getMessage().contains("101 bound parameters"));
+  }
+
+  @Test
+  void oneStatementSplitWarnsOrFailsWhenStrict() throws Exception {
+    List<List<D1Statement>> sent = new ArrayList<>();
+    D1WriteOptions o = new D1WriteOptions(false, false, 1_000, 2, 101_000L, true);
+    D1Transaction t = new D1Transaction("db", stmts -> {
+      sent.add(stmts);
+      List<io.github.calcited1.client.D1Result> r = new ArrayList<>();
+      for (int i = 0; i < stmts.size(); i++) {
+        r.add(new io.github.calcited1.client.D1Result(List.of(), List.of(),
+            new io.github.calcited1.client.D1Meta(1, 0, true, 0, 0, 1, 1.0, "test")));
+      }
+      return r;
+    }, o);
+    for (int i = 0; i < 5; i++) {
+      t.add(new D1SqlWrite(D1Write.Kind.DELETE, "t", "DELETE FROM t WHERE id = " + i, List.of(), -1));
+    }
+    List<java.sql.SQLWarning> warnings = new ArrayList<>();
+    D1CommitStats s = t.commit(warnings::add);
+    assertEquals(3, s.requestsSent());
+    assertEquals(3, sent.size());
+    assertEquals(1, warnings.size());
+    assertEquals(5, s.changes());
+    D1Transaction strict = new D1Transaction("db", stmts -> {
+      throw new AssertionError("nothing may be sent");
+    }, o.withStrictAtomicity(true));
+    for (int i = 0; i < 3; i++) {
+      strict.add(new D1SqlWrite(D1Write.Kind.DELETE, "t", "DELETE FROM t WHERE id = " + i, List.of(), -1));
+    }
+    SQLException e = assertThrows(SQLException.class, () -> strict.commit(null));
+    assertTrue(e.getMessage().contains("strictAtomicity"));
+    assertTrue(strict.isEmpty());
+  }
+
+  /** A throw-away write for packer tests. */
+  static final class D1SqlWriteHolder {
+    final D1Write write;
+
+    D1SqlWriteHolder() {
+      try {
+        write = new D1SqlWrite(D1Write.Kind.DELETE, "t", "DELETE FROM t", List.of(), -1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
