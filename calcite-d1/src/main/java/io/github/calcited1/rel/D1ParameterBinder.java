@@ -13,6 +13,7 @@ import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDateLiteral;
 import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -63,6 +64,15 @@ final class D1ParameterBinder extends SqlShuttle {
     if (call instanceof SqlSelect select) {
       bindSelect(select);
       return select;
+    }
+    if (call instanceof SqlJoin join) {
+      // NATURAL and the join type are literals too, but structure, not values.
+      join.setLeft(join.getLeft().accept(this));
+      join.setRight(join.getRight().accept(this));
+      if (join.getCondition() != null) {
+        join.setOperand(5, join.getCondition().accept(this));
+      }
+      return join;
     }
     return super.visit(call);
   }

@@ -22,9 +22,10 @@ import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.type.SqlTypeUtil;
-import org.apache.calcite.tools.RelBuilder;
 
 /**
  * The planner rules of a {@link D1Convention}: Calcite's JDBC rules, each guarded by what D1 computes exactly
@@ -250,8 +251,9 @@ public final class D1Rules {
       if (pushable.isEmpty() || kept.isEmpty()) {
         return;
       }
-      RelBuilder b = call.builder();
-      call.transformTo(b.push(filter.getInput()).filter(pushable).filter(kept).build());
+      RexBuilder rex = filter.getCluster().getRexBuilder();
+      RelNode inner = LogicalFilter.create(filter.getInput(), RexUtil.composeConjunction(rex, pushable));
+      call.transformTo(LogicalFilter.create(inner, RexUtil.composeConjunction(rex, kept)));
     }
   }
 }

@@ -16,7 +16,10 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -25,6 +28,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlString;
+import org.apache.calcite.util.Util;
 
 /**
  * Generates the one SQLite statement for a subtree of rels in a {@link D1Convention}.
@@ -61,6 +65,7 @@ final class D1SqlGenerator {
     List<Boolean> asText = new ArrayList<>();
     root.getRowType().getFieldList().forEach(f -> asText.add(readsAsText(f.getType())));
 
+    nameOutputs(statement, root.getRowType().getFieldNames());
     Optional<String> rowid = pagingKey(root);
     boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
         && select.getFrom() instanceof SqlIdentifier;
@@ -110,6 +115,30 @@ final class D1SqlGenerator {
         : SqlStdOperatorTable.AND.createCall(POS, select.getWhere(), bound));
     select.setOrderBy(SqlNodeList.of(key));
     select.setFetch(SqlLiteral.createExactNumeric(Integer.toString(pageSize), POS));
+  }
+
+  /**
+   * Gives every output column of the statement its field name ({@code RelToSqlConverter} leaves an expression
+   * such as {@code COUNT(*)} unnamed), so that the outer query can refer to it. A compound statement takes its
+   * names from its first term.
+   */
+  private static void nameOutputs(SqlNode statement, List<String> names) {
+    if (statement instanceof SqlSelect select) {
+      SqlNodeList list = select.getSelectList();
+      if (list == null || list.size() != names.size()) {
+        return; // SELECT *: the table's own column names
+      }
+      for (int i = 0; i < list.size(); i++) {
+        SqlNode item = list.get(i);
+        boolean named = item.getKind() == SqlKind.AS
+            || item instanceof SqlIdentifier id && !id.isStar() && Util.last(id.names).equals(names.get(i));
+        if (!named) {
+          list.set(i, SqlStdOperatorTable.AS.createCall(POS, item, new SqlIdentifier(names.get(i), POS)));
+        }
+      }
+    } else if (statement instanceof SqlCall call && call.getOperator() instanceof SqlSetOperator) {
+      nameOutputs(call.operand(0), names);
+    }
   }
 
   private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText) {
