@@ -10,17 +10,23 @@ import java.util.List;
 
 /**
  * {@code d1-local/conformance/allowed-differences.json}: known, justified differences between d1-local and the
- * reference. Each entry names a corpus {@code file} ({@code *} for any), optionally a {@code step} (0-based) and a
- * difference {@code path} ({@code status}, {@code $.errors[0].message}, ...; a trailing {@code *} matches a
- * prefix), and must give a {@code reason}. A difference not matched by any entry fails the run.
+ * reference. Each entry names a corpus {@code file} (a glob: {@code *}, {@code meta-*.json}), optionally a
+ * {@code step} (0-based) and a difference {@code path} ({@code status}, {@code $.errors[0].message},
+ * {@code $.result[*].meta.rows_read}, ...; {@code *} matches any run of characters), and must give a
+ * {@code reason}. A difference not matched by any entry fails the run.
  */
 final class AllowList {
   record Entry(String file, Integer step, String path, String reason) {
     boolean matches(String f, int s, String p) {
-      return (file.equals("*") || file.equals(f))
-          && (step == null || step == s)
-          && (path == null || (path.endsWith("*") ? p.startsWith(path.substring(0, path.length() - 1))
-              : path.equals(p)));
+      return glob(file, f) && (step == null || step == s) && (path == null || glob(path, p));
+    }
+
+    /** {@code *} matches any run of characters (also {@code [} {@code ]} {@code .}); everything else is literal. */
+    private static boolean glob(String pattern, String text) {
+      String regex = java.util.Arrays.stream(pattern.split("\\*", -1))
+          .map(java.util.regex.Pattern::quote)
+          .collect(java.util.stream.Collectors.joining(".*"));
+      return java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL).matcher(text).matches();
     }
 
     @Override

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code target/conformance/report.txt}. Run alone: {@code mvn -B -pl d1-local test -Dtest=ConformanceTest}.
  */
 class ConformanceTest {
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration TOTAL_BUDGET = Duration.ofMinutes(4);
   private static final Pattern REPEAT = Pattern.compile("\\{\\{repeat:(\\d+):(.*?)}}", Pattern.DOTALL);
 
