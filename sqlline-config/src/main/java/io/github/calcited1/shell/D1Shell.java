@@ -23,6 +23,7 @@ import sqlline.SqlLine;
  *   ... -e "SQL"                           run one statement (repeatable), print, exit (status 0 on success)
  *   ... --no-ddl                           Calcite's core parser instead of the DDL parser (CREATE FOREIGN SCHEMA)
  *   ... --demo-dir DIR                     keep the demo's files in DIR instead of a temporary directory
+ *   ... --progress                         log each HTTP request to D1 as it is sent and answered
  * </pre>
  *
  * Every other argument goes to sqlline unchanged ({@code --outputformat=csv}, {@code -f script.sql}, ...).
@@ -61,6 +62,7 @@ public final class D1Shell {
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     boolean demo = false;
     boolean ddl = true;
+    boolean progress = false;
     String model = null;
     String url = null;
     Path demoDir = null;
@@ -72,6 +74,7 @@ public final class D1Shell {
       switch (a) {
         case "--demo" -> demo = true;
         case "--no-ddl" -> ddl = false;
+        case "--progress" -> progress = true;
         case "--help", "-h" -> {
           out.println(usage());
           return 0;
@@ -116,6 +119,7 @@ public final class D1Shell {
       return 1;
     }
 
+    configureLogging(progress);
     Demo running = null;
     try {
       if (demo) {
@@ -139,9 +143,19 @@ public final class D1Shell {
       all.addAll(sqllineOptions);
       options = all;
       sqllineArgs.addAll(rest);
-      for (String sql : statements) {
+      Path script = null;
+      if (!statements.isEmpty()) {
+        // Run the -e statements as one sqlline script: it stops at the first failure (sqlline's own -e goes on, and
+        // its exit status only reflects the last statement), so a failed INSERT is never followed by !commit.
+        script = Files.createTempFile("d1-sqlline-", ".sql");
+        StringBuilder sb = new StringBuilder();
+        for (String sql : statements) {
+          String t = sql.strip();
+          sb.append(t).append(t.startsWith("!") || t.endsWith(";") ? "" : ";").append('\n');
+        }
+        Files.writeString(script, sb.toString(), StandardCharsets.UTF_8);
         sqllineArgs.add("-e");
-        sqllineArgs.add(sql);
+        sqllineArgs.add("!run \"" + script.toAbsolutePath() + "\"");
       }
       boolean oneShot = !statements.isEmpty();
       boolean verbose = sqllineOptions.contains("verbose=true");
@@ -154,11 +168,36 @@ public final class D1Shell {
       } finally {
         System.err.flush();
         System.setErr(systemErr);
+        if (script != null) {
+          Files.deleteIfExists(script);
+        }
       }
     } finally {
       if (running != null) {
         running.close();
       }
+    }
+  }
+
+  /**
+   * slf4j-simple, compact: {@code [INFO] D1Session - D1 commit: ...}. With {@code --progress}, every HTTP request to
+   * D1 is logged as it is sent and answered, which is how a long write (a bulk INSERT ... SELECT, a COMMIT split into
+   * several requests) shows its progress. Properties already set by the user win.
+   */
+  static void configureLogging(boolean progress) {
+    defaultProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    defaultProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    defaultProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+    defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    if (progress) {
+      defaultProperty("org.slf4j.simpleLogger.log.io.github.calcited1.client.D1Client", "debug");
+    }
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
     }
   }
 
@@ -218,13 +257,14 @@ public final class D1Shell {
 
   static String usage() {
     return String.join("\n",
-        "usage: d1-sqlline [--demo | --model PATH | --url JDBC_URL] [-e SQL]... [--no-ddl] [sqlline options]",
+        "usage: d1-sqlline [--demo | --model PATH | --url JDBC_URL] [-e SQL]... [--no-ddl] [--progress] [sqlline options]",
         "  --demo         start d1-local with a demo shop database, a CSV file and a SQLite file, federated",
         "  --demo-dir D   keep the demo's files in D (default: a temporary directory, deleted on exit)",
         "  --model PATH   connect through a Calcite model (real D1: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN)",
         "  --url URL      connect with a full connect string (jdbc:d1:..., jdbc:avatica:remote:...)",
         "  -e SQL         run the statement, print the result, exit; repeatable",
         "  --no-ddl       use Calcite's core parser (no CREATE FOREIGN SCHEMA / DROP SCHEMA)",
+        "  --progress     log every request to D1 as it goes (progress of long writes and big reads)",
         "  other options go to sqlline, e.g. --outputformat=csv, -f script.sql (see docs/shell.md)");
   }
 

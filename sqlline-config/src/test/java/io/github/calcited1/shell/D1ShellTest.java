@@ -1,0 +1,175 @@
+package io.github.calcited1.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shell as a user and a script use it: {@code --demo -e}, DDL attach/detach, transactions, metadata commands. */
+class D1ShellTest {
+  @TempDir static Path tmp;
+  static Demo demo;
+
+  @BeforeAll static void startDemo() throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    demo = Demo.start(Files.createDirectories(tmp.resolve("demo")), false);
+  }
+
+  @AfterAll static void stopDemo() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  record Run(int status, String out, String err) {
+  }
+
+  static Run shell(String input, String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = D1Shell.run(args, input == null ? null : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Data rows of sqlline's table output ({@code | a | b |} becomes {@code a|b}); header rows left out. */
+  static List<String> rows(String table) {
+    List<String> rows = new ArrayList<>();
+    String[] lines = table.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (!line.startsWith("|")) {
+        continue;
+      }
+      boolean header = i > 0 && lines[i - 1].startsWith("+") && (i < 2 || !lines[i - 2].startsWith("|"));
+      if (header) {
+        continue;
+      }
+      String[] cells = line.substring(1, line.length() - 1).split("\\|");
+      StringBuilder sb = new StringBuilder();
+      for (int k = 0; k < cells.length; k++) {
+        sb.append(k > 0 ? "|" : "").append(cells[k].trim());
+      }
+      rows.add(sb.toString());
+    }
+    return rows;
+  }
+
+  /** Expected answer of the README's federated join, computed by plain SQLite from the generator's statements. */
+  static List<String> expectedRegions() throws Exception {
+    Map<String, String> region = new TreeMap<>();
+    for (String[] c : DemoData.COUNTRIES) {
+      region.put(c[0], c[2]);
+    }
+    Map<String, Long> perRegion = new TreeMap<>();
+    try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new java.util.Properties());
+         Statement s = c.createStatement()) {
+      for (String sql : DemoData.d1Statements()) {
+        s.execute(sql);
+      }
+      try (ResultSet rs = s.executeQuery("SELECT country, COUNT(*) FROM customers GROUP BY country")) {
+        while (rs.next()) {
+          perRegion.merge(region.get(rs.getString(1)), rs.getLong(2), Long::sum);
+        }
+      }
+    }
+    List<String> rows = new ArrayList<>();
+    perRegion.forEach((r, n) -> rows.add(r + "|" + n));
+    return rows;
+  }
+
+  @Test void demoFederatedJoinWithDashE() throws Exception {
+    Run r = shell(null, "--demo", "-e", Demo.QUERY_FEDERATED);
+    assertEquals(0, r.status(), r.err());
+    assertEquals(expectedRegions(), rows(r.out()));
+    assertTrue(r.out().startsWith("+"), "only the result on stdout: " + r.out());
+  }
+
+  @Test void bannerQueriesRun() throws Exception {
+    Run r = shell(null, "--model", demo.model().toString(), "-e", Demo.QUERY_TOP_PRODUCTS, "-e", Demo.QUERY_LOW_STOCK);
+    assertEquals(0, r.status(), r.err());
+    List<String> rows = rows(r.out());
+    assertTrue(rows.size() >= 6, r.out());
+    assertTrue(r.out().contains(" sku "), r.out());
+  }
+
+  @Test void failedStatementStopsTheRunAndExitsWithTwo() throws Exception {
+    Run r = shell(null, "--model", demo.model().toString(), "-e", "SELECT * FROM no_such_table",
+        "-e", "SELECT 'not reached' AS x");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("no_such_table"), r.err());
+    assertFalse(r.out().contains("not reached"), r.out());
+  }
+
+  @Test void badArguments() throws Exception {
+    assertEquals(1, shell(null, "--model").status());
+    assertEquals(1, shell(null, "--model", tmp.resolve("missing.json").toString()).status());
+    assertEquals(0, shell(null, "--help").status());
+  }
+
+  @Test void attachAndDetachD1AtRunTime() throws Exception {
+    String attach = "CREATE FOREIGN SCHEMA shop2 LIBRARY 'io.github.calcited1.schema.D1SchemaFactory' OPTIONS ("
+        + "\"database\" 'shop', \"accountId\" '" + DemoLoader.ACCOUNT_ID + "', \"apiToken\" '" + Demo.TOKEN + "', "
+        + "\"baseUrl\" '" + demo.server().baseUrl() + "')";
+    Run r = shell(null, "--model", demo.model().toString(),
+        "-e", attach,
+        "-e", "SELECT COUNT(*) AS n FROM shop2.customers",
+        "-e", "DROP SCHEMA shop2",
+        "-e", "SELECT COUNT(*) AS n FROM shop2.products");
+    assertEquals(List.of(String.valueOf(DemoData.CUSTOMERS)), rows(r.out()));
+    assertEquals(2, r.status(), "the last query fails: shop2 is detached");
+    assertTrue(r.err().contains("shop2"), r.err());
+  }
+
+  @Test void transactionsWithAutocommitOffCommitAndRollback() throws Exception {
+    Run r = shell(null, "--model", demo.model().toString(),
+        "-e", "!autocommit off",
+        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued) VALUES (901, 'TMP-1', 'Rolled back', 'Tea', 1.5, 0)",
+        "-e", "!rollback",
+        "-e", "SELECT COUNT(*) AS n FROM products WHERE id > 900",
+        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued) VALUES (902, 'TMP-2', 'Committed', 'Tea', 2.5, 0)",
+        "-e", "!commit",
+        "-e", "SELECT name FROM products WHERE id > 900");
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertEquals(List.of("0", "Committed"), rows(r.out()));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + demo.server().databaseFile("shop"));
+         Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM products WHERE id > 900")) {
+      rs.next();
+      assertEquals(1, rs.getInt(1), "exactly the committed row reached D1");
+    }
+  }
+
+  @Test void interactiveMetadataCommands() throws Exception {
+    Run r = shell("!tables\n!columns order_lines\n!quit\n", "--model", demo.model().toString(), "--color=false");
+    assertEquals(0, r.status(), r.err());
+    for (String t : List.of("customers", "products", "orders", "order_lines", "countries", "warehouses", "stock")) {
+      assertTrue(r.out().contains(t), t + " listed: " + r.out());
+    }
+    assertTrue(r.out().contains("unit_price"), r.out());
+  }
+
+  @Test void connectStrings() {
+    assertEquals("jdbc:d1:model=/a/b.json;parserFactory=io.github.calcited1.shell.ShellDdl#PARSER_FACTORY",
+        D1Shell.connectString("/a/b.json", true));
+    assertEquals("jdbc:d1:model='/a b/c;d.json'", D1Shell.connectString("/a b/c;d.json", false));
+  }
+}
