@@ -74,6 +74,8 @@ class ConformanceTest {
   private static final StringBuilder report = new StringBuilder();
   private static final Map<String, int[]> counts = new java.util.TreeMap<>();
   private static final List<String> failures = new ArrayList<>();
+  /** One line per failing request, for the top of the report. */
+  private static final List<String> digest = new ArrayList<>();
 
   @BeforeAll
   static void startReference() throws Exception {
@@ -121,7 +123,13 @@ class ConformanceTest {
         }
       }
       if (workDir != null) {
-        Files.writeString(workDir.resolve("report.txt"), summary + "\n" + report, StandardCharsets.UTF_8);
+        String lines;
+        synchronized (digest) {
+          lines = digest.isEmpty() ? "" : "Failing requests (file#step endpoint body: differences):\n  "
+              + String.join("\n  ", digest) + "\n";
+        }
+        Files.writeString(workDir.resolve("report.txt"), summary + "\n" + lines + "\n" + report,
+            StandardCharsets.UTF_8);
       }
       System.out.print(summary);
       System.err.print(summary);
@@ -196,6 +204,12 @@ class ConformanceTest {
           }
           for (String d : notAllowed) {
             fileReport.append("    DIFF    ").append(d).append('\n');
+          }
+        }
+        if (!notAllowed.isEmpty()) {
+          synchronized (digest) {
+            digest.add(String.format("%s#%d %s %s: %s", name, i, req.endpoint, abbreviate(req.describe(), 80),
+                abbreviate(String.join(" | ", notAllowed), 400)));
           }
         }
         if (!notAllowed.isEmpty() && local != null) {
