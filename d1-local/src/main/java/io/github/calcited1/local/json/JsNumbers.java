@@ -66,46 +66,91 @@ public final class JsNumbers {
     return mantissa + "e" + sign + Math.abs(exponent);
   }
 
-  /** The shortest digit string that reads back as the same double, closest to it on ties. */
+  /**
+   * The shortest digit string that reads back as the same double; among those of that length,
+   * the closest to the double's exact value (ECMAScript Number::toString, step 5).
+   */
   private static final class ShortestDecimal {
     final String digits;
-    final int pointPosition;
+    final int pointPosition; // value = 0.digits * 10^pointPosition
 
-    private ShortestDecimal(BigDecimal decimal) {
-      BigDecimal stripped = decimal.stripTrailingZeros();
-      this.digits = stripped.unscaledValue().toString();
-      this.pointPosition = digits.length() - stripped.scale();
+    private ShortestDecimal(String digits, int pointPosition) {
+      this.digits = digits;
+      this.pointPosition = pointPosition;
+    }
+
+    private ShortestDecimal withoutTrailingZeros() {
+      int end = digits.length();
+      while (end > 1 && digits.charAt(end - 1) == '0') {
+        end--;
+      }
+      return new ShortestDecimal(digits.substring(0, end), pointPosition);
     }
 
     static ShortestDecimal of(double value) {
-      BigDecimal exact = new BigDecimal(value);
-      // Java's own output round-trips; its length bounds the search from above.
-      int precision = new BigDecimal(Double.toString(value)).stripTrailingZeros().precision();
-      BigDecimal best = roundTripping(exact, value, precision);
-      if (best == null) {
-        best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+      ShortestDecimal java = parseJava(Double.toString(value)).withoutTrailingZeros();
+      int length = java.digits.length();
+      // Whether some p-digit decimal round-trips can be decided from Java's digits alone (its
+      // neighbours at p digits bracket every p-digit decimal inside the rounding interval), and
+      // if one does, a longer one does too: search downwards while Java's neighbours round-trip.
+      int shortest = length;
+      while (shortest > 1 && (java.truncated(shortest - 1).readsBackAs(value)
+          || java.truncated(shortest - 1).incremented().readsBackAs(value))) {
+        shortest--;
       }
-      // If some p-digit decimal round-trips, so does a (p+1)-digit one: search downwards.
-      while (precision > 1) {
-        BigDecimal shorter = roundTripping(exact, value, precision - 1);
-        if (shorter == null) {
-          break;
-        }
-        best = shorter;
-        precision--;
+      if (shortest == length && length <= 15) {
+        return java; // at most 15 digits only one decimal of that length fits the interval
       }
-      return new ShortestDecimal(best);
+      return closest(value, shortest);
     }
 
-    /** The closest precision-digit decimal that parses back to value, or null if none does. */
-    private static BigDecimal roundTripping(BigDecimal exact, double value, int precision) {
+    /** The p-digit decimal nearest the exact value that round-trips (its neighbour otherwise). */
+    private static ShortestDecimal closest(double value, int precision) {
+      BigDecimal exact = new BigDecimal(value);
       for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.DOWN, RoundingMode.UP}) {
         BigDecimal candidate = exact.round(new MathContext(precision, mode));
         if (candidate.doubleValue() == value) {
-          return candidate;
+          String unscaled = candidate.unscaledValue().toString();
+          return new ShortestDecimal(unscaled, unscaled.length() - candidate.scale()).withoutTrailingZeros();
         }
       }
-      return null;
+      throw new IllegalStateException("no " + precision + "-digit decimal reads back as " + value);
+    }
+
+    /** Parses Java's "123.45" or "1.2345E-7" form of a positive double. */
+    private static ShortestDecimal parseJava(String text) {
+      int e = text.indexOf('E');
+      String mantissa = e < 0 ? text : text.substring(0, e);
+      int exponent = e < 0 ? 0 : Integer.parseInt(text.substring(e + 1));
+      int point = mantissa.indexOf('.');
+      String digits = mantissa.substring(0, point) + mantissa.substring(point + 1);
+      int pointPosition = point + exponent;
+      int leadingZeros = 0;
+      while (leadingZeros < digits.length() - 1 && digits.charAt(leadingZeros) == '0') {
+        leadingZeros++;
+      }
+      return new ShortestDecimal(digits.substring(leadingZeros), pointPosition - leadingZeros);
+    }
+
+    private ShortestDecimal truncated(int precision) {
+      return precision >= digits.length() ? this : new ShortestDecimal(digits.substring(0, precision), pointPosition);
+    }
+
+    private ShortestDecimal incremented() {
+      char[] chars = digits.toCharArray();
+      int i = chars.length - 1;
+      while (i >= 0 && chars[i] == '9') {
+        chars[i--] = '0';
+      }
+      if (i < 0) {
+        return new ShortestDecimal("1" + new String(chars), pointPosition + 1);
+      }
+      chars[i]++;
+      return new ShortestDecimal(new String(chars), pointPosition);
+    }
+
+    private boolean readsBackAs(double value) {
+      return Double.parseDouble("0." + digits + "E" + pointPosition) == value;
     }
   }
 }

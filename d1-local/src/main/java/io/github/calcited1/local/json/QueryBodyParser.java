@@ -48,16 +48,23 @@ public final class QueryBodyParser {
     throw MalformedRequestException.wrongShape("expected an object with sql or batch, or an array of queries");
   }
 
+  /** Blank items are skipped, as D1's REST layer does; nothing left is "No SQL statements detected.". */
   private static List<Query> batch(JsonNode items) throws MalformedRequestException, D1SqlException {
-    if (!items.isArray() || items.isEmpty()) {
-      throw MalformedRequestException.wrongShape("batch must be a non-empty array of {sql, params}");
+    if (!items.isArray()) {
+      throw MalformedRequestException.wrongShape("batch must be an array of {sql, params}");
     }
     List<Query> queries = new ArrayList<>();
     for (JsonNode item : items) {
       if (!item.isObject()) {
         throw MalformedRequestException.wrongShape("each batch element must be an object {sql, params}");
       }
-      queries.add(query(item));
+      Query query = query(item);
+      if (!query.sql().isBlank()) {
+        queries.add(query);
+      }
+    }
+    if (queries.isEmpty()) {
+      throw new D1SqlException("No SQL statements detected.");
     }
     return queries;
   }
@@ -85,7 +92,8 @@ public final class QueryBodyParser {
       return null;
     }
     if (param.isNumber()) {
-      return param.doubleValue();
+      double value = param.doubleValue();
+      return Double.isInfinite(value) ? null : value; // JSON.parse gives Infinity, bound as NULL
     }
     if (param.isBoolean()) {
       return param.booleanValue() ? 1.0 : 0.0;
@@ -96,32 +104,35 @@ public final class QueryBodyParser {
     if (param.isArray()) {
       byte[] bytes = new byte[param.size()];
       for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = toUint8(param.get(i));
+        JsonNode element = param.get(i);
+        double value = element.isNumber() ? element.doubleValue() : -1;
+        if (value < 0 || value > 255 || value != Math.rint(value)) {
+          throw D1SqlException.unsupportedParameterType("object", jsString(param));
+        }
+        bytes[i] = (byte) (int) value;
       }
       return bytes;
     }
     throw D1SqlException.unsupportedParameterType("object", "[object Object]");
   }
 
-  /** JavaScript's ToUint8, as {@code new Uint8Array(array)} applies it to each element. */
-  private static byte toUint8(JsonNode element) {
-    double number;
-    if (element.isNumber()) {
-      number = element.doubleValue();
-    } else if (element.isBoolean()) {
-      number = element.booleanValue() ? 1 : 0;
-    } else if (element.isTextual()) {
-      try {
-        number = element.textValue().isBlank() ? 0 : Double.parseDouble(element.textValue().strip());
-      } catch (NumberFormatException e) {
-        number = 0;
+  /** JavaScript's String(value) for a parsed JSON value (arrays join their elements with ","). */
+  private static String jsString(JsonNode value) {
+    if (value.isArray()) {
+      StringBuilder joined = new StringBuilder();
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode element = value.get(i);
+        joined.append(i == 0 ? "" : ",").append(element.isNull() ? "" : jsString(element));
       }
-    } else {
-      number = 0;
+      return joined.toString();
     }
-    if (Double.isNaN(number) || Double.isInfinite(number)) {
-      return 0;
+    if (value.isObject()) {
+      return "[object Object]";
     }
-    return (byte) (long) number; // truncation toward zero, then modulo 256
+    if (value.isNumber()) {
+      String text = JsNumbers.formatDouble(value.doubleValue());
+      return text == null ? (value.doubleValue() > 0 ? "Infinity" : "-Infinity") : text;
+    }
+    return value.isNull() ? "null" : value.asText();
   }
 }

@@ -49,35 +49,44 @@ public final class D1Database implements AutoCloseable {
   private final String name;
   private final UUID id;
   private final Path file;
-  private final SQLiteConnection connection;
+  private SQLiteConnection connection; // replaced when D1 would restart its Durable Object
   private final ReentrantLock lock = new ReentrantLock(true);
   private final long pageSize;
   private final WriteCounter writes = new WriteCounter();
   private final StatementGuard.Inspector inspector = new CatalogInspector();
   private boolean hasMetadataTable;
 
-  private D1Database(String name, UUID id, Path file, SQLiteConnection connection) throws SQLException {
+  private D1Database(String name, UUID id, Path file) throws SQLException {
     this.name = name;
     this.id = id;
     this.file = file;
-    this.connection = connection;
-    applyD1Limits(connection);
-    connection.addUpdateListener(writes);
-    this.pageSize = queryLong("PRAGMA page_size");
-    this.hasMetadataTable = queryLong("SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'") > 0;
+    this.connection = connect(file);
+    try {
+      this.pageSize = queryLong("PRAGMA page_size");
+      this.hasMetadataTable = queryLong("SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'") > 0;
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
   }
 
   /** Opens (creating if missing) the SQLite file with D1's settings and limits. */
   public static D1Database open(String name, UUID id, Path file) throws SQLException {
+    return new D1Database(name, id, file);
+  }
+
+  private SQLiteConnection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.enforceForeignKeys(true);
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setBusyTimeout(10_000);
-    SQLiteConnection connection = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    SQLiteConnection opened = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try {
-      return new D1Database(name, id, file, connection);
+      applyD1Limits(opened);
+      opened.addUpdateListener(writes);
+      return opened;
     } catch (SQLException | RuntimeException e) {
-      connection.close();
+      opened.close();
       throw e;
     }
   }
@@ -140,21 +149,36 @@ public final class D1Database implements AutoCloseable {
         for (Query query : queries) {
           results.add(executeQuery(query, shape));
         }
-        try {
-          run("COMMIT");
-        } catch (SQLiteException e) {
-          throw SqliteErrors.toD1(e, "COMMIT", this::compileError); // deferred foreign keys fail here
+        if (!hasMetadataTable) {
+          createMetadataTable(); // D1 does it inside the first request that succeeds, after its statements
         }
+        commit();
+        hasMetadataTable = true;
         return results;
       } catch (D1SqlException | SQLException | RuntimeException e) {
         rollbackQuietly();
         results.forEach(StatementResult::close);
         throw e;
-      } finally {
-        createMetadataTableOnFirstUse();
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * A COMMIT refused by deferred constraints makes D1 reset its Durable Object: the message says
+   * so, and the restart shows as last_row_id 0 afterwards, so the connection is reopened.
+   */
+  private void commit() throws D1SqlException, SQLException {
+    try {
+      run("COMMIT");
+    } catch (SQLiteException e) {
+      D1SqlException refused = SqliteErrors.toD1(e, "COMMIT", this::compileError);
+      rollbackQuietly();
+      connection.close();
+      connection = connect(file);
+      throw new D1SqlException("Durable Object was reset and rolled back to its last known good state because the "
+          + "application left the database in a state where constraints were violated: " + refused.getMessage());
     }
   }
 
@@ -289,7 +313,7 @@ public final class D1Database implements AutoCloseable {
     boolean createsTable = statement.text().regionMatches(true, 0, "CREATE TABLE", 0, 12);
     long rowsWritten = writes.rowsWritten + (schemaChanged ? (createsTable ? 2 : 1) : 0);
     long rowsRead = rowsReturnedFromTables + writes.rowsTouchedInPlace + (schemaChanged && createsTable ? 1 : 0);
-    boolean changedDb = changes != 0 || rowsWritten != 0 || after.pageCount != before.pageCount || schemaChanged;
+    boolean changedDb = changes != 0 || after.lastRowId != before.lastRowId || after.pageCount != before.pageCount;
     long duration = (System.nanoTime() - startedNanos) / 1_000_000;
     return new Meta(duration, changes, after.lastRowId, changedDb, Math.max(1, after.pageCount) * pageSize,
         rowsRead, rowsWritten);
@@ -307,22 +331,10 @@ public final class D1Database implements AutoCloseable {
     }
   }
 
-  /** D1 creates its internal table on the first request, outside the request's own answer. */
-  private void createMetadataTableOnFirstUse() throws SQLException {
-    if (hasMetadataTable) {
-      return;
-    }
-    run("BEGIN");
-    try {
-      run(METADATA_TABLE_SQL);
-      run("INSERT INTO _cf_METADATA (key, value) VALUES (1, NULL)");
-      run("INSERT INTO _cf_METADATA (key, value) VALUES (2, NULL)");
-      run("COMMIT");
-      hasMetadataTable = true;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw e;
-    }
+  private void createMetadataTable() throws SQLException {
+    run(METADATA_TABLE_SQL);
+    run("INSERT INTO _cf_METADATA (key, value) VALUES (1, NULL)");
+    run("INSERT INTO _cf_METADATA (key, value) VALUES (2, NULL)");
   }
 
   private void run(String sql) throws SQLException {

@@ -30,8 +30,8 @@ final class SqliteErrors {
   private static final Pattern COLUMN = Pattern.compile("^(?:no such column|ambiguous column name): (.+)$");
   private static final Pattern ALREADY_EXISTS = Pattern.compile("^(?:table|view|trigger) (.+) already exists$");
   private static final Pattern FUNCTION = Pattern.compile("^(?:no such function: |not authorized to use function: "
-      + "|wrong number of arguments to function |misuse of aggregate function |misuse of window function )"
-      + "([^()]+)(?:\\(\\))?$");
+      + "|wrong number of arguments to function |too many arguments on function |misuse of aggregate function "
+      + "|misuse of window function )([^()]+)(?:\\(\\))?$");
   private static final Pattern VARIABLE_RANGE = Pattern.compile("^variable number must be between \\?1 and \\?(\\d+)$");
   private static final int MAX_VARIABLES = 100;
 
@@ -101,9 +101,10 @@ final class SqliteErrors {
       return null;
     }
     if ((m = FUNCTION.matcher(message)).matches()) {
-      for (int i = 0; i + 1 < tokens.size(); i++) {
-        if (tokens.get(i).isWord(m.group(1)) && tokens.get(i + 1).isOperator("(")) {
-          return tokens.get(i).start();
+      // Operators such as REGEXP name their function without a parenthesis.
+      for (Token token : tokens) {
+        if (token.isWord(m.group(1))) {
+          return token.start();
         }
       }
       return null;
@@ -115,8 +116,7 @@ final class SqliteErrors {
       int max = Integer.parseInt(m.group(1));
       for (Token token : tokens) {
         if (token.kind() == Kind.VARIABLE && token.text().length() > 1 && token.text().startsWith("?")) {
-          long number = Long.parseLong(token.text().substring(1).length() > 18 ? "999999999" : token.text().substring(1));
-          if (number < 1 || number > max) {
+          if (variableNumber(token.text()) < 1 || variableNumber(token.text()) > max) {
             return token.start();
           }
         }
@@ -165,6 +165,12 @@ final class SqliteErrors {
     return null;
   }
 
+  /** N of a ?N variable, capped so that absurd numbers do not overflow. */
+  private static long variableNumber(String text) {
+    String digits = text.substring(1);
+    return digits.length() > 9 ? Integer.MAX_VALUE : Long.parseLong(digits);
+  }
+
   /** SQLite numbers variables as it parses: ? takes the next slot, ?N slot N, :name a new slot. */
   private static Integer firstVariableBeyondLimit(List<Token> tokens) {
     int slots = 0;
@@ -177,7 +183,7 @@ final class SqliteErrors {
       if (text.equals("?")) {
         slots++;
       } else if (text.startsWith("?")) {
-        slots = Math.max(slots, Integer.parseInt(text.substring(1)));
+        slots = (int) Math.max(slots, variableNumber(text));
       } else if (named.add(text)) {
         slots++;
       }
