@@ -82,11 +82,9 @@ final class D1Expressions {
       case TIMES:
       case MINUS_PREFIX:
       case PLUS_PREFIX:
-        return isBinaryNumber(call.getType()) && operands.stream().allMatch(o -> isBinaryNumber(o.getType()))
-            && canPush(operands);
+        return isBinaryArithmetic(call) && canPush(operands);
       case DIVIDE:
-        return isBinaryNumber(call.getType()) && operands.stream().allMatch(o -> isBinaryNumber(o.getType()))
-            && isNonZeroLiteral(operands.get(1)) && canPush(operands);
+        return isBinaryArithmetic(call) && isNonZeroLiteral(operands.get(1)) && canPush(operands);
       case CAST:
         return isExactCast(operands.get(0).getType(), call.getType()) && canPush(operands);
       default:
@@ -113,9 +111,16 @@ final class D1Expressions {
     return name == SqlTypeName.TIMESTAMP || isComparable(type);
   }
 
-  /** Integers and binary floating point, whose arithmetic SQLite does as Calcite does (not DECIMAL). */
-  private static boolean isBinaryNumber(RelDataType type) {
-    return SqlTypeUtil.isIntType(type) || SqlTypeUtil.isApproximateNumeric(type);
+  /**
+   * Integer arithmetic on integers, or floating point arithmetic (where a DECIMAL operand, such as the literal in
+   * {@code price - 1.5}, becomes a double in both systems). Not DECIMAL arithmetic: SQLite's is floating point.
+   */
+  private static boolean isBinaryArithmetic(RexCall call) {
+    if (SqlTypeUtil.isIntType(call.getType())) {
+      return call.getOperands().stream().allMatch(o -> SqlTypeUtil.isIntType(o.getType()));
+    }
+    return SqlTypeUtil.isApproximateNumeric(call.getType())
+        && call.getOperands().stream().allMatch(o -> SqlTypeUtil.isNumeric(o.getType()));
   }
 
   private static boolean isNonZeroLiteral(RexNode node) {

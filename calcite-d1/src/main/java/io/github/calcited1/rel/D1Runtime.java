@@ -4,13 +4,16 @@ import io.github.calcited1.client.D1Cursor;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.schema.D1Schema;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -49,11 +52,26 @@ public final class D1Runtime {
     }
     AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
     return new AbstractEnumerable<>() {
+      /** Rows of a complete, small enough first enumeration. */
+      private volatile List<Object> replay;
+
+      /**
+       * A nested-loop join enumerates its inner input once per outer row; replaying a small result from memory
+       * saves a D1 request each time. A result larger than {@link #REPLAY_LIMIT} rows is fetched again.
+       */
       @Override public Enumerator<Object> enumerator() {
-        return new PagingEnumerator(schema, sql, bound, types, scales, columnLabels, pageSize, cancel);
+        List<Object> rows = replay;
+        if (rows != null) {
+          return Linq4j.enumerator(rows);
+        }
+        return new PagingEnumerator(schema, sql, bound, types, scales, columnLabels, pageSize, cancel,
+            complete -> replay = complete);
       }
     };
   }
+
+  /** Most rows kept in memory to replay a pushed-down result. */
+  static final int REPLAY_LIMIT = 10_000;
 
   /** Reads one statement's rows, re-running it from the next page key while full pages come back. */
   private static final class PagingEnumerator implements Enumerator<Object> {
@@ -71,9 +89,12 @@ public final class D1Runtime {
     private long lowerBound = Long.MIN_VALUE;
     private long maxKey;
     private int rowsInPage;
+    private final Consumer<List<Object>> onComplete;
+    private List<Object> recorded = new ArrayList<>();
 
     PagingEnumerator(D1Schema schema, String sql, Object[] params, SqlTypeName[] types, int[] scales,
-        String[] labels, int pageSize, AtomicBoolean cancel) {
+        String[] labels, int pageSize, AtomicBoolean cancel, Consumer<List<Object>> onComplete) {
+      this.onComplete = onComplete;
       this.schema = schema;
       this.sql = sql;
       this.params = params;
@@ -99,11 +120,21 @@ public final class D1Runtime {
           }
           if (cursor.next()) {
             current = convert(cursor.row());
+            if (recorded != null) {
+              recorded.add(current);
+              if (recorded.size() > REPLAY_LIMIT) {
+                recorded = null;
+              }
+            }
             return true;
           }
           closeCursor();
           if (pageSize == 0 || rowsInPage < pageSize || maxKey == Long.MAX_VALUE) {
             done = true;
+            if (recorded != null) {
+              onComplete.accept(recorded);
+              recorded = null;
+            }
           } else {
             lowerBound = maxKey + 1;
           }
@@ -153,6 +184,7 @@ public final class D1Runtime {
       closeCursor();
       done = false;
       lowerBound = Long.MIN_VALUE;
+      recorded = null;
     }
 
     @Override public void close() {

@@ -1,0 +1,66 @@
+package io.github.calcited1.testing;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Reads a result set into comparable text rows, so that calcite-d1's answer (Long, BigDecimal, Boolean, Date, …)
+ * and SQLite's own (Integer, Double, String, byte[]) compare equal when they mean the same: booleans as 1/0,
+ * integers exactly, fractional numbers to 12 significant digits (summation order may differ in the last bits),
+ * dates and timestamps as their ISO text, blobs as hex.
+ */
+public final class Rows {
+  private Rows() {}
+
+  public static List<String> read(ResultSet rs) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    List<String> rows = new ArrayList<>();
+    while (rs.next()) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        if (i > 1) {
+          b.append(" | ");
+        }
+        int type = md.getColumnType(i);
+        Object v = type == Types.DATE || type == Types.TIMESTAMP ? rs.getString(i) : rs.getObject(i);
+        b.append(normalize(v));
+      }
+      rows.add(b.toString());
+    }
+    return rows;
+  }
+
+  static String normalize(Object v) {
+    if (v == null) {
+      return "NULL";
+    }
+    if (v instanceof Boolean bool) {
+      return bool ? "1" : "0";
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+        || v instanceof BigInteger) {
+      return v.toString();
+    }
+    if (v instanceof Number n) {
+      BigDecimal d = new BigDecimal(n.toString());
+      if (d.stripTrailingZeros().scale() > 0) {
+        d = d.round(new MathContext(12));
+      }
+      return d.stripTrailingZeros().toPlainString();
+    }
+    if (v instanceof byte[] bytes) {
+      return "X'" + HexFormat.of().formatHex(bytes) + "'";
+    }
+    String s = v.toString();
+    // Calcite prints TIMESTAMP(3) with milliseconds; D1 holds them without when they are zero.
+    return s.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.0+") ? s.replaceAll("\\.0+$", "") : s;
+  }
+}
