@@ -35,7 +35,8 @@ import java.util.List;
  * and DELETE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
  * streamed into a {@link D1Insert} (packed {@code json_each} statements). UPDATE/DELETE whose WHERE or SET D1 cannot
  * compute: the rows are found by Calcite and changed by primary key ({@link D1Update}, {@link D1Delete}); a table
- * without a primary key gets a clear error instead. MERGE is refused with a clear error. Never Calcite's
+ * without a primary key gets a clear error instead. MERGE becomes SQLite's UPSERT
+ * ({@code INSERT ... ON CONFLICT (primary key) DO UPDATE}, see {@link D1WriteRuntime#merge}). Never Calcite's
  * EnumerableTableModify, which fails on D1 tables (no modifiable collection).
  */
 public final class D1EnumerableModify extends TableModify implements EnumerableRel {
@@ -137,6 +138,29 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
           Expressions.constant(kinds), rows);
       break;
     }
+    case MERGE: {
+      List<D1Catalog.Column> key = primaryKey();
+      String[] columns = new String[fields.size()];
+      String[] kinds = new String[fields.size()];
+      for (int i = 0; i < fields.size(); i++) {
+        columns[i] = fields.get(i).getName();
+        kinds[i] = D1ValueKind.of(fields.get(i).getType()).name();
+      }
+      int[] keyFields = new int[key.size()];
+      for (int i = 0; i < key.size(); i++) {
+        keyFields[i] = fieldIndex(key.get(i).name());
+      }
+      List<String> updateColumns = getUpdateColumnList() == null ? List.of() : getUpdateColumnList();
+      int[] updateFields = new int[updateColumns.size()];
+      for (int i = 0; i < updateColumns.size(); i++) {
+        updateFields[i] = fieldIndex(updateColumns.get(i));
+      }
+      call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, Expressions.constant(path),
+          Expressions.constant(table), Expressions.constant(columns), Expressions.constant(kinds),
+          Expressions.constant(keyFields), Expressions.constant(updateFields),
+          Expressions.constant(getInput().getRowType().getFieldCount()), rows);
+      break;
+    }
     default:
       throw new AssertionError(getOperation());
     }
@@ -148,8 +172,15 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
   private String refusal() {
     switch (getOperation()) {
     case MERGE:
-      return "MERGE into D1 table '" + target.name() + "' is not supported; use INSERT, UPDATE and DELETE (nothing"
-          + " was sent)";
+      if (!mergeHasInsert()) {
+        return "MERGE into D1 table '" + target.name() + "' without WHEN NOT MATCHED THEN INSERT is not supported;"
+            + " write it as UPDATE ... WHERE (nothing was sent)";
+      }
+      if (primaryKey().isEmpty()) {
+        return "MERGE into D1 table '" + target.name() + "' needs a primary key (it becomes INSERT ... ON CONFLICT"
+            + " (primary key) DO UPDATE); nothing was sent";
+      }
+      return null;
     case UPDATE:
     case DELETE:
       if (primaryKey().isEmpty()) {
@@ -162,6 +193,23 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
     default:
       return null;
     }
+  }
+
+  /** Calcite plans MERGE as source LEFT JOIN target when it has an INSERT branch, else as an inner join. */
+  private boolean mergeHasInsert() {
+    RelNode r = getInput();
+    while (r != null) {
+      if (r instanceof org.apache.calcite.plan.volcano.RelSubset) {
+        RelNode best = ((org.apache.calcite.plan.volcano.RelSubset) r).getBest();
+        r = best != null ? best : ((org.apache.calcite.plan.volcano.RelSubset) r).getOriginal();
+        continue;
+      }
+      if (r instanceof org.apache.calcite.rel.core.Join) {
+        return ((org.apache.calcite.rel.core.Join) r).getJoinType() == org.apache.calcite.rel.core.JoinRelType.LEFT;
+      }
+      r = r.getInputs().size() == 1 ? r.getInput(0) : null;
+    }
+    return false;
   }
 
   private List<D1Catalog.Column> primaryKey() {

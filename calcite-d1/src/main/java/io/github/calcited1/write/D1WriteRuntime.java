@@ -141,6 +141,100 @@ public final class D1WriteRuntime {
     return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
 
+  /**
+   * A MERGE with a WHEN NOT MATCHED THEN INSERT branch, whose ON condition matches the target's primary key, as
+   * SQLite's UPSERT. Calcite computes the rows (source LEFT JOIN target); each row starts with the n insert values and
+   * ends with the m update values. If every row's update values equal its insert values for the same columns, it is
+   * ONE statement {@code INSERT ... ON CONFLICT (pk) DO UPDATE SET c = excluded.c}; otherwise two statements in the
+   * same request (atomic): a by-key UPDATE of the rows that exist, then {@code INSERT ... ON CONFLICT (pk) DO
+   * NOTHING}. Both are evaluated by D1 at commit time, against the state then.
+   */
+  public static Enumerable<Long> merge(DataContext root, String[] schemaPath, String table, String[] columns,
+      String[] kinds, int[] keyFields, int[] updateFields, int width, Enumerable<Object[]> rows) {
+    try {
+      return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, width, rows);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  private static Enumerable<Long> merge0(DataContext root, String[] schemaPath, String table, String[] columns,
+      String[] kinds, int[] keyFields, int[] updateFields, int width, Enumerable<Object[]> rows)
+      throws SQLException {
+    D1Schema schema = schema(root, schemaPath);
+    checkWritable(root, schema, table);
+    int n = columns.length;
+    int m = updateFields.length;
+    if (width < n + m) {
+      throw new SQLException("MERGE into D1 table '" + table + "': unexpected row layout (" + width + " fields for "
+          + n + " columns and " + m + " updated columns); nothing was sent", "0A000");
+    }
+    String[] keyColumns = new String[keyFields.length];
+    for (int i = 0; i < keyFields.length; i++) {
+      keyColumns[i] = columns[keyFields[i]];
+    }
+    String[] updateColumns = new String[m];
+    String[] updateKinds = new String[keyFields.length + m];
+    for (int i = 0; i < keyFields.length; i++) {
+      updateKinds[i] = kinds[keyFields[i]];
+    }
+    for (int i = 0; i < m; i++) {
+      updateColumns[i] = columns[updateFields[i]];
+      updateKinds[keyFields.length + i] = kinds[updateFields[i]];
+    }
+    List<Object[]> all = new java.util.ArrayList<>();
+    boolean sameValues = true;
+    try (Enumerator<Object[]> e = rows.enumerator()) {
+      while (e.moveNext()) {
+        Object[] r = e.current();
+        all.add(r);
+        for (int i = 0; i < m; i++) {
+          sameValues &= java.util.Objects.deepEquals(r[updateFields[i]], r[width - m + i]);
+        }
+      }
+    }
+    if (all.isEmpty()) {
+      return Linq4j.singletonEnumerable(0L);
+    }
+    List<D1Write> writes = new java.util.ArrayList<>();
+    D1Insert ins = new D1Insert(table, List.of(columns), kinds(kinds), List.of(keyColumns),
+        sameValues ? List.of(updateColumns) : List.of());
+    if (!sameValues) {
+      D1Update u = new D1Update(table, List.of(keyColumns), List.of(updateColumns), kinds(updateKinds));
+      for (Object[] r : all) {
+        Object[] out = new Object[keyFields.length + m];
+        for (int i = 0; i < keyFields.length; i++) {
+          out[i] = r[keyFields[i]];
+        }
+        System.arraycopy(r, width - m, out, keyFields.length, m);
+        u.add(out);
+      }
+      writes.add(u);
+    }
+    for (Object[] r : all) {
+      ins.add(java.util.Arrays.copyOf(r, n));
+    }
+    writes.add(ins);
+    D1Session session = session(root);
+    if (session != null && session.buffering()) {
+      D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
+      for (D1Write w : writes) {
+        t.add(w);
+        session.noteBuffered(w);
+      }
+    } else {
+      D1Transaction t = newTransaction(schema);
+      for (D1Write w : writes) {
+        t.add(w);
+      }
+      D1CommitStats stats = t.commit(session == null ? null : session::addWarning);
+      if (session != null) {
+        session.recordAutoCommit(stats);
+      }
+    }
+    return Linq4j.singletonEnumerable((long) all.size());
+  }
+
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
   public static Enumerable<Long> refuse(String message) {
     throw sneaky(new SQLException(message, "0A000"));

@@ -255,6 +255,42 @@ class D1TransactionTest {
   }
 
   @Test
+  void mergeBecomesOneUpsertStatement() throws Exception {
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      long before = d1.requests();
+      int n = s.executeUpdate("MERGE INTO orders t"
+          + " USING (VALUES (1, 'ann2', 3.5, 7), (9, 'nine', 4.5, 1)) AS src (id, cu, am, q)"
+          + " ON t.id = src.id"
+          + " WHEN MATCHED THEN UPDATE SET customer = src.cu, qty = src.q"
+          + " WHEN NOT MATCHED THEN INSERT (id, customer, amount, qty) VALUES (src.id, src.cu, src.am, src.q)");
+      assertEquals(2, n, d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body());
+      assertTrue(d1.requests() - before <= 2, "at most one read (the target rows) and one write");
+    }
+    String body = d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body();
+    assertTrue(body.contains("ON CONFLICT (\\\"id\\\") DO UPDATE SET"), body);
+    assertEquals(3, d1.count("orders"));
+    assertEquals("ann2", d1.d1("SELECT customer FROM orders WHERE id = 1").rows().get(0)[0]);
+    assertEquals(7, value("SELECT qty FROM orders WHERE id = 1"));
+    assertEquals(10.5, ((Number) d1.d1("SELECT amount FROM orders WHERE id = 1").rows().get(0)[0]).doubleValue(),
+        "columns the MERGE does not set keep their values");
+    assertEquals("nine", d1.d1("SELECT customer FROM orders WHERE id = 9").rows().get(0)[0]);
+    assertEquals(4.5, ((Number) d1.d1("SELECT amount FROM orders WHERE id = 9").rows().get(0)[0]).doubleValue());
+    // Update values that differ from the insert values: a by-key UPDATE plus INSERT ... DO NOTHING, one request.
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.executeUpdate("MERGE INTO orders t USING (VALUES (2, 'bob', 1.0, 5), (10, 'ten', 2.0, 6)) AS src (id, cu, am, q)"
+          + " ON t.id = src.id"
+          + " WHEN MATCHED THEN UPDATE SET qty = t.qty + src.q"
+          + " WHEN NOT MATCHED THEN INSERT (id, customer, amount, qty) VALUES (src.id, src.cu, src.am, src.q)");
+      long before = d1.requests();
+      c.commit();
+      assertEquals(before + 1, d1.requests());
+    }
+    assertEquals(7, value("SELECT qty FROM orders WHERE id = 2"));
+    assertEquals(6, value("SELECT qty FROM orders WHERE id = 10"));
+  }
+
+  @Test
   void readOnlySchemaRefusesWritesBeforeSending() throws Exception {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
       long before = d1.requests();
