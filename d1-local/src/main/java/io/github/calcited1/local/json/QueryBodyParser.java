@@ -106,10 +106,10 @@ public final class QueryBodyParser {
       for (int i = 0; i < bytes.length; i++) {
         JsonNode element = param.get(i);
         double value = element.isNumber() ? element.doubleValue() : -1;
-        if (value < 0 || value > 255 || value != Math.rint(value)) {
+        if (!(value >= 0 && value < 256)) {
           throw D1SqlException.unsupportedParameterType("object", jsString(param));
         }
-        bytes[i] = (byte) (int) value;
+        bytes[i] = (byte) (int) value; // fractions truncate, as in a Uint8Array
       }
       return bytes;
     }

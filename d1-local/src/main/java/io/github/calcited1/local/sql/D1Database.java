@@ -133,6 +133,9 @@ public final class D1Database implements AutoCloseable {
     for (Piece piece : StatementSplitter.split(query.sql())) {
       statements.add(new Query(piece.text(), List.of()));
     }
+    if (statements.isEmpty()) {
+      throw new D1SqlException(D1SqlException.NO_STATEMENTS); // only semicolons
+    }
     return statements;
   }
 
@@ -319,13 +322,15 @@ public final class D1Database implements AutoCloseable {
         rowsRead, rowsWritten);
   }
 
+  /** pageCount leaves out free pages: D1 reports the size in use, so a DROP shrinks it at once. */
   private record Counters(long lastRowId, long totalChanges, long pageCount, long schemaVersion) {}
 
   private Counters counters() throws SQLException {
     // Prepared each time: sqlite-jdbc keeps stale column metadata when a schema change re-prepares.
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT last_insert_rowid(), total_changes(), "
-            + "(SELECT page_count FROM pragma_page_count), (SELECT schema_version FROM pragma_schema_version)")) {
+            + "(SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count), "
+        + "(SELECT schema_version FROM pragma_schema_version)")) {
       row.next();
       return new Counters(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
     }
@@ -366,7 +371,8 @@ public final class D1Database implements AutoCloseable {
     try {
       long tables = queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
           + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'");
-      long size = Math.max(1, queryLong("PRAGMA page_count")) * pageSize;
+      long size = Math.max(1, queryLong("SELECT (SELECT page_count FROM pragma_page_count) "
+          + "- (SELECT freelist_count FROM pragma_freelist_count)")) * pageSize;
       Instant created = Files.readAttributes(file, BasicFileAttributes.class).creationTime().toInstant();
       return new Info(id.toString(), name, tables, size, created);
     } finally {

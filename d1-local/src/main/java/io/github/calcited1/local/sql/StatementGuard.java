@@ -27,7 +27,7 @@ final class StatementGuard {
     List<String> columnsOf(String table) throws SQLException;
   }
 
-  // workerd ALLOWED_SQLITE_FUNCTIONS (src/workerd/util/sqlite.c++); every json* and jsonb* function too.
+  // workerd ALLOWED_SQLITE_FUNCTIONS (src/workerd/util/sqlite.c++); the jsonb* functions too (D1 runs them).
   private static final Set<String> ALLOWED_FUNCTIONS = Set.of(
       "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif", "instr",
       "last_insert_rowid", "length", "like", "likelihood", "likely", "load_extension", "lower", "ltrim", "max_scalar",
@@ -121,9 +121,9 @@ final class StatementGuard {
     }
   }
 
-  /** D1's rule for names of user objects: nothing starting with _cf_ (any case). */
+  /** D1's rule for names of user objects: nothing starting with _cf_ (case-sensitive, as workerd checks). */
   static boolean isProtectedName(String name) {
-    return name.regionMatches(true, 0, "_cf_", 0, 4);
+    return name.startsWith("_cf_");
   }
 
   private static void checkSchemaStatement(List<Token> tokens) throws D1SqlException {
@@ -199,7 +199,7 @@ final class StatementGuard {
       if (NOT_IN_D1_SQLITE.contains(name)) {
         throw SqliteErrors.withOffset("no such function: " + function, sql, "SQLITE_ERROR");
       }
-      if (!ALLOWED_FUNCTIONS.contains(name) && !name.startsWith("json")) {
+      if (!ALLOWED_FUNCTIONS.contains(name) && !name.startsWith("jsonb")) {
         throw functionRefused(function, sql);
       }
     }
@@ -209,7 +209,7 @@ final class StatementGuard {
     return SqliteErrors.withOffset("not authorized to use function: " + function, sql, "SQLITE_ERROR");
   }
 
-  /** pragma_NAME(...) table-valued functions: an allowed PRAGMA with literal arguments only. */
+  /** pragma_NAME table-valued functions: only for allowed PRAGMAs, with a literal first argument checked. */
   private static void checkPragmaFunctions(List<Token> tokens) throws D1SqlException {
     for (int i = 0; i < tokens.size(); i++) {
       Token token = tokens.get(i);
@@ -217,22 +217,13 @@ final class StatementGuard {
         continue;
       }
       String pragma = token.text().substring(7).toLowerCase(Locale.ROOT);
-      boolean call = i + 1 < tokens.size() && tokens.get(i + 1).isOperator("(");
-      Token argument = null;
-      if (call) {
-        int close = i + 2;
-        while (close < tokens.size() && !tokens.get(close).isOperator(")")) {
-          Token inside = tokens.get(close);
-          if (inside.kind() != Kind.STRING && inside.kind() != Kind.NUMBER && !inside.isOperator(",")) {
-            throw new D1SqlException(D1SqlException.NOT_AUTHORIZED);
-          }
-          if (argument == null && !inside.isOperator(",")) {
-            argument = inside;
-          }
-          close++;
-        }
-      }
-      if (!isAllowedPragmaCall(pragma, argument == null ? null : literalText(argument))) {
+      boolean literalArgument = i + 2 < tokens.size() && tokens.get(i + 1).isOperator("(")
+          && (tokens.get(i + 2).kind() == Kind.STRING || tokens.get(i + 2).kind() == Kind.NUMBER);
+      String argument = literalArgument ? literalText(tokens.get(i + 2)) : null;
+      PragmaArgument kind = ALLOWED_PRAGMAS.get(pragma);
+      boolean allowed = kind != null && (argument != null ? isAllowedPragmaCall(pragma, argument)
+          : kind != PragmaArgument.NONE || !(i + 1 < tokens.size() && tokens.get(i + 1).isOperator("(")));
+      if (!allowed) {
         throw new D1SqlException(D1SqlException.NOT_AUTHORIZED);
       }
     }
