@@ -117,6 +117,10 @@ class ConformanceTest {
       summary.append(String.format("d1-local conformance: %d files, %d requests: %d identical, %d allow-listed,"
               + " %d failing (%.1f s)%n", corpus == null ? 0 : corpus.size(), counts.get("steps")[0],
           counts.get("identical")[0], counts.get("allowed")[0], counts.get("failing")[0], ms / 1000.0));
+      if (referenceFailure != null) {
+        summary.append("  the reference D1 server could not be started: ").append(referenceFailure.getMessage())
+            .append('\n');
+      }
       if (allowList != null) {
         for (AllowList.Entry e : allowList.unused()) {
           summary.append("  allow-list entry no longer needed: ").append(e).append('\n');
