@@ -328,7 +328,7 @@ public final class D1AvaticaServer implements AutoCloseable {
         + c.serialization.name().toLowerCase(Locale.ROOT) + (c.basicUser != null || c.realmFile != null
         ? ", HTTP BASIC" : ", no authentication") + ")");
     out.println("  connect: " + server.clientUrl());
-    out.println("  idle connections expire after " + c.connectionExpiry
+    out.println("  idle connections expire after " + c.connectionExpiry.toString().substring(2).toLowerCase(Locale.ROOT)
         + "; an expired connection's uncommitted writes are dropped.");
     if (!c.bind.equals("127.0.0.1") && !c.bind.equals("localhost") && c.basicUser == null && c.realmFile == null) {
       out.println("  WARNING: listening beyond loopback without authentication.");

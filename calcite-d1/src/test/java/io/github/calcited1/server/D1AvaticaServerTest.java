@@ -145,6 +145,26 @@ class D1AvaticaServerTest {
     }
   }
 
+  /** The documented remedy: getAutoCommit() after setAutoCommit(false) syncs a statement prepared before. */
+  @Test void preparedBeforeSwitchingIsSafeAfterGetAutoCommit() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection c = thin(server, new Properties())) {
+      long before = count(c, "SELECT COUNT(*) FROM customers");
+      try (java.sql.PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO customers (id, name, country) VALUES (?, ?, ?)")) {
+        c.setAutoCommit(false);
+        assertFalse(c.getAutoCommit()); // the remedy: sends the change before ps runs
+        ps.setInt(1, 200);
+        ps.setString(2, "Prepared");
+        ps.setString(3, "ES");
+        ps.executeUpdate();
+        c.rollback();
+      }
+      assertEquals(before, count(c, "SELECT COUNT(*) FROM customers"), "the prepared insert was buffered, then discarded");
+      c.setAutoCommit(true);
+    }
+  }
+
   @Test void jsonSerialization() throws Exception {
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
         .serialization(Serialization.JSON));

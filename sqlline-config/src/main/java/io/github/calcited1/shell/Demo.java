@@ -143,8 +143,11 @@ public final class Demo implements AutoCloseable {
         "",
         "  !tables   !columns customers   !describe orders   !help",
         "  !autocommit off, then INSERT/UPDATE/DELETE, then !commit or !rollback (writes go to D1 on commit)",
-        "  CREATE FOREIGN SCHEMA other LIBRARY 'io.github.calcited1.schema.D1SchemaFactory'",
-        "      OPTIONS (\"database\" 'other', \"accountId\" '...')   -- attach another D1 database; DROP SCHEMA other",
+        "  -- attach a D1 database at run time (here: the demo's own, a second time), and detach it",
+        "  CREATE FOREIGN SCHEMA shop2 LIBRARY 'io.github.calcited1.schema.D1SchemaFactory' OPTIONS (\"database\" 'shop',",
+        "      \"baseUrl\" '" + server.baseUrl() + "', \"accountId\" '" + DemoLoader.ACCOUNT_ID
+            + "', \"apiToken\" '" + TOKEN + "');",
+        "  DROP SCHEMA shop2;",
         "",
         "Files in " + dir + " (deleted on exit).  !quit to leave.",
         "");
