@@ -110,6 +110,26 @@ class D1ShellTest {
     List<String> rows = rows(r.out());
     assertTrue(rows.size() >= 6, r.out());
     assertTrue(r.out().contains(" sku "), r.out());
+    // the best sellers, as plain SQLite computes them from the generator's statements
+    List<String> expected = new ArrayList<>();
+    try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new java.util.Properties());
+         Statement s = c.createStatement()) {
+      for (String sql : DemoData.d1Statements()) {
+        s.execute(sql);
+      }
+      try (ResultSet rs = s.executeQuery("SELECT p.name, SUM(l.quantity), SUM(l.quantity * l.unit_price) AS revenue "
+          + "FROM order_lines l JOIN products p ON p.id = l.product_id GROUP BY p.name ORDER BY revenue DESC LIMIT 5")) {
+        while (rs.next()) {
+          expected.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + Math.round(rs.getDouble(3) * 100) / 100.0);
+        }
+      }
+    }
+    List<String> actual = new ArrayList<>();
+    for (String row : rows.subList(0, 5)) {
+      String[] f = row.split("\\|");
+      actual.add(f[0] + "|" + f[1] + "|" + Double.parseDouble(f[2]));
+    }
+    assertEquals(expected, actual);
   }
 
   @Test void failedStatementStopsTheRunAndExitsWithTwo() throws Exception {
