@@ -66,6 +66,7 @@ public final class D1Shell {
     String model = null;
     String url = null;
     Path demoDir = null;
+    Path scriptFile = null;
     List<String> statements = new ArrayList<>();
     List<String> rest = new ArrayList<>();
     List<String> sqllineOptions = new ArrayList<>();
@@ -97,7 +98,7 @@ public final class D1Shell {
             err.println("d1-sqlline: -f needs a file\n" + usage());
             return 1;
           }
-          sqllineOptions.add("run=" + args[++i]);
+          scriptFile = Paths.get(args[++i]);
         }
         default -> {
           if (a.startsWith("--no-")) {
@@ -139,12 +140,23 @@ public final class D1Shell {
         sqllineArgs.add("-u");
         sqllineArgs.add(url);
       }
-      List<String> all = new ArrayList<>(defaultOptions(!statements.isEmpty()));
+      List<String> all = new ArrayList<>(defaultOptions(!statements.isEmpty() || scriptFile != null));
       all.addAll(sqllineOptions);
       options = all;
       sqllineArgs.addAll(rest);
       Path script = null;
-      if (!statements.isEmpty()) {
+      if (scriptFile != null) {
+        if (!statements.isEmpty()) {
+          err.println("d1-sqlline: give -e or -f, not both");
+          return 1;
+        }
+        if (!Files.isReadable(scriptFile)) {
+          err.println("d1-sqlline: cannot read script " + scriptFile);
+          return 1;
+        }
+        sqllineArgs.add("-e");
+        sqllineArgs.add("!run \"" + scriptFile.toAbsolutePath() + "\"");
+      } else if (!statements.isEmpty()) {
         // Run the -e statements as one sqlline script: it stops at the first failure (sqlline's own -e goes on, and
         // its exit status only reflects the last statement), so a failed INSERT is never followed by !commit.
         script = Files.createTempFile("d1-sqlline-", ".sql");
@@ -157,7 +169,7 @@ public final class D1Shell {
         sqllineArgs.add("-e");
         sqllineArgs.add("!run \"" + script.toAbsolutePath() + "\"");
       }
-      boolean oneShot = !statements.isEmpty();
+      boolean oneShot = !statements.isEmpty() || scriptFile != null;
       boolean verbose = sqllineOptions.contains("verbose=true");
       PrintStream systemErr = System.err;
       if (oneShot && !verbose) {
@@ -262,7 +274,8 @@ public final class D1Shell {
         "  --demo-dir D   keep the demo's files in D (default: a temporary directory, deleted on exit)",
         "  --model PATH   connect through a Calcite model (real D1: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN)",
         "  --url URL      connect with a full connect string (jdbc:d1:..., jdbc:avatica:remote:...)",
-        "  -e SQL         run the statement, print the result, exit; repeatable",
+        "  -e SQL         run the statement, print the result, exit; repeatable; stops at the first failure",
+        "  -f FILE        run a script of statements and !commands the same way",
         "  --no-ddl       use Calcite's core parser (no CREATE FOREIGN SCHEMA / DROP SCHEMA)",
         "  --progress     log every request to D1 as it goes (progress of long writes and big reads)",
         "  other options go to sqlline, e.g. --outputformat=csv, -f script.sql (see docs/shell.md)");

@@ -140,6 +140,15 @@ class D1ShellTest {
     assertFalse(r.out().contains("not reached"), r.out());
   }
 
+  @Test void scriptFileStopsAtTheFirstFailure() throws Exception {
+    Path script = tmp.resolve("script.sql");
+    Files.writeString(script, "SELECT COUNT(*) AS n FROM customers;\nSELECT * FROM nope;\nSELECT 'not reached' AS x;\n");
+    Run r = shell(null, "--model", demo.model().toString(), "-f", script.toString());
+    assertEquals(2, r.status());
+    assertEquals(List.of(String.valueOf(DemoData.CUSTOMERS)), rows(r.out()));
+    assertTrue(r.err().contains("nope"), r.err());
+  }
+
   @Test void badArguments() throws Exception {
     assertEquals(1, shell(null, "--model").status());
     assertEquals(1, shell(null, "--model", tmp.resolve("missing.json").toString()).status());
