@@ -156,23 +156,29 @@ final class ErrorMapper {
               + "), the network and any proxy; connectTimeout is " + config.connectTimeout() + "."),
           "08001", status, 0, said, c);
     }
-    String hint = e instanceof InterruptedIOException
+    String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    boolean timedOut = e instanceof InterruptedIOException && (text.contains("timeout") || text.contains("timed out"));
+    String hint = timedOut
         ? "D1 did not answer in time (readTimeout " + config.readTimeout() + ", callTimeout "
             + config.callTimeout() + "); D1 stops a request after 30 s, so narrow the query or raise the timeout."
         : "The connection to D1 failed; a read can be retried, a write may or may not have been applied.";
     return new D1ConnectionException(text(said, status, 0, hint), "08006", status, 0, said, c);
   }
 
-  /** For a failure while reading a response body: bad JSON and a cut-short body are protocol errors. */
+  /** For a failure while reading a response body: a cut-short body and bad JSON are protocol errors. */
   D1Exception fromRead(IOException e, int status) {
+    if (e instanceof JsonEOFException || e instanceof ProtocolException || e instanceof EOFException) {
+      String detail = e instanceof JsonProcessingException
+          ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+      String said = scrubber.scrub("the response body is cut short: " + detail);
+      return new D1ProtocolException(text(said, status, 0,
+          "No result is returned in its place. The connection probably broke: a read can be retried, a write may"
+              + " or may not have been applied."), "08006", status, 0, said, scrubber.scrub(e));
+    }
     if (e instanceof JsonProcessingException) {
       JsonProcessingException j = (JsonProcessingException) e;
       String where = j.getLocation() == null ? "" : " (at " + j.getLocation().offsetDescription() + ")";
-      String what = e instanceof JsonEOFException ? "the response body is cut short: " : "malformed JSON: ";
-      return malformed(status, what + j.getOriginalMessage() + where, e);
-    }
-    if (e instanceof ProtocolException || e instanceof EOFException) {
-      return malformed(status, "the response body is cut short: " + e.getMessage(), e);
+      return malformed(status, "malformed JSON: " + j.getOriginalMessage() + where, e);
     }
     return fromIo(e, status);
   }
@@ -181,8 +187,7 @@ final class ErrorMapper {
   D1ProtocolException malformed(int status, String detail, Throwable cause) {
     String said = scrubber.scrub(detail);
     return new D1ProtocolException(text(said, status, 0,
-        "The response is malformed or cut short, so no result is returned. Check that baseUrl ("
-            + config.baseUrl() + ") is D1's API, then retry."),
+        "No result is returned in its place. Check that baseUrl (" + config.baseUrl() + ") is D1's API."),
         "08S01", status, 0, said, scrubber.scrub(cause));
   }
 
@@ -227,7 +232,8 @@ final class ErrorMapper {
       return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
     } catch (NumberFormatException notSeconds) {
       try {
-        Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(ZonedDateTime.now(), at);
         return d.isNegative() ? Duration.ZERO : d;
       } catch (DateTimeParseException notDate) {
         return null;

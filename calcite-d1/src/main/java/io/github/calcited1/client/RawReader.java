@@ -208,7 +208,8 @@ final class RawReader implements Closeable {
         }
       } else if (name.equals("results")) {
         if (v != START_OBJECT) {
-          throw malformed("\"results\" is not a {columns, rows} object but " + v + " (is this D1's /raw endpoint?)");
+          throw malformed("\"results\" is not a {columns, rows} object but " + v
+              + " (is this D1's /raw endpoint?)");
         }
         sawResults = true;
         inResults = true;

@@ -145,8 +145,10 @@ class D1LocalIntegrationTest {
     assertTrue(down.isTransient());
 
     server.faults().next(Fault.dropMidBody());
-    assertThrows(D1ProtocolException.class, () -> client.execute(db, D1Statement.of(
+    D1ProtocolException cut = assertThrows(D1ProtocolException.class, () -> client.execute(db, D1Statement.of(
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c")));
+    assertEquals("08006", cut.getSQLState());
+    assertTrue(cut.isTransient());
 
     server.faults().next(Fault.dropAfterExecute());
     D1Exception dropped = assertThrows(D1Exception.class, () -> client.execute(db, D1Statement.of("SELECT 1")));

@@ -1,6 +1,7 @@
 package io.github.calcited1.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,13 +23,26 @@ class MalformedResponseTest {
     d1.close();
   }
 
+  /** A malformed body: not transient, SQLState 08S01. */
   private D1ProtocolException executeFails(String body) {
+    D1ProtocolException e = executeFailsWith(body);
+    assertEquals("08S01", e.getSQLState());
+    assertFalse(e.isTransient());
+    return e;
+  }
+
+  private D1ProtocolException executeFailsWith(String body) {
     d1.answer(200, body);
     D1ProtocolException e = assertThrows(D1ProtocolException.class,
         () -> d1.client.execute(MockD1.DB, D1Statement.of("SELECT 1")));
-    assertEquals("08S01", e.getSQLState());
     assertEquals(200, e.httpStatus());
     return e;
+  }
+
+  private static void assertCutShort(D1ProtocolException e) {
+    assertTrue(e.getMessage().startsWith("the response body is cut short: "), e.getMessage());
+    assertEquals("08006", e.getSQLState());
+    assertTrue(e.isTransient());
   }
 
   @ParameterizedTest
@@ -41,8 +55,7 @@ class MalformedResponseTest {
       "{",
   })
   void truncatedBodyIsCutShort(String body) {
-    D1ProtocolException e = executeFails(body);
-    assertTrue(e.getMessage().contains("cut short") || e.getMessage().contains("ends early"), e.getMessage());
+    assertCutShort(executeFailsWith(body));
   }
 
   @Test
@@ -50,12 +63,11 @@ class MalformedResponseTest {
     d1.answer(200, "{\"result\":[{\"results\":{\"columns\":[\"a\"],\"rows\":[[1],[2],[3");
     List<Object> seen = new ArrayList<>();
     try (D1Cursor c = d1.client.query(MockD1.DB, D1Statement.of("SELECT a"))) {
-      D1ProtocolException e = assertThrows(D1ProtocolException.class, () -> {
+      assertCutShort(assertThrows(D1ProtocolException.class, () -> {
         while (c.next()) {
           seen.add(c.row()[0]);
         }
-      });
-      assertTrue(e.getMessage().startsWith("the response body is cut short"), e.getMessage());
+      }));
     }
     assertEquals(List.of(1L, 2L), seen);
   }
@@ -69,9 +81,8 @@ class MalformedResponseTest {
     d1.answer(new MockResponse.Builder().code(200)
         .body(MockD1.localEnvelope("[\"i\"]", rows.append("]").toString()))
         .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build());
-    D1ProtocolException e = assertThrows(D1ProtocolException.class,
-        () -> d1.client.execute(MockD1.DB, D1Statement.of("SELECT i")));
-    assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+    assertCutShort(assertThrows(D1ProtocolException.class,
+        () -> d1.client.execute(MockD1.DB, D1Statement.of("SELECT i"))));
   }
 
   @ParameterizedTest

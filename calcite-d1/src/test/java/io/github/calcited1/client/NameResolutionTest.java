@@ -26,7 +26,8 @@ class NameResolutionTest {
 
   private static String db(String uuid, String name) {
     return "{\"uuid\":\"" + uuid + "\",\"name\":\"" + name + "\",\"version\":\"production\",\"num_tables\":3,"
-        + "\"file_size\":12288,\"created_at\":\"2026-01-01T00:00:00.000Z\",\"read_replication\":{\"mode\":\"disabled\"}}";
+        + "\"file_size\":12288,\"created_at\":\"2026-01-01T00:00:00.000Z\","
+        + "\"read_replication\":{\"mode\":\"disabled\"}}";
   }
 
   @Test

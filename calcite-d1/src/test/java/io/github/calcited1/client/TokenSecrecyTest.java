@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,7 +90,8 @@ class TokenSecrecyTest {
     for (Throwable t : failures) {
       assertClean(t);
     }
-    assertTrue(failures.get(0).getMessage().startsWith("Invalid token <redacted> (HTTP 401"), failures.get(0).getMessage());
+    String first = failures.get(0).getMessage();
+    assertTrue(first.startsWith("Invalid token <redacted> (HTTP 401"), first);
   }
 
   /** OkHttp's or the JDK's exceptions could quote a header; the scrubber rewrites the whole chain. */
@@ -99,7 +101,7 @@ class TokenSecrecyTest {
     IOException middle = new IOException("while calling with " + TOKEN, root);
     middle.addSuppressed(new IOException("route failed: " + TOKEN));
     D1ClientConfig config = d1.config().build();
-    ErrorMapper mapper = new ErrorMapper(config, new TokenScrubber(TOKEN), new com.fasterxml.jackson.core.JsonFactory());
+    ErrorMapper mapper = new ErrorMapper(config, new TokenScrubber(TOKEN), new JsonFactory());
     D1Exception e = mapper.fromIo(middle, 0);
     assertClean(e);
     assertTrue(e.getCause().getMessage().startsWith("java.io.IOException: while calling with <redacted>"),
