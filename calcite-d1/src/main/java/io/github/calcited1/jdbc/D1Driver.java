@@ -90,7 +90,33 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     if (lookup(merged, "database") != null && lookup(merged, "model") == null) {
       info2.setProperty("model", shortcutModel(merged));
     }
-    return super.connect(url, info2);
+    try {
+      return super.connect(url, info2);
+    } catch (RuntimeException e) {
+      throw connectFailure(e);
+    }
+  }
+
+  /**
+   * Calcite reports a schema it cannot create as a RuntimeException ("Error instantiating JsonCustomSchema(...)").
+   * JDBC callers expect an SQLException, and the useful part is the D1 cause: a bad operand (named) or D1's answer
+   * with what to do. Its SQLState is kept (28000 token, 3D000 database, 08001 unreachable); a bad operand is 08001.
+   */
+  static SQLException connectFailure(RuntimeException e) {
+    Throwable specific = null;
+    String state = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (specific == null && t.getClass().getName().startsWith("io.github.calcited1.schema.D1")) {
+        specific = t;
+      }
+      if (state == null && t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+        state = ((SQLException) t).getSQLState();
+      }
+    }
+    if (specific == null) {
+      throw e;
+    }
+    return new SQLException(specific.getMessage(), state == null ? "08001" : state, e);
   }
 
   private static String lookup(Properties p, String key) {

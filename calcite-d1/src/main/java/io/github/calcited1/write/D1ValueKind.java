@@ -130,10 +130,12 @@ public enum D1ValueKind {
     }
     if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
-      if (Double.isNaN(d)) {
-        sb.append("null"); // SQLite has no NaN: it stores NULL
-      } else if (Double.isInfinite(d)) {
-        sb.append(d > 0 ? "9e999" : "-9e999"); // SQLite's JSON reader turns these into +/-Inf
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        // SQLite would store NaN as NULL and keep an infinity, but D1 answers in JSON, which has neither (an infinity
+        // reads back as null): refuse rather than change the value silently.
+        throw new SQLException("Cannot write " + d + " to D1: SQLite has no NaN and D1's JSON answers cannot carry"
+            + " NaN or infinities (they would read back as NULL); nothing was sent. Store NULL, or a sentinel such"
+            + " as 1.7976931348623157E308, instead.", "22003");
       } else if (value instanceof Float) {
         sb.append(Float.toString((Float) value));
       } else {
@@ -148,11 +150,26 @@ public enum D1ValueKind {
     appendString(sb, value.toString());
   }
 
-  /** Appends a JSON string literal. */
-  static void appendString(StringBuilder sb, String s) {
+  /**
+   * Appends a JSON string literal.
+   *
+   * @throws SQLException if the text has an unpaired UTF-16 surrogate: D1 stores UTF-8, which cannot encode one, and
+   *     the encoder would silently replace it with '?'
+   */
+  static void appendString(StringBuilder sb, String s) throws SQLException {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          sb.append(c).append(s.charAt(++i));
+          continue;
+        }
+        throw new SQLException("Cannot write a string with an unpaired UTF-16 surrogate (U+"
+            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i + ") to D1: D1 stores"
+            + " text as UTF-8, which cannot encode it; nothing was sent. Fix the string (it is not valid Unicode).",
+            "22021");
+      }
       switch (c) {
       case '"': sb.append("\\\""); break;
       case '\\': sb.append("\\\\"); break;
