@@ -91,10 +91,44 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
       info2.setProperty("model", shortcutModel(merged));
     }
     try {
-      return super.connect(url, info2);
+      return super.connect(withoutToken(url, info2), info2);
     } catch (RuntimeException e) {
       throw connectFailure(e);
     }
+  }
+
+  private static final java.util.regex.Pattern TOKEN_IN_URL = java.util.regex.Pattern.compile(
+      "(?i)(?<=^|;)\\s*apiToken\\s*=\\s*('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^;]*)\\s*(?:;|$)");
+
+  /**
+   * The URL the connection will report ({@code DatabaseMetaData.getURL()}, shown and logged by tools and pools)
+   * without an {@code apiToken=...} it held; the token moves to {@code info}. Unchanged if the token cannot be cut out
+   * cleanly (then a URL that carried it keeps it: put the token in the environment or a driver property instead).
+   */
+  static String withoutToken(String url, Properties info) throws SQLException {
+    String suffix = url.substring(CONNECT_STRING_PREFIX.length());
+    Properties inUrl = ConnectStringParser.parse(suffix);
+    String key = null;
+    for (String name : inUrl.stringPropertyNames()) {
+      if (name.equalsIgnoreCase("apiToken")) {
+        key = name;
+      }
+    }
+    if (key == null) {
+      return url;
+    }
+    String cut = TOKEN_IN_URL.matcher(suffix).replaceAll("");
+    Properties after = ConnectStringParser.parse(cut);
+    for (String name : after.stringPropertyNames()) {
+      if (name.equalsIgnoreCase("apiToken")) {
+        return url;
+      }
+    }
+    if (after.size() != inUrl.size() - 1) {
+      return url;
+    }
+    info.setProperty(key, inUrl.getProperty(key));
+    return CONNECT_STRING_PREFIX + cut;
   }
 
   /**
@@ -140,8 +174,9 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     }
     Map<String, Object> operand = new LinkedHashMap<>();
     for (String name : p.stringPropertyNames()) {
+      // "avatica.*": settings of an Avatica server's JdbcMeta (calcite-d1 serve), which it passes to the driver too.
       if (!calciteKeys.contains(name.toLowerCase(Locale.ROOT)) && !name.equalsIgnoreCase("user")
-          && !name.equalsIgnoreCase("password")) {
+          && !name.equalsIgnoreCase("password") && !name.startsWith("avatica.")) {
         operand.put(name, p.getProperty(name));
       }
     }

@@ -65,9 +65,21 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
   @Override public RelWriter explainTerms(RelWriter pw) {
     // While planning, the input is a placeholder for alternatives, with no SQL yet; the final plan has the real
     // subtree.
-    boolean planning = getInput() instanceof RelSubset || getInput() instanceof HepRelVertex;
-    return planning ? super.explainTerms(pw)
+    // (Also deeper down: Calcite's rule logger at DEBUG explains every intermediate rel.)
+    return planning(getInput()) ? super.explainTerms(pw)
         : super.explainTerms(pw).item("sql", query().sql());
+  }
+
+  private static boolean planning(org.apache.calcite.rel.RelNode rel) {
+    if (rel instanceof RelSubset || rel instanceof HepRelVertex) {
+      return true;
+    }
+    for (org.apache.calcite.rel.RelNode input : rel.getInputs()) {
+      if (planning(input)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private D1Convention convention() {
