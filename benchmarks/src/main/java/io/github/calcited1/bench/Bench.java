@@ -28,11 +28,11 @@ public final class Bench {
       int planning8K, int pushdownRounds, int bulkRows, int bulkRounds, int perRowRows, int scanRows, int scanRounds,
       int scanLiveRounds, long sectionBudgetMillis) {
     static Config fullRun() {
-      return new Config(false, 30, 100, 1500, 15, 6, 5, 100_000, 5, 2_000, 1_000_000, 3, 1, 150_000);
+      return new Config(false, 40, 100, 1500, 15, 6, 5, 100_000, 7, 2_000, 1_000_000, 7, 3, 150_000);
     }
 
     static Config quickRun() {
-      return new Config(true, 3, 10, 20, 2, 1, 1, 2_000, 1, 50, 5_000, 1, 1, 30_000);
+      return new Config(true, 2, 10, 20, 2, 0, 1, 2_000, 1, 50, 5_000, 1, 1, 30_000);
     }
   }
 

@@ -61,7 +61,8 @@ final class PushdownBench {
 
   static void run(Env env, Report report) throws Exception {
     Bench.Config cfg = env.cfg;
-    int nq = QUERIES.size();
+    List<Query> queries = cfg.quick() ? QUERIES.subList(0, 4) : QUERIES;
+    int nq = queries.size();
     Outcome[] d1 = new Outcome[nq];
     Outcome[] jdbc = new Outcome[nq];
     Outcome[] raw = new Outcome[nq];
@@ -69,7 +70,7 @@ final class PushdownBench {
          Connection adapter = env.jdbcAdapter("bench"); Connection sqlite = env.sqlite("bench")) {
       // Counting pass (not timed): requests and rows through the proxy; the SQL each engine pushes.
       for (int i = 0; i < nq; i++) {
-        Query q = QUERIES.get(i);
+        Query q = queries.get(i);
         Outcome od = new Outcome();
         d1[i] = od;
         long r0 = env.proxy.requests();
@@ -102,7 +103,7 @@ final class PushdownBench {
       for (int i = 0; i < nq; i++) {
         for (int e = 0; e < 3; e++) {
           if (outs[e][i].error == null) {
-            ps[i][e] = conns[e].prepareStatement(QUERIES.get(i).sql());
+            ps[i][e] = conns[e].prepareStatement(queries.get(i).sql());
             run(ps[i][e]); // warm-up
           }
         }
@@ -151,12 +152,13 @@ final class PushdownBench {
       report.figure(new Report.Figure("Analytical queries: calcite-d1 / JDBC adapter",
           "same, vs Calcite's JdbcSchema over sqlite-jdbc on the same file", new Stats(geoD1VsJdbc), Double.NaN, true,
           "no target"));
-      writeSection(env, report, d1, jdbc, raw);
+      writeSection(env, report, queries, d1, jdbc, raw);
     }
   }
 
-  private static void writeSection(Env env, Report report, Outcome[] d1, Outcome[] jdbc, Outcome[] raw) {
-    int nq = QUERIES.size();
+  private static void writeSection(Env env, Report report, List<Query> queries, Outcome[] d1, Outcome[] jdbc,
+      Outcome[] raw) {
+    int nq = queries.size();
     int oneRequest = 0;
     int exactRows = 0;
     int correct = 0;
@@ -175,7 +177,7 @@ final class PushdownBench {
         + "| JDBC adapter rows transferred | calcite-d1 ms | JDBC adapter ms | sqlite-jdbc ms | answers agree |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < nq; i++) {
-      Query q = QUERIES.get(i);
+      Query q = queries.get(i);
       long answerRows = raw[i].answer.size();
       boolean d1ok = d1[i].error == null;
       if (d1ok && d1[i].requests == 1) {
@@ -199,7 +201,7 @@ final class PushdownBench {
     }
     md.append("\nSQL pushed (calcite-d1 → D1, and Calcite's JDBC adapter → sqlite-jdbc):\n\n");
     for (int i = 0; i < nq; i++) {
-      Query q = QUERIES.get(i);
+      Query q = queries.get(i);
       md.append("* **").append(q.id()).append("** `").append(q.sql()).append("`\n");
       md.append("  * calcite-d1: ").append(d1[i].error != null ? "error: " + d1[i].error : code(d1[i].pushed))
           .append('\n');
