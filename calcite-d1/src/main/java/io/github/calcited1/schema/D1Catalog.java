@@ -18,7 +18,8 @@ import java.util.Optional;
  * <p>D1 refuses {@code pragma_table_xinfo(name)} joins, so a catalog cannot come from one statement. A cold load
  * costs two requests: {@code PRAGMA table_list}, then one batch with a {@code PRAGMA table_xinfo} per table.
  * A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the tables are the ones it knew and sends
- * the list and those descriptions in <em>one</em> batch; only when the list has changed does it need a second.
+ * the list and those descriptions in <em>one</em> batch; only when the list has changed does it need a second,
+ * for the new descriptions.
  *
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
@@ -77,18 +78,20 @@ public final class D1Catalog {
    * @param previous the catalog read last time, whose table list is tried first; null on a cold load
    */
   public static D1Catalog load(D1Client client, String databaseId, D1Catalog previous) throws D1Exception {
+    Map<String, String> listed;
     if (previous != null) {
       List<String> guess = new ArrayList<>(previous.tables.keySet());
       List<D1Statement> batch = new ArrayList<>();
       batch.add(D1Statement.of("PRAGMA table_list"));
       guess.forEach(name -> batch.add(describe(name)));
       List<D1Result> results = client.batch(databaseId, batch);
-      Map<String, String> listed = visibleTables(results.get(0));
+      listed = visibleTables(results.get(0));
       if (new ArrayList<>(listed.keySet()).equals(guess)) {
         return build(listed, results.subList(1, results.size()));
       }
+    } else {
+      listed = visibleTables(client.execute(databaseId, D1Statement.of("PRAGMA table_list")));
     }
-    Map<String, String> listed = visibleTables(client.execute(databaseId, D1Statement.of("PRAGMA table_list")));
     if (listed.isEmpty()) {
       return new D1Catalog(new LinkedHashMap<>());
     }

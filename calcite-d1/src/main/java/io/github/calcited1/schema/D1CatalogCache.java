@@ -10,8 +10,15 @@ import java.util.concurrent.ConcurrentMap;
  * operand, so that opening a connection costs no D1 request while the catalog is younger than its TTL.
  */
 public final class D1CatalogCache {
-  /** What identifies a database to the cache. The token is deliberately not part of it: it is no identity. */
-  public record Key(String baseUrl, String accountId, String database) {}
+  /**
+   * What identifies a database to the cache. A digest of the token is part of it, so that a connection with
+   * another (perhaps invalid or less privileged) token is checked against D1 rather than served from the cache.
+   */
+  public record Key(String baseUrl, String accountId, String database, String tokenDigest) {
+    @Override public String toString() {
+      return "Key{" + baseUrl + ", " + accountId + ", " + database + "}";
+    }
+  }
 
   /** Loads a catalog, given the previous one (or null). */
   @FunctionalInterface

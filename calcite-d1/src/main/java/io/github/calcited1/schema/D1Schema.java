@@ -33,7 +33,8 @@ public class D1Schema extends AbstractSchema {
   public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client) {
     this.config = config;
     this.client = client;
-    this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database());
+    this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database(),
+        config.tokenDigest());
     this.path = pathOf(parentSchema, name);
     try {
       this.databaseId = D1CatalogCache.databaseId(cacheKey, () -> client.resolveDatabaseId(config.database()));

@@ -105,6 +105,17 @@ public final class D1SchemaConfig {
     return baseUrl;
   }
 
+  /** A SHA-256 digest of the token: tells tokens apart without revealing them. */
+  public String tokenDigest() {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(apiToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   public String accountId() {
     return accountId;
   }

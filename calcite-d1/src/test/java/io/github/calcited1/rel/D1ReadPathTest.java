@@ -1,0 +1,278 @@
+package io.github.calcited1.rel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.testing.D1LocalExtension;
+import io.github.calcited1.testing.Rows;
+import io.github.calcited1.testing.ShopData;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.calcite.adapter.java.ReflectiveSchema;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.SchemaPlus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Paging, planning time, federation, user parameters, types and errors of the read path, against d1-local. */
+class D1ReadPathTest {
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop");
+
+  static final int EVENTS = 200_000;
+  static final int PAGE = 50_000;
+
+  private static Connection calcite;
+
+  @BeforeAll static void setUp() throws SQLException {
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement()) {
+      ShopData.create(s);
+      st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT, amount INTEGER)");
+      st.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + EVENTS + ")"
+          + " INSERT INTO events SELECT x, 'k' || (x % 7), x * 3 FROM c");
+      st.execute("CREATE TABLE bad (id INTEGER PRIMARY KEY, n INTEGER, d DATE, t TIMESTAMP, flag BOOLEAN)");
+      st.execute("INSERT INTO bad VALUES (1, 5, '2024-01-02', '2024-01-02T03:04:05.678Z', 1),"
+          + " (2, 'five', '2024-1-2', 'yesterday', 7)");
+    }
+    calcite = connect(Map.of("pageSize", PAGE));
+  }
+
+  @AfterAll static void tearDown() throws SQLException {
+    calcite.close();
+  }
+
+  static Connection connect(Map<String, Object> operands) throws SQLException {
+    Properties info = new Properties();
+    info.put("model", "inline:" + D1.model("shop", operands));
+    info.put("lex", "JAVA");
+    return DriverManager.getConnection("jdbc:calcite:", info);
+  }
+
+  private static List<String> capture(Connection c, String sql, List<String> sent) throws SQLException {
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return Rows.read(rs);
+    }
+  }
+
+  @Test void largeScanIsReadInPagesWithBoundedMemory() throws SQLException {
+    long before = D1.requestCount();
+    long count = 0;
+    long sum = 0;
+    long lastId = 0;
+    boolean ascending = true;
+    try (Statement st = calcite.createStatement();
+         ResultSet rs = st.executeQuery("select id, kind, amount from events")) {
+      while (rs.next()) {
+        long id = rs.getLong(1);
+        ascending &= id > lastId;
+        lastId = id;
+        sum += rs.getLong(3);
+        count++;
+      }
+    }
+    assertEquals(EVENTS, count);
+    assertEquals(3L * EVENTS * (EVENTS + 1) / 2, sum);
+    assertTrue(ascending, "keyset pages come in rowid order");
+    // 4 full pages, then one that finds nothing more.
+    assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
+  }
+
+  @Test void filteredScanIsPagedToo() throws SQLException {
+    List<String> expected;
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement();
+         ResultSet rs = st.executeQuery("select id from events where kind = 'k3' and amount > 30000")) {
+      expected = Rows.read(rs);
+    }
+    List<String> sent = new ArrayList<>();
+    long before = D1.requestCount();
+    List<String> rows = capture(calcite, "select id from events where kind = 'k3' and amount > 30000", sent);
+    assertEquals(1, sent.size());
+    assertTrue(sent.get(0).contains("\"kind\" = ? AND \"amount\" > CAST(? AS INTEGER) AND \"rowid\" >="), sent::toString);
+    assertEquals(expected, rows);
+    assertEquals(1, D1.requestCount() - before, "fewer rows than a page: one request");
+  }
+
+  /** Eight joins plan well under a second: one D1 statement, whatever order Calcite tries. */
+  @Test void eightJoinsPlanQuickly() throws SQLException {
+    String sql = "select count(*) from customers c"
+        + " join orders o1 on o1.customer_id = c.id join order_items i1 on i1.order_id = o1.id"
+        + " join products p1 on p1.id = i1.product_id join orders o2 on o2.id = o1.id"
+        + " join customers c2 on c2.id = o2.customer_id join order_items i2 on i2.order_id = o2.id"
+        + " and i2.product_id = i1.product_id join products p2 on p2.id = i2.product_id"
+        + " join big_numbers b on b.id = c.id - c.id + 1";
+    try (Statement st = calcite.createStatement()) {
+      st.executeQuery("explain plan for " + sql).close(); // warm up
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        try (ResultSet rs = st.executeQuery("explain plan for " + sql)) {
+          rs.next();
+          assertTrue(rs.getString(1).startsWith("D1ToEnumerableConverter"), rs.getString(1));
+        }
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      System.out.printf("8-join planning: %.1f ms%n", best / 1e6);
+      assertTrue(best < 1_000_000_000L, "8-join planning took " + best / 1_000_000 + " ms");
+    }
+  }
+
+  @Test void explainShowsTheSqlSentToD1() throws SQLException {
+    try (Statement st = calcite.createStatement();
+         ResultSet rs = st.executeQuery("explain plan for select name from customers where id = 3")) {
+      rs.next();
+      String plan = rs.getString(1);
+      assertTrue(plan.contains("D1ToEnumerableConverter(sql=[SELECT \"d1\".\"name\""), plan);
+      assertTrue(plan.contains("WHERE \"id\" = CAST(? AS INTEGER)"), plan);
+      assertFalse(plan.contains(D1.token()), "the token never appears");
+    }
+  }
+
+  @Test void userParametersAreBound() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         PreparedStatement ps = calcite.prepareStatement(
+             "select id, n from big_numbers where n >= ? and label <> ? order by n")) {
+      ps.setLong(1, 9007199254740993L);
+      ps.setString(2, "v3");
+      List<String> rows;
+      try (ResultSet rs = ps.executeQuery()) {
+        rows = Rows.read(rs);
+      }
+      assertEquals(List.of("3 | 9007199254740993", "9 | 1234567890123456789", "1 | 9223372036854775807"), rows);
+      ps.setLong(1, Long.MAX_VALUE);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertEquals(List.of("1 | 9223372036854775807"), Rows.read(rs));
+      }
+    }
+    assertTrue(sent.get(0).contains("\"n\" >= CAST(? AS INTEGER) AND \"label\" <> ?"), sent::toString);
+  }
+
+  @Test void typesReadBackExactly() throws SQLException {
+    try (Statement st = calcite.createStatement();
+         ResultSet rs = st.executeQuery("select n, d, t, flag from bad where id = 1")) {
+      assertTrue(rs.next());
+      assertEquals(5L, rs.getObject(1));
+      assertEquals(java.sql.Date.valueOf("2024-01-02").toString(), rs.getDate(2).toString());
+      assertEquals("2024-01-02 03:04:05.678", rs.getString(3));
+      assertEquals(Boolean.TRUE, rs.getObject(4));
+    }
+    try (Statement st = calcite.createStatement();
+         ResultSet rs = st.executeQuery("select serial, image, balance, signup from products p, customers c"
+             + " where p.id = 1 and c.id = 1")) {
+      assertTrue(rs.next());
+      assertEquals(Long.MAX_VALUE, rs.getObject(1));
+      assertTrue(rs.getObject(2) instanceof byte[]);
+      assertEquals(new java.math.BigDecimal("955.13"), rs.getBigDecimal(3));
+      assertEquals("2020-02-02", rs.getString(4));
+    }
+  }
+
+  @Test void valuesThatDoNotFitTheirTypeAreClearErrors() {
+    for (String[] c : new String[][] {{"n", "bad.n", "'five'"}, {"d", "bad.d", "'2024-1-2'"},
+        {"t", "bad.t", "'yesterday'"}, {"flag", "bad.flag", "7"}}) {
+      Exception e = assertThrows(Exception.class, () -> {
+        try (Statement st = calcite.createStatement();
+             ResultSet rs = st.executeQuery("select " + c[0] + " from bad")) {
+          while (rs.next()) {
+            rs.getObject(1);
+          }
+        }
+      });
+      String message = causes(e);
+      assertTrue(message.contains("D1 column " + c[1] + " holds") && message.contains(c[2]), message);
+    }
+  }
+
+  @Test void badOperandsFailAtConnectTime() {
+    Exception e = assertThrows(Exception.class, () -> connect(Map.of("pageSize", "many")).close());
+    assertTrue(causes(e).contains("Operand 'pageSize' must be a whole number"), causes(e));
+    e = assertThrows(Exception.class, () -> connect(Map.of("apiToken", "wrong-secret")).close());
+    assertTrue(causes(e).contains("Cannot open D1 database 'shop'"), causes(e));
+    assertFalse(causes(e).contains("wrong-secret"), "the token never appears in messages");
+    e = assertThrows(Exception.class, () -> connect(Map.of("database", "nope")).close());
+    assertTrue(causes(e).contains("nope"), causes(e));
+  }
+
+  @Test void catalogIsSharedAcrossConnectionsAndRefreshable() throws Exception {
+    long before = D1.requestCount();
+    try (Connection c = connect(Map.of("pageSize", PAGE))) {
+      assertEquals(0, D1.requestCount() - before, "a second connection reuses the cached catalog");
+      try (Connection s = D1.sqlite(); Statement st = s.createStatement()) {
+        st.execute("CREATE TABLE added_later (id INTEGER PRIMARY KEY)");
+      }
+      D1Schema schema = c.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("shop")
+          .unwrap(D1Schema.class);
+      long beforeRefresh = D1.requestCount();
+      schema.refreshCatalog();
+      assertEquals(2, D1.requestCount() - beforeRefresh, "table list changed: list, then describe");
+      assertTrue(schema.catalog().tables().containsKey("added_later"));
+      beforeRefresh = D1.requestCount();
+      schema.refreshCatalog();
+      assertEquals(1, D1.requestCount() - beforeRefresh, "unchanged table list: one request");
+      assertFalse(schema.catalog().tables().keySet().stream().anyMatch(t -> t.startsWith("_cf_")
+          || t.startsWith("sqlite_")), "internal tables are hidden");
+    }
+  }
+
+  /** A Java object schema to federate with. */
+  public static class Crm {
+    public final Segment[] segments = {new Segment("DE", "core"), new Segment("FR", "growth"),
+        new Segment("CN", "new")};
+  }
+
+  /** One row of {@link Crm}. */
+  public static class Segment {
+    public final String country;
+    public final String segment;
+
+    Segment(String country, String segment) {
+      this.country = country;
+      this.segment = segment;
+    }
+  }
+
+  @Test void federationPushesEachSideToItsSource() throws SQLException {
+    try (Connection c = connect(Map.of())) {
+      SchemaPlus root = c.unwrap(CalciteConnection.class).getRootSchema();
+      root.add("crm", new ReflectiveSchema(new Crm()));
+      List<String> sent = new ArrayList<>();
+      List<String> rows = capture(c, "select s.segment, count(*) from customers cu join crm.segments s"
+          + " on s.country = cu.country where cu.vip group by s.segment", sent);
+      assertEquals(1, sent.size(), sent::toString);
+      assertTrue(sent.get(0).contains("WHERE \"vip\""), sent::toString);
+      List<String> expected;
+      try (Connection s = D1.sqlite(); Statement st = s.createStatement();
+           ResultSet rs = st.executeQuery("select case country when 'DE' then 'core' when 'FR' then 'growth'"
+               + " else 'new' end, count(*) from customers where vip and country in ('DE', 'FR', 'CN')"
+               + " group by 1")) {
+        expected = Rows.read(rs);
+      }
+      rows.sort(null);
+      expected.sort(null);
+      assertEquals(expected, rows);
+    }
+  }
+
+  private static String causes(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      b.append(t.getMessage()).append('\n');
+    }
+    return b.toString();
+  }
+}
