@@ -246,14 +246,18 @@ public final class D1AvaticaServer implements AutoCloseable {
     }
   }
 
-  /** Keeps the server's own keys and the safe client keys; logs what it drops. */
+  /**
+   * Keeps the safe client keys; drops the server's own JdbcMeta settings (they configure the connection cache, and
+   * are not connection properties: the {@code jdbc:d1:database=...} shortcut would take them for schema operands)
+   * and logs the other keys it drops.
+   */
   static Properties filter(Properties info, Set<String> serverKeys) {
     Properties safe = new Properties();
     List<String> dropped = new ArrayList<>();
     for (String key : info.stringPropertyNames()) {
-      if (serverKeys.contains(key) || SAFE_CLIENT_PROPERTIES.contains(key)) {
+      if (SAFE_CLIENT_PROPERTIES.contains(key)) {
         safe.setProperty(key, info.getProperty(key));
-      } else {
+      } else if (!serverKeys.contains(key)) {
         dropped.add(key);
       }
     }

@@ -191,7 +191,17 @@ class D1AvaticaServerTest {
     in.setProperty("lex", "JAVA");
     in.setProperty("avatica.connectioncache.expiryduration", "5");
     Properties out = D1AvaticaServer.filter(in, Set.of("avatica.connectioncache.expiryduration"));
-    assertEquals(Set.of("lex", "avatica.connectioncache.expiryduration"), out.stringPropertyNames());
+    assertEquals(Set.of("lex"), out.stringPropertyNames());
+  }
+
+  @Test void servesTheOneDatabaseShortcutUrl() throws Exception {
+    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl()
+        + ";apiToken=" + TOKEN;
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0)
+        .connectionExpiry(Duration.ofMinutes(3)));
+         Connection c = thin(server, new Properties())) {
+      assertTrue(count(c, "SELECT COUNT(*) FROM customers") >= 3);
+    }
   }
 
   @Test void basicAuthentication() throws Exception {
