@@ -146,6 +146,11 @@ public final class Bench {
       md.append("## Counts against their targets\n\n").append(report.checksTable()).append('\n');
     }
     md.append(report.details);
+    try (java.io.InputStream in = Bench.class.getResourceAsStream("/performance-findings.md")) {
+      if (in != null) {
+        md.append('\n').append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
     md.append("\n## How to rerun\n\n```\n./benchmarks/run            # full suite, < 10 min on 2 cores; rewrites this file\n"
         + "./benchmarks/run --quick    # seconds; plumbing only\n./benchmarks/run --only scan --out /tmp/p.md\n```\n");
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);

@@ -90,12 +90,16 @@ final class OverheadBench {
     List<Double> calciteUs = new ArrayList<>();
     List<Double> wireUs = new ArrayList<>();
     List<Double> plainUs = new ArrayList<>();
+    List<Double> cpuRatio = new ArrayList<>();
+    List<Double> calciteCpuUs = new ArrayList<>();
+    List<Double> wireCpuUs = new ArrayList<>();
     long calciteOps = 0;
     long budgetEnd = System.nanoTime() + cfg.sectionBudgetMillis() / 3 * 1_000_000L;
     int n = cfg.overheadOps();
     long calciteRequests = 0;
     for (int r = 0; r < cfg.overheadRounds() && System.nanoTime() < budgetEnd; r++) {
       long[] t = new long[3];
+      long[] cpu = new long[3];
       for (int k = 0; k < 3; k++) {
         int side = (r + k) % 3;
         if (side == 0) {
@@ -105,7 +109,11 @@ final class OverheadBench {
         } else {
           t[side] = blockWire(wire, side == 1 ? same : plain, r * n, n);
         }
+        cpu[side] = lastCpu;
       }
+      cpuRatio.add((double) cpu[0] / cpu[1]);
+      calciteCpuUs.add(cpu[0] / 1e3 / n);
+      wireCpuUs.add(cpu[1] / 1e3 / n);
       calciteOps += n;
       ratios.add((double) t[0] / t[1]);
       ratiosPlain.add((double) t[0] / t[2]);
@@ -119,6 +127,9 @@ final class OverheadBench {
     report.figure(new Report.Figure("Point query latency: calcite-d1 / OkHttp+Jackson",
         "prepared `WHERE id = ?` through jdbc:d1: vs the same pushed SQL by hand, " + n + " executions per side per round",
         ratio, 1.2, true, null));
+    report.figure(new Report.Figure("Point query client CPU: calcite-d1 / OkHttp+Jackson",
+        "CPU time of the calling thread per execution (same rounds), less sensitive to the shared machine's "
+            + "scheduling than latency", new Stats(cpuRatio), Double.NaN, true, "no target; diagnostic"));
     report.figure(new Report.Figure("Point query latency: calcite-d1 / OkHttp, SQL as typed",
         "same, but the baseline sends the query as the user typed it (no casts, no paging wrapper)",
         new Stats(ratiosPlain), Double.NaN, true, "no target: shows what the pushed SQL's shape costs"));
@@ -187,7 +198,10 @@ final class OverheadBench {
     md.append(row("calcite-d1, µs per execution", cUs, 0));
     md.append(row("OkHttp + Jackson, same request, µs per execution", wUs, 0));
     md.append(row("OkHttp + Jackson, SQL as typed, µs per execution", new Stats(plainUs), 0));
+    md.append(row("calcite-d1, client-thread CPU µs per execution", new Stats(calciteCpuUs), 0));
+    md.append(row("OkHttp + Jackson, same request, client-thread CPU µs per execution", new Stats(wireCpuUs), 0));
     md.append(row("ratio calcite-d1 / same request (per round)", ratio, 3));
+    md.append(row("CPU ratio calcite-d1 / same request (per round)", new Stats(cpuRatio), 3));
     md.append(row("ratio calcite-d1 / SQL as typed (per round)", new Stats(ratiosPlain), 3));
     md.append("\nFirst use in a fresh JVM (class loading, JIT cold): connect ").append(Report.fmt(coldConnectMs, 0))
         .append(" ms (reads the catalog), first prepare ").append(Report.fmt(coldPrepareMs, 0))
@@ -248,12 +262,20 @@ final class OverheadBench {
     throw new IllegalStateException("no /raw request recorded");
   }
 
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+  /** CPU time of the calling thread in the last block (ns). */
+  private static long lastCpu;
+
   private static long blockCalcite(PreparedStatement ps, int from, int n) throws SQLException {
+    long c = THREADS.getCurrentThreadCpuTime();
     long t = System.nanoTime();
     for (int i = from; i < from + n; i++) {
       blackhole += calcite(ps, id(i));
     }
-    return System.nanoTime() - t;
+    long wall = System.nanoTime() - t;
+    lastCpu = THREADS.getCurrentThreadCpuTime() - c;
+    return wall;
   }
 
   /** Builds a request body for an id. */
@@ -262,11 +284,14 @@ final class OverheadBench {
   }
 
   private static long blockWire(Wire wire, Body body, int from, int n) throws Exception {
+    long c = THREADS.getCurrentThreadCpuTime();
     long t = System.nanoTime();
     for (int i = from; i < from + n; i++) {
       blackhole += wire(wire, body, id(i));
     }
-    return System.nanoTime() - t;
+    long wall = System.nanoTime() - t;
+    lastCpu = THREADS.getCurrentThreadCpuTime() - c;
+    return wall;
   }
 
   /** A checksum of the row, so the JIT cannot drop the reads. */

@@ -76,6 +76,9 @@ final class Report {
     if (Double.isNaN(v)) {
       return "n/a";
     }
+    if (v != 0 && Math.abs(v) < 0.05 && digits < 4) {
+      digits = 4; // e.g. per-row autocommit vs the loader: 0.0045, not 0.00
+    }
     return String.format(Locale.ROOT, "%." + digits + "f", v);
   }
 
