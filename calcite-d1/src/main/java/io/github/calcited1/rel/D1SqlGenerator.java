@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
@@ -42,9 +45,10 @@ import org.apache.calcite.util.Util;
  *   <li>BIGINT and DECIMAL output columns are read as text, because D1's JSON carries numbers as doubles and so
  *       loses integers past 2^53: {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}.
  *       Casting in an outer query, rather than in the statement's own SELECT list, keeps its ORDER BY, GROUP BY and
- *       comparisons on the numbers; SQLite flattens the outer query away. Always text, rather than text only past
+ *       comparisons on the numbers; SQLite flattens the outer query away when there is no ORDER BY. Always text, rather than text only past
  *       2^53, because then a value that is not an integer at all (SQLite is dynamically typed) also arrives as text
- *       and is reported exactly.</li>
+ *       and is reported exactly. If the statement has an ORDER BY, the outer query repeats it on the inner
+ *       columns by qualified name ({@code ORDER BY "d1"."id" DESC}): SQL keeps no sub-query's order.</li>
  * </ol>
  */
 final class D1SqlGenerator {
@@ -75,7 +79,14 @@ final class D1SqlGenerator {
       asText.add(true);
     }
     if (asText.contains(true)) {
-      statement = castOutputsToText(statement, names, asText);
+      // A paged scan's order is the runtime's business (it tracks the largest key, whatever the order), and
+      // the user asked for none.
+      List<RelFieldCollation> order = paged ? List.of() : outputOrder(root);
+      if (!order.isEmpty() && statement instanceof SqlSelect select && select.getFetch() == null
+          && select.getOffset() == null) {
+        select.setOrderBy(null); // sorted once, outside
+      }
+      statement = castOutputsToText(statement, names, asText, order);
     }
     SqlString sql = statement.toSqlString(D1SqlDialect.INSTANCE);
     List<D1Query.Param> params = new ArrayList<>();
@@ -141,7 +152,58 @@ final class D1SqlGenerator {
     }
   }
 
-  private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText) {
+  /**
+   * The order the statement's rows must come in: the collation of a Sort at the top of the subtree, possibly under
+   * projections and filters, in terms of the subtree's output columns. Empty if the statement promises no order.
+   *
+   * @throws IllegalStateException if the top Sort orders by a column the projections above it drop, which the
+   *     rules never produce
+   */
+  static List<RelFieldCollation> outputOrder(RelNode root) {
+    List<Project> projects = new ArrayList<>();
+    RelNode node = root;
+    while (node instanceof Project || node instanceof Filter) {
+      if (node instanceof Project project) {
+        projects.add(project);
+      }
+      node = node.getInput(0);
+    }
+    if (!(node instanceof Sort sort) || sort.getCollation().getFieldCollations().isEmpty()) {
+      return List.of();
+    }
+    List<RelFieldCollation> order = new ArrayList<>();
+    for (RelFieldCollation c : sort.getCollation().getFieldCollations()) {
+      int field = c.getFieldIndex();
+      for (int i = projects.size() - 1; i >= 0 && field >= 0; i--) {
+        field = outputOf(projects.get(i), field);
+      }
+      if (field < 0) {
+        throw new IllegalStateException("D1 statement sorted by a column it does not return: " + root);
+      }
+      order.add(c.withFieldIndex(field));
+    }
+    return order;
+  }
+
+  /** The first output column of the projection that is its input's column {@code input}, or -1. */
+  private static int outputOf(Project project, int input) {
+    List<RexNode> exprs = project.getProjects();
+    for (int i = 0; i < exprs.size(); i++) {
+      if (exprs.get(i) instanceof RexInputRef ref && ref.getIndex() == input) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Wraps the statement in {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}. SQL does
+   * not promise that a sub-query's ORDER BY survives the outer query (SQLite keeps it only because it flattens the
+   * query), so the statement's order is repeated outside, on the sub-query's columns by qualified name: the
+   * numbers, not their text.
+   */
+  private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText,
+      List<RelFieldCollation> order) {
     List<SqlNode> items = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       SqlNode column = new SqlIdentifier(List.of(INNER_ALIAS, names.get(i)), POS);
@@ -154,8 +216,25 @@ final class D1SqlGenerator {
       items.add(column);
     }
     SqlNode from = SqlStdOperatorTable.AS.createCall(POS, statement, new SqlIdentifier(INNER_ALIAS, POS));
-    return new SqlSelect(POS, null, new SqlNodeList(items, POS), from, null, null, null, null, null, null, null,
-        null, null);
+    SqlNodeList orderBy = null;
+    if (!order.isEmpty()) {
+      List<SqlNode> keys = new ArrayList<>();
+      for (RelFieldCollation c : order) {
+        SqlNode key = new SqlIdentifier(List.of(INNER_ALIAS, names.get(c.getFieldIndex())), POS);
+        if (c.getDirection().isDescending()) {
+          key = SqlStdOperatorTable.DESC.createCall(POS, key);
+        }
+        if (c.nullDirection == RelFieldCollation.NullDirection.FIRST) {
+          key = SqlStdOperatorTable.NULLS_FIRST.createCall(POS, key);
+        } else if (c.nullDirection == RelFieldCollation.NullDirection.LAST) {
+          key = SqlStdOperatorTable.NULLS_LAST.createCall(POS, key);
+        }
+        keys.add(key);
+      }
+      orderBy = new SqlNodeList(keys, POS);
+    }
+    return new SqlSelect(POS, null, new SqlNodeList(items, POS), from, null, null, null, null, null, orderBy,
+        null, null, null);
   }
 
   /** Types of the user's parameters ({@code ?}) used in the subtree, by index. */
