@@ -28,7 +28,7 @@ public final class Bench {
       int planning8K, int pushdownRounds, int bulkRows, int bulkRounds, int perRowRows, int scanRows, int scanRounds,
       int scanLiveRounds, long sectionBudgetMillis) {
     static Config fullRun() {
-      return new Config(false, 40, 100, 1500, 15, 6, 5, 100_000, 7, 2_000, 1_000_000, 7, 3, 150_000);
+      return new Config(false, 60, 100, 1500, 15, 6, 7, 100_000, 9, 2_000, 1_000_000, 11, 4, 150_000);
     }
 
     static Config quickRun() {

@@ -20,7 +20,7 @@ final class PushdownBench {
   }
 
   static final List<Query> QUERIES = List.of(
-      new Query("Q1", "filter", "SELECT id, name, email FROM customers WHERE country_id = 7 AND segment_id = 2"),
+      new Query("Q1", "filter", "SELECT id, name, email FROM customers WHERE country_id = 7 AND segment_id = 3"),
       new Query("Q2", "group-by", "SELECT status, COUNT(*) AS n, SUM(total) AS revenue FROM orders GROUP BY status"),
       new Query("Q3", "top-N", "SELECT id, name, price FROM products ORDER BY price DESC, id LIMIT 10"),
       new Query("Q4", "join + group-by", "SELECT c.segment_id, COUNT(*) AS n, SUM(o.total) AS revenue "
@@ -35,8 +35,8 @@ final class PushdownBench {
           + "GROUP BY product_id HAVING SUM(qty) > 500 ORDER BY units DESC, product_id"),
       new Query("Q8", "range filter + COUNT DISTINCT", "SELECT COUNT(DISTINCT customer_id) AS buyers FROM orders "
           + "WHERE order_date >= '2025-01-01' AND order_date < '2025-02-01'"),
-      new Query("Q9", "IN (subquery) semi-join", "SELECT p.id, p.name FROM products p WHERE p.category_id = 3 "
-          + "AND p.id IN (SELECT product_id FROM order_items WHERE qty >= 10 AND price > 450)"),
+      new Query("Q9", "IN (subquery) semi-join", "SELECT p.id, p.name FROM products p WHERE p.price > 450 "
+          + "AND p.id IN (SELECT product_id FROM order_items WHERE qty >= 9 AND price > 300)"),
       new Query("Q10", "5-table join + 2-key group-by", "SELECT r.name AS region, s.name AS segment, COUNT(*) AS n "
           + "FROM orders o JOIN customers c ON o.customer_id = c.id JOIN countries co ON c.country_id = co.id "
           + "JOIN regions r ON co.region_id = r.id JOIN segments s ON c.segment_id = s.id GROUP BY r.name, s.name"),
