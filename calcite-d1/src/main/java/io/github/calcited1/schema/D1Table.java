@@ -94,6 +94,14 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
         operation, updateColumnList, sourceExpressionList, flattened);
   }
 
+  /** Write path: DEFAULT clauses, generated columns and the rowid alias (write.D1ColumnDefaults). */
+  @Override public <C> C unwrap(Class<C> aClass) {
+    if (aClass == org.apache.calcite.sql2rel.InitializerExpressionFactory.class) {
+      return aClass.cast(new io.github.calcited1.write.D1ColumnDefaults(table));
+    }
+    return super.unwrap(aClass);
+  }
+
   @Override public String toString() {
     return "D1Table{" + table.name() + "}";
   }

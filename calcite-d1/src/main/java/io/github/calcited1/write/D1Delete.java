@@ -1,33 +1,33 @@
 package io.github.calcited1.write;
 
-import io.github.calcited1.client.D1Statement;
-
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A DELETE by key, for DELETEs whose WHERE could not run inside D1: Calcite finds the rows, D1 receives
  * <pre>DELETE FROM "t" WHERE ("id") IN (SELECT value-&gt;&gt;0 FROM json_each(?))</pre>
- * with the keys as one JSON parameter per statement.
+ * with the keys as one JSON parameter per statement. For a rowid table without a primary key the key is every column
+ * ({@link D1KeyMatch}): {@code DELETE FROM "t" WHERE EXISTS (SELECT 1 FROM json_each(?) AS j WHERE "t"."a" IS
+ * j.value->>0 AND ...)}.
  */
-public final class D1Delete extends D1Write {
-  private final String table;
-  private final List<String> keyColumns;
-  private final D1JsonRows rows;
+public final class D1Delete extends D1RowsWrite {
+  private final D1KeyMatch key;
 
   public D1Delete(String table, List<String> keyColumns, List<D1ValueKind> kinds) {
-    if (keyColumns.isEmpty() || kinds.size() != keyColumns.size()) {
+    this(table, new D1KeyMatch(keyColumns, false), kinds);
+  }
+
+  public D1Delete(String table, D1KeyMatch key, List<D1ValueKind> kinds) {
+    super(table, kinds);
+    if (kinds.size() != key.size()) {
       throw new IllegalArgumentException("need key columns and a kind for each");
     }
-    this.table = table;
-    this.keyColumns = List.copyOf(keyColumns);
-    this.rows = new D1JsonRows(kinds);
+    this.key = key;
   }
 
   /** Adds one key. */
-  public D1Delete add(Object[] key) throws SQLException {
-    rows.add(key);
+  public D1Delete add(Object[] keyValues) throws SQLException {
+    addRow(keyValues);
     return this;
   }
 
@@ -37,52 +37,23 @@ public final class D1Delete extends D1Write {
   }
 
   @Override
-  public String table() {
-    return table;
-  }
-
-  @Override
   public String describe() {
-    return "DELETE FROM " + quote(table) + " BY KEY " + keyColumns + " (" + rows.size() + " rows)";
+    return "DELETE FROM " + quote(table) + " " + key + rowCountSuffix();
   }
 
   @Override
-  public long knownRows() {
-    return rows.size();
+  boolean sameColumns(D1RowsWrite other) {
+    return key.equals(((D1Delete) other).key);
   }
 
   @Override
-  public boolean absorb(D1Write next) {
-    if (!(next instanceof D1Delete)) {
-      return false;
-    }
-    D1Delete o = (D1Delete) next;
-    if (!table.equals(o.table) || !keyColumns.equals(o.keyColumns) || !rows.kinds().equals(o.rows.kinds())) {
-      return false;
-    }
-    rows.addAll(o.rows);
-    return true;
-  }
-
   public String sql() {
-    StringBuilder sb = new StringBuilder("DELETE FROM ").append(quote(table)).append(" WHERE (");
-    for (int i = 0; i < keyColumns.size(); i++) {
-      sb.append(i > 0 ? ", " : "").append(quote(keyColumns.get(i)));
+    StringBuilder sb = new StringBuilder("DELETE FROM ").append(quote(table)).append(" WHERE ");
+    if (key.wholeRow()) {
+      sb.append("EXISTS (SELECT 1 FROM json_each(?) AS j WHERE ");
+      return key.appendCondition(sb, quote(table), "j.value", rows.kinds()).append(')').toString();
     }
-    sb.append(") IN (SELECT ");
-    for (int i = 0; i < keyColumns.size(); i++) {
-      sb.append(i > 0 ? ", " : "").append(rows.kinds().get(i).unpack("value", i));
-    }
-    return sb.append(" FROM json_each(?))").toString();
-  }
-
-  @Override
-  public List<D1Statement> toStatements(D1WriteOptions options) {
-    String sql = sql();
-    List<D1Statement> out = new ArrayList<>();
-    for (String chunk : rows.chunks(options.maxValueBytes())) {
-      out.add(D1Statement.of(sql, chunk));
-    }
-    return out;
+    return sb.append('(').append(quotedList(key.columns())).append(") IN (SELECT ")
+        .append(unpackList("value", 0, key.size())).append(" FROM json_each(?))").toString();
   }
 }

@@ -14,14 +14,10 @@ import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.linq4j.tree.ParameterExpression;
 import org.apache.calcite.plan.RelOptCluster;
-import org.apache.calcite.plan.RelOptCost;
-import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.TableModify;
-import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.util.BuiltInMethod;
@@ -33,42 +29,34 @@ import java.util.List;
 /**
  * A modification of a D1 table whose rows Calcite computes (the D1EnumerableInsert of the design, plus by-key UPDATE
  * and DELETE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
- * streamed into a {@link D1Insert} (packed {@code json_each} statements). UPDATE/DELETE whose WHERE or SET D1 cannot
- * compute: the rows are found by Calcite and changed by primary key ({@link D1Update}, {@link D1Delete}); a table
- * without a primary key gets a clear error instead. MERGE becomes SQLite's UPSERT
- * ({@code INSERT ... ON CONFLICT (primary key) DO UPDATE}, see {@link D1WriteRuntime#merge}). Never Calcite's
- * EnumerableTableModify, which fails on D1 tables (no modifiable collection).
+ * streamed into a {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE
+ * whose WHERE or SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
+ * {@link D1Delete}), or, in a rowid table without one, by all their columns ({@link D1KeyMatch}); a view gets a clear
+ * error instead. MERGE becomes SQLite's UPSERT ({@code INSERT ... ON CONFLICT (primary key) DO UPDATE}, see
+ * {@link D1WriteRuntime#merge}). Never Calcite's EnumerableTableModify, which fails on D1 tables (no modifiable
+ * collection).
  */
-public final class D1EnumerableModify extends TableModify implements EnumerableRel {
-  private final D1Table target;
-
+public final class D1EnumerableModify extends D1ModifyRel {
   public D1EnumerableModify(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table,
       Prepare.CatalogReader catalogReader, RelNode input, Operation operation, List<String> updateColumnList,
-      List<RexNode> sourceExpressionList, boolean flattened, D1Table target) {
+      List<RexNode> sourceExpressionList, boolean flattened, D1Table target,
+      D1ColumnDefaults.InsertColumns insertColumns) {
     super(cluster, traitSet, table, catalogReader, input, operation, updateColumnList, sourceExpressionList,
-        flattened);
-    this.target = target;
+        flattened, target, insertColumns, 0.5);
   }
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new D1EnumerableModify(getCluster(), traitSet, getTable(), getCatalogReader(), sole(inputs),
-        getOperation(), getUpdateColumnList(), getSourceExpressionList(), isFlattened(), target);
-  }
-
-  @Override
-  public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
-    RelOptCost cost = super.computeSelfCost(planner, mq);
-    return cost == null ? null : cost.multiplyBy(0.5);
+        getOperation(), getUpdateColumnList(), getSourceExpressionList(), isFlattened(), target, insertColumns);
   }
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
     BlockBuilder builder = new BlockBuilder();
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR);
-    String[] path = target.schema().path().toArray(new String[0]);
-    String table = target.name();
-    List<RelDataTypeField> fields = getTable().getRowType().getFieldList();
+    Expression path = Expressions.constant(target.schema().path().toArray(new String[0]));
+    Expression table = Expressions.constant(target.name());
     String refusal = refusal();
     if (refusal != null) {
       builder.add(Expressions.return_(null,
@@ -89,76 +77,41 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
     Expression call;
     switch (getOperation()) {
     case INSERT: {
-      String[] columns = new String[fields.size()];
-      String[] kinds = new String[fields.size()];
-      for (int i = 0; i < fields.size(); i++) {
-        columns[i] = fields.get(i).getName();
-        kinds[i] = D1ValueKind.of(fields.get(i).getType()).name();
-      }
-      call = Expressions.call(D1WriteRuntime.class, "insert", DataContext.ROOT, Expressions.constant(path),
-          Expressions.constant(table), Expressions.constant(columns), Expressions.constant(kinds),
-          Expressions.constant(new String[0]), Expressions.constant(new String[0]), rows);
+      call = Expressions.call(D1WriteRuntime.class, "insert", DataContext.ROOT, path, table,
+          Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
+          Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
+          rows);
       break;
     }
     case UPDATE: {
-      List<D1Catalog.Column> key = primaryKey();
+      D1KeyMatch key = key();
       List<String> updateColumns = getUpdateColumnList();
-      String[] keyColumns = new String[key.size()];
-      int[] keyFields = new int[key.size()];
-      String[] setColumns = new String[updateColumns.size()];
+      List<Integer> kindFields = new ArrayList<>(fieldIndexes(key.columns()));
+      kindFields.addAll(fieldIndexes(updateColumns));
       int[] setFields = new int[updateColumns.size()];
-      String[] kinds = new String[key.size() + updateColumns.size()];
-      for (int i = 0; i < key.size(); i++) {
-        keyColumns[i] = key.get(i).name();
-        keyFields[i] = fieldIndex(key.get(i).name());
-        kinds[i] = D1ValueKind.of(fields.get(keyFields[i]).getType()).name();
+      for (int i = 0; i < setFields.length; i++) {
+        setFields[i] = getTable().getRowType().getFieldCount() + i;
       }
-      for (int i = 0; i < updateColumns.size(); i++) {
-        setColumns[i] = updateColumns.get(i);
-        setFields[i] = fields.size() + i;
-        kinds[key.size() + i] = D1ValueKind.of(fields.get(fieldIndex(updateColumns.get(i))).getType()).name();
-      }
-      call = Expressions.call(D1WriteRuntime.class, "updateByKey", DataContext.ROOT, Expressions.constant(path),
-          Expressions.constant(table), Expressions.constant(keyColumns), Expressions.constant(keyFields),
-          Expressions.constant(setColumns), Expressions.constant(setFields), Expressions.constant(kinds), rows);
+      call = Expressions.call(D1WriteRuntime.class, "updateByKey", DataContext.ROOT, path, table,
+          Expressions.constant(key.columns().toArray(new String[0])), Expressions.constant(key.wholeRow()),
+          intArray(fieldIndexes(key.columns())), Expressions.constant(updateColumns.toArray(new String[0])),
+          Expressions.constant(setFields), kinds(kindFields), rows);
       break;
     }
     case DELETE: {
-      List<D1Catalog.Column> key = primaryKey();
-      String[] keyColumns = new String[key.size()];
-      int[] keyFields = new int[key.size()];
-      String[] kinds = new String[key.size()];
-      for (int i = 0; i < key.size(); i++) {
-        keyColumns[i] = key.get(i).name();
-        keyFields[i] = fieldIndex(key.get(i).name());
-        kinds[i] = D1ValueKind.of(fields.get(keyFields[i]).getType()).name();
-      }
-      call = Expressions.call(D1WriteRuntime.class, "deleteByKey", DataContext.ROOT, Expressions.constant(path),
-          Expressions.constant(table), Expressions.constant(keyColumns), Expressions.constant(keyFields),
-          Expressions.constant(kinds), rows);
+      D1KeyMatch key = key();
+      call = Expressions.call(D1WriteRuntime.class, "deleteByKey", DataContext.ROOT, path, table,
+          Expressions.constant(key.columns().toArray(new String[0])), Expressions.constant(key.wholeRow()),
+          intArray(fieldIndexes(key.columns())), kinds(fieldIndexes(key.columns())), rows);
       break;
     }
     case MERGE: {
-      List<D1Catalog.Column> key = primaryKey();
-      String[] columns = new String[fields.size()];
-      String[] kinds = new String[fields.size()];
-      for (int i = 0; i < fields.size(); i++) {
-        columns[i] = fields.get(i).getName();
-        kinds[i] = D1ValueKind.of(fields.get(i).getType()).name();
-      }
-      int[] keyFields = new int[key.size()];
-      for (int i = 0; i < key.size(); i++) {
-        keyFields[i] = fieldIndex(key.get(i).name());
-      }
       List<String> updateColumns = getUpdateColumnList() == null ? List.of() : getUpdateColumnList();
-      int[] updateFields = new int[updateColumns.size()];
-      for (int i = 0; i < updateColumns.size(); i++) {
-        updateFields[i] = fieldIndex(updateColumns.get(i));
-      }
-      call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, Expressions.constant(path),
-          Expressions.constant(table), Expressions.constant(columns), Expressions.constant(kinds),
-          Expressions.constant(keyFields), Expressions.constant(updateFields),
-          Expressions.constant(getInput().getRowType().getFieldCount()), rows);
+      call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, path, table,
+          Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
+          kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
+          intArray(fieldIndexes(updateColumns)), Expressions.constant(getInput().getRowType().getFieldCount()),
+          rows);
       break;
     }
     default:
@@ -166,6 +119,17 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
     }
     builder.add(Expressions.return_(null, call));
     return implementor.result(physType, builder.toBlock());
+  }
+
+  /** The {@link D1ValueKind} names of the given table columns, as a constant. */
+  private Expression kinds(List<Integer> fields) {
+    List<RelDataTypeField> all = getTable().getRowType().getFieldList();
+    return Expressions.constant(fields.stream().map(i -> D1ValueKind.of(all.get(i).getType()).name())
+        .toArray(String[]::new));
+  }
+
+  private static Expression intArray(List<Integer> ints) {
+    return Expressions.constant(ints.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Why this modification cannot run, or null. */
@@ -176,18 +140,19 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
         return "MERGE into D1 table '" + target.name() + "' without WHEN NOT MATCHED THEN INSERT is not supported;"
             + " write it as UPDATE ... WHERE (nothing was sent)";
       }
-      if (primaryKey().isEmpty()) {
+      if (primaryKeyColumns().isEmpty()) {
         return "MERGE into D1 table '" + target.name() + "' needs a primary key (it becomes INSERT ... ON CONFLICT"
             + " (primary key) DO UPDATE); nothing was sent";
       }
       return null;
     case UPDATE:
     case DELETE:
-      if (primaryKey().isEmpty()) {
-        return getOperation() + " on D1 table '" + target.name() + "' cannot run inside D1 (its WHERE or SET uses"
-            + " something D1 cannot compute exactly, e.g. another data source) and the table has no primary key"
-            + " to " + getOperation().name().toLowerCase(java.util.Locale.ROOT) + " by; rewrite the statement so"
-            + " that it only uses this D1 database, or add a primary key (nothing was sent)";
+      if (primaryKeyColumns().isEmpty() && target.table().rowidName().isEmpty()) {
+        return getOperation() + " on D1 " + (target.table().isView() ? "view" : "table") + " '" + target.name()
+            + "' cannot run inside D1 (its WHERE or SET uses something D1 cannot compute exactly, e.g. another data"
+            + " source), and it has neither a primary key nor a rowid to "
+            + getOperation().name().toLowerCase(java.util.Locale.ROOT) + " its rows by; rewrite the statement so"
+            + " that it only uses this D1 database (nothing was sent)";
       }
       return null;
     default:
@@ -212,24 +177,32 @@ public final class D1EnumerableModify extends TableModify implements EnumerableR
     return false;
   }
 
-  private List<D1Catalog.Column> primaryKey() {
-    List<D1Catalog.Column> pk = new ArrayList<>();
-    for (D1Catalog.Column c : target.table().columns()) {
-      if (c.isPrimaryKey()) {
-        pk.add(c);
-      }
-    }
-    pk.sort(Comparator.comparingInt(D1Catalog.Column::primaryKeyPosition));
-    return pk;
+  /** The primary key's column names, in key order. */
+  private List<String> primaryKeyColumns() {
+    return target.table().columns().stream().filter(D1Catalog.Column::isPrimaryKey)
+        .sorted(Comparator.comparingInt(D1Catalog.Column::primaryKeyPosition)).map(D1Catalog.Column::name).toList();
   }
 
-  private int fieldIndex(String name) {
-    List<RelDataTypeField> fields = getTable().getRowType().getFieldList();
-    for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i).getName().equals(name)) {
-        return i;
-      }
+  /** How a by-key UPDATE/DELETE finds its rows: the primary key, else (rowid tables) all non-generated columns. */
+  private D1KeyMatch key() {
+    List<String> pk = primaryKeyColumns();
+    if (!pk.isEmpty()) {
+      return new D1KeyMatch(pk, false);
     }
-    throw new IllegalStateException("column " + name + " not in " + target.name());
+    return new D1KeyMatch(target.table().columns().stream().filter(c -> !c.generated()).map(D1Catalog.Column::name)
+        .toList(), true);
+  }
+
+  private List<Integer> fieldIndexes(List<String> names) {
+    List<String> fields = getTable().getRowType().getFieldNames();
+    List<Integer> out = new ArrayList<>();
+    for (String name : names) {
+      int i = fields.indexOf(name);
+      if (i < 0) {
+        throw new IllegalStateException("column " + name + " not in " + target.name());
+      }
+      out.add(i);
+    }
+    return out;
   }
 }

@@ -3,7 +3,6 @@ package io.github.calcited1.write;
 import io.github.calcited1.rel.D1Implementor;
 import io.github.calcited1.schema.D1Table;
 import org.apache.calcite.DataContext;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
@@ -14,14 +13,10 @@ import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptCluster;
-import org.apache.calcite.plan.RelOptCost;
-import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.TableModify;
-import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.rel2sql.SqlImplementor;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.Hook;
@@ -30,6 +25,7 @@ import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlUpdate;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlString;
@@ -44,27 +40,19 @@ import java.util.List;
  * the read path's {@link D1Implementor}, with the target renamed to its bare D1 name; it is buffered or sent by
  * {@link D1WriteRuntime#pushed}. The SQL is also reported through {@link Hook#QUERY_PLAN}.
  */
-public final class D1TableModify extends TableModify implements EnumerableRel {
-  private final D1Table target;
-
+public final class D1TableModify extends D1ModifyRel {
   public D1TableModify(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table,
       Prepare.CatalogReader catalogReader, RelNode input, Operation operation, List<String> updateColumnList,
-      List<RexNode> sourceExpressionList, boolean flattened, D1Table target) {
+      List<RexNode> sourceExpressionList, boolean flattened, D1Table target,
+      D1ColumnDefaults.InsertColumns insertColumns) {
     super(cluster, traitSet, table, catalogReader, input, operation, updateColumnList, sourceExpressionList,
-        flattened);
-    this.target = target;
+        flattened, target, insertColumns, 0.01);
   }
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new D1TableModify(getCluster(), traitSet, getTable(), getCatalogReader(), sole(inputs), getOperation(),
-        getUpdateColumnList(), getSourceExpressionList(), isFlattened(), target);
-  }
-
-  @Override
-  public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
-    RelOptCost cost = super.computeSelfCost(planner, mq);
-    return cost == null ? null : cost.multiplyBy(0.01);
+        getUpdateColumnList(), getSourceExpressionList(), isFlattened(), target, insertColumns);
   }
 
   /** The SQL sent to D1 and the indexes of the dynamic parameters it uses, in order. */
@@ -76,7 +64,13 @@ public final class D1TableModify extends TableModify implements EnumerableRel {
     SqlNode node = result.asStatement();
     SqlIdentifier name = new SqlIdentifier(target.name(), SqlParserPos.ZERO);
     if (node instanceof SqlInsert) {
+      // Only the columns the INSERT gives: D1 fills in the others with their defaults.
+      SqlNodeList columns = new SqlNodeList(SqlParserPos.ZERO);
+      for (String c : insertColumnNames()) {
+        columns.add(new SqlIdentifier(c, SqlParserPos.ZERO));
+      }
       ((SqlInsert) node).setOperand(1, name);
+      ((SqlInsert) node).setOperand(3, columns);
     } else if (node instanceof SqlUpdate || node instanceof SqlDelete) {
       ((org.apache.calcite.sql.SqlCall) node).setOperand(0, name);
     }

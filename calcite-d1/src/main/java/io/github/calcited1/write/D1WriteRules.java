@@ -53,6 +53,12 @@ public final class D1WriteRules {
     return rel instanceof TableModify ? ((TableModify) rel).getTable().unwrap(D1Table.class) : null;
   }
 
+  /** The columns the modification's input gives (an INSERT may leave some to D1's defaults). */
+  static D1ColumnDefaults.InsertColumns insertColumns(TableModify m) {
+    return m instanceof D1LogicalTableModify ? ((D1LogicalTableModify) m).insertColumns()
+        : D1ColumnDefaults.InsertColumns.all(m.getTable().getRowType().getFieldCount());
+  }
+
   /** To {@link D1TableModify}: one statement inside D1. */
   public static final class PushedRule extends ConverterRule {
     static RelOptRule create(Class<? extends TableModify> clazz, Convention in, String name) {
@@ -74,14 +80,16 @@ public final class D1WriteRules {
         return null;
       }
       if (m.getOperation() == TableModify.Operation.INSERT
-          && !(m instanceof D1LogicalTableModify && ((D1LogicalTableModify) m).pushable())) {
+          && !(m instanceof D1LogicalTableModify && ((D1LogicalTableModify) m).pushable()
+              && insertColumns(m).perRowDefaults().isEmpty())) {
         return null;
       }
       RelNode input = m.getInput();
       RelNode d1Input = convert(input, input.getTraitSet().replace(target.schema().convention()));
       RelTraitSet traits = m.getTraitSet().replace(EnumerableConvention.INSTANCE);
       return new D1TableModify(m.getCluster(), traits, m.getTable(), m.getCatalogReader(), d1Input,
-          m.getOperation(), m.getUpdateColumnList(), m.getSourceExpressionList(), m.isFlattened(), target);
+          m.getOperation(), m.getUpdateColumnList(), m.getSourceExpressionList(), m.isFlattened(), target,
+          insertColumns(m));
     }
   }
 
@@ -109,7 +117,8 @@ public final class D1WriteRules {
       RelNode enumerableInput = convert(input, input.getTraitSet().replace(EnumerableConvention.INSTANCE));
       RelTraitSet traits = m.getTraitSet().replace(EnumerableConvention.INSTANCE);
       return new D1EnumerableModify(m.getCluster(), traits, m.getTable(), m.getCatalogReader(), enumerableInput,
-          m.getOperation(), m.getUpdateColumnList(), m.getSourceExpressionList(), m.isFlattened(), target);
+          m.getOperation(), m.getUpdateColumnList(), m.getSourceExpressionList(), m.isFlattened(), target,
+          insertColumns(m));
     }
   }
 }

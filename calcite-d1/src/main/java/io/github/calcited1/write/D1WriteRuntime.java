@@ -9,6 +9,7 @@ import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.schema.SchemaPlus;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,93 +47,113 @@ public final class D1WriteRuntime {
     return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
 
-  /** Rows from anywhere (VALUES, another database, a file) into a D1 table. */
+  /**
+   * Rows from anywhere (VALUES, another database, a file) into a D1 table. Each row holds the values of
+   * {@code columns}, then one BOOLEAN per entry of {@code perRowDefaults} (the column it governs): true leaves that
+   * column to D1's default in that row. Rows are sent in order, a new INSERT starting wherever the set of columns
+   * given changes (consecutive INSERTs with the same columns travel as one).
+   */
   public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows) {
+      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
     try {
-      return insert0(root, schemaPath, table, columns, kinds, conflictColumns, updateColumns, rows);
+      return insert0(root, schemaPath, table, columns, kinds, perRowDefaults, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
   private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, String[] conflictColumns, String[] updateColumns, Enumerable<Object[]> rows) throws SQLException {
+      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(root, schema, table);
-    D1Insert w = new D1Insert(table, List.of(columns), kinds(kinds), List.of(conflictColumns),
-        List.of(updateColumns));
+    List<D1Write> writes = new ArrayList<>();
+    boolean[] given = new boolean[columns.length];
+    boolean[] previous = null;
+    D1Insert w = null;
+    long count = 0;
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
-        w.add(e.current());
+        Object[] r = e.current();
+        Arrays.fill(given, true);
+        for (int k = 0; k < perRowDefaults.length; k++) {
+          if (Boolean.TRUE.equals(r[columns.length + k])) {
+            given[perRowDefaults[k]] = false;
+          }
+        }
+        if (w == null || !Arrays.equals(given, previous)) {
+          w = new D1Insert(table, List.of(select(columns, given)), kinds(select(kinds, given)));
+          writes.add(w);
+          previous = given.clone();
+        }
+        w.add(select(r, given));
+        count++;
       }
     }
-    if (w.rowCount() == 0) {
-      return Linq4j.singletonEnumerable(0L);
+    submit(root, schema, writes);
+    return Linq4j.singletonEnumerable(count);
+  }
+
+  /** The elements of {@code values} (at least as long as {@code keep}) whose {@code keep} entry is true. */
+  @SuppressWarnings("unchecked")
+  private static <T> T[] select(T[] values, boolean[] keep) {
+    List<T> out = new ArrayList<>(keep.length);
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i]) {
+        out.add(values[i]);
+      }
     }
-    return Linq4j.singletonEnumerable(submit(root, schema, w));
+    return out.toArray((T[]) java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), 0));
+  }
+
+  /** The elements of {@code row} at {@code fields}. */
+  private static Object[] pick(Object[] row, int[] fields) {
+    Object[] out = new Object[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      out[i] = row[fields[i]];
+    }
+    return out;
   }
 
   /**
    * An UPDATE Calcite computed (its WHERE/SET could not run in D1): each input row is (old columns..., new values...);
-   * the rows are sent as an update by key.
+   * the rows are sent as an update by key (by all columns when {@code wholeRow}, see {@link D1KeyMatch}).
    */
   public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows) {
+      boolean wholeRow, int[] keyFields, String[] setColumns, int[] setFields, String[] kinds,
+      Enumerable<Object[]> rows) {
     try {
-      return updateByKey0(root, schemaPath, table, keyColumns, keyFields, setColumns, setFields, kinds, rows);
+      D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow), List.of(setColumns),
+          kinds(kinds));
+      int[] fields = java.util.stream.IntStream.concat(Arrays.stream(keyFields), Arrays.stream(setFields)).toArray();
+      return byKey(root, schemaPath, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
-  }
-
-  private static Enumerable<Long> updateByKey0(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      int[] keyFields, String[] setColumns, int[] setFields, String[] kinds, Enumerable<Object[]> rows) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, table);
-    D1Update w = new D1Update(table, List.of(keyColumns), List.of(setColumns), kinds(kinds));
-    try (Enumerator<Object[]> e = rows.enumerator()) {
-      while (e.moveNext()) {
-        Object[] r = e.current();
-        Object[] out = new Object[keyFields.length + setFields.length];
-        for (int i = 0; i < keyFields.length; i++) {
-          out[i] = r[keyFields[i]];
-        }
-        for (int i = 0; i < setFields.length; i++) {
-          out[keyFields.length + i] = r[setFields[i]];
-        }
-        w.add(out);
-      }
-    }
-    if (w.knownRows() == 0) {
-      return Linq4j.singletonEnumerable(0L);
-    }
-    return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
 
   /** A DELETE Calcite computed: each input row is a full row of the table; the keys are sent. */
   public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      int[] keyFields, String[] kinds, Enumerable<Object[]> rows) {
+      boolean wholeRow, int[] keyFields, String[] kinds, Enumerable<Object[]> rows) {
     try {
-      return deleteByKey0(root, schemaPath, table, keyColumns, keyFields, kinds, rows);
+      D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow), kinds(kinds));
+      return byKey(root, schemaPath, w, keyFields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  private static Enumerable<Long> deleteByKey0(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      int[] keyFields, String[] kinds, Enumerable<Object[]> rows) throws SQLException {
+  /** A row sink that may fail. */
+  private interface RowSink {
+    Object add(Object[] row) throws SQLException;
+  }
+
+  private static Enumerable<Long> byKey(DataContext root, String[] schemaPath, D1Write w, int[] fields,
+      RowSink sink, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, table);
-    D1Delete w = new D1Delete(table, List.of(keyColumns), kinds(kinds));
+    checkWritable(root, schema, w.table());
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
-        Object[] r = e.current();
-        Object[] key = new Object[keyFields.length];
-        for (int i = 0; i < keyFields.length; i++) {
-          key[i] = r[keyFields[i]];
-        }
-        w.add(key);
+        sink.add(pick(e.current(), fields));
       }
     }
     if (w.knownRows() == 0) {
@@ -201,13 +222,10 @@ public final class D1WriteRuntime {
         sameValues ? List.of(updateColumns) : List.of());
     if (!sameValues) {
       D1Update u = new D1Update(table, List.of(keyColumns), List.of(updateColumns), kinds(updateKinds));
+      int[] fields = java.util.stream.IntStream.concat(Arrays.stream(keyFields),
+          java.util.stream.IntStream.range(width - m, width)).toArray();
       for (Object[] r : all) {
-        Object[] out = new Object[keyFields.length + m];
-        for (int i = 0; i < keyFields.length; i++) {
-          out[i] = r[keyFields[i]];
-        }
-        System.arraycopy(r, width - m, out, keyFields.length, m);
-        u.add(out);
+        u.add(pick(r, fields));
       }
       writes.add(u);
     }
@@ -215,23 +233,7 @@ public final class D1WriteRuntime {
       ins.add(java.util.Arrays.copyOf(r, n));
     }
     writes.add(ins);
-    D1Session session = session(root);
-    if (session != null && session.buffering()) {
-      D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
-      for (D1Write w : writes) {
-        t.add(w);
-        session.noteBuffered(w);
-      }
-    } else {
-      D1Transaction t = newTransaction(schema);
-      for (D1Write w : writes) {
-        t.add(w);
-      }
-      D1CommitStats stats = t.commit(session == null ? null : session::addWarning);
-      if (session != null) {
-        session.recordAutoCommit(stats);
-      }
-    }
+    submit(root, schema, writes);
     return Linq4j.singletonEnumerable((long) all.size());
   }
 
@@ -297,20 +299,43 @@ public final class D1WriteRuntime {
     return new D1Transaction(name, stmts -> schema.client().batch(schema.databaseId(), stmts), options(schema));
   }
 
+  /** Buffers or sends one write; returns its update count (see the class comment). */
   private static long submit(DataContext root, D1Schema schema, D1Write w) throws SQLException {
-    D1Session session = session(root);
-    if (session != null && session.buffering()) {
-      session.transaction(key(schema), () -> newTransaction(schema)).add(w);
-      session.noteBuffered(w);
+    boolean buffered = submit(root, schema, List.of(w));
+    if (buffered) {
       return Math.max(0L, w.knownRows());
-    }
-    D1CommitStats stats = newTransaction(schema).execute(w, session == null ? null : session::addWarning);
-    if (session != null) {
-      session.recordAutoCommit(stats);
     }
     if (w.knownRows() >= 0 && (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT)) {
       return w.knownRows();
     }
     return w.changes();
+  }
+
+  /**
+   * Adds the writes of one statement to the connection's buffer for the database, or, in autocommit, sends them as
+   * one transaction (one request when they fit). Returns whether they were buffered.
+   */
+  private static boolean submit(DataContext root, D1Schema schema, List<D1Write> writes) throws SQLException {
+    if (writes.isEmpty()) {
+      return false;
+    }
+    D1Session session = session(root);
+    if (session != null && session.buffering()) {
+      D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
+      for (D1Write w : writes) {
+        t.add(w);
+        session.noteBuffered(w);
+      }
+      return true;
+    }
+    D1Transaction t = newTransaction(schema);
+    for (D1Write w : writes) {
+      t.add(w);
+    }
+    D1CommitStats stats = t.commit(session == null ? null : session::addWarning);
+    if (session != null) {
+      session.recordAutoCommit(stats);
+    }
+    return false;
   }
 }

@@ -1,0 +1,88 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.client.D1Statement;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A write whose rows travel as JSON-array parameters ({@link D1JsonRows}): one SQL text, sent once per chunk of rows.
+ * Consecutive writes of the same class, table, columns and value kinds coalesce.
+ */
+abstract class D1RowsWrite extends D1Write {
+  final String table;
+  final D1JsonRows rows;
+
+  D1RowsWrite(String table, List<D1ValueKind> kinds) {
+    this.table = table;
+    this.rows = new D1JsonRows(kinds);
+  }
+
+  /** Adds one row (its values in the order of the kinds). */
+  void addRow(Object[] row) throws SQLException {
+    rows.add(row);
+  }
+
+  /** The SQL of each statement; its one parameter is a JSON array of rows. */
+  public abstract String sql();
+
+  /** Whether {@code other} (of the same class) has the same columns, so that its rows can join this write's. */
+  abstract boolean sameColumns(D1RowsWrite other);
+
+  @Override
+  public String table() {
+    return table;
+  }
+
+  @Override
+  public long knownRows() {
+    return rows.size();
+  }
+
+  /** " (n rows)" for {@link #describe()}. */
+  String rowCountSuffix() {
+    return " (" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")";
+  }
+
+  @Override
+  public boolean absorb(D1Write next) {
+    if (next.getClass() != getClass()) {
+      return false;
+    }
+    D1RowsWrite o = (D1RowsWrite) next;
+    if (!table.equals(o.table) || !rows.kinds().equals(o.rows.kinds()) || !sameColumns(o)) {
+      return false;
+    }
+    rows.addAll(o.rows);
+    return true;
+  }
+
+  @Override
+  public List<D1Statement> toStatements(D1WriteOptions options) throws SQLException {
+    String sql = sql();
+    List<D1Statement> out = new ArrayList<>();
+    for (String chunk : rows.chunks(options.maxValueBytes())) {
+      out.add(D1Statement.of(sql, chunk));
+    }
+    return out;
+  }
+
+  /** {@code "a", "b", "c"}: the quoted names, comma-separated. */
+  static String quotedList(List<String> names) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(quote(names.get(i)));
+    }
+    return sb.toString();
+  }
+
+  /** {@code value->>0, unhex(value->>1)}: elements {@code from..} of a JSON row, unpacked by kind. */
+  String unpackList(String rowExpr, int from, int count) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; i < from + count; i++) {
+      sb.append(i > from ? ", " : "").append(rows.kinds().get(i).unpack(rowExpr, i));
+    }
+    return sb.toString();
+  }
+}
