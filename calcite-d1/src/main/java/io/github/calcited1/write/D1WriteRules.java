@@ -59,13 +59,16 @@ public final class D1WriteRules {
         : D1ColumnDefaults.InsertColumns.all(m.getTable().getRowType().getFieldCount());
   }
 
+  /** Converts a modification of a D1 table in convention {@code in} to the enumerable convention. */
+  static ConverterRule.Config config(Class<? extends TableModify> clazz, Convention in, String name) {
+    return ConverterRule.Config.INSTANCE
+        .withConversion(clazz, (TableModify m) -> d1Table(m) != null, in, EnumerableConvention.INSTANCE, name);
+  }
+
   /** To {@link D1TableModify}: one statement inside D1. */
   public static final class PushedRule extends ConverterRule {
     static RelOptRule create(Class<? extends TableModify> clazz, Convention in, String name) {
-      return Config.INSTANCE
-          .withConversion(clazz, (TableModify m) -> d1Table(m) != null, in, EnumerableConvention.INSTANCE, name)
-          .withRuleFactory(PushedRule::new)
-          .toRule(PushedRule.class);
+      return config(clazz, in, name).withRuleFactory(PushedRule::new).toRule(PushedRule.class);
     }
 
     PushedRule(Config config) {
@@ -96,10 +99,7 @@ public final class D1WriteRules {
   /** To {@link D1EnumerableModify}: rows computed by Calcite. */
   public static final class RowsRule extends ConverterRule {
     static RelOptRule create(Class<? extends TableModify> clazz, Convention in, String name) {
-      return Config.INSTANCE
-          .withConversion(clazz, (TableModify m) -> d1Table(m) != null, in, EnumerableConvention.INSTANCE, name)
-          .withRuleFactory(RowsRule::new)
-          .toRule(RowsRule.class);
+      return config(clazz, in, name).withRuleFactory(RowsRule::new).toRule(RowsRule.class);
     }
 
     RowsRule(Config config) {

@@ -45,6 +45,27 @@ class D1PackingTest {
   }
 
   @Test
+  void wholeRowMatchAndDefaultValuesSql() throws Exception {
+    D1KeyMatch all = new D1KeyMatch(List.of("a", "b"), true);
+    D1Delete d = new D1Delete("t", all, List.of(D1ValueKind.INTEGER, D1ValueKind.BLOB));
+    assertEquals("DELETE FROM \"t\" WHERE EXISTS (SELECT 1 FROM json_each(?) AS j WHERE \"t\".\"a\" IS j.value->>0"
+        + " AND \"t\".\"b\" IS unhex(j.value->>1))", d.sql());
+    D1Update u = new D1Update("t", all, List.of("c"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT,
+        D1ValueKind.TEXT));
+    assertEquals("UPDATE \"t\" SET \"c\" = j.value->>2 FROM json_each(?) AS j WHERE \"t\".\"a\" IS j.value->>0"
+        + " AND \"t\".\"b\" IS j.value->>1", u.sql());
+    assertTrue(!d.absorb(new D1Delete("t", List.of("a", "b"), List.of(D1ValueKind.INTEGER, D1ValueKind.BLOB))),
+        "a whole-row match and a key match do not coalesce");
+    D1Insert none = new D1Insert("t", List.of(), List.of());
+    none.add(new Object[0]).add(new Object[0]);
+    List<D1Statement> st = none.toStatements(D1WriteOptions.DEFAULT);
+    assertEquals(2, st.size());
+    assertEquals("INSERT INTO \"t\" DEFAULT VALUES", st.get(0).sql());
+    assertTrue(!none.absorb(new D1Update("t", List.of("id"), List.of("v"),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT))));
+  }
+
+  @Test
   void rowsAreChunkedUnderTheValueLimitAndInsertsCoalesce() throws Exception {
     D1WriteOptions o = new D1WriteOptions(false, false, 10_000, 500, 10_000_000L, true);
     D1Insert a = new D1Insert("t", List.of("a"), List.of(D1ValueKind.TEXT));
