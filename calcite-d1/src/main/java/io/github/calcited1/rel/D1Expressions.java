@@ -16,7 +16,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * Which expressions SQLite computes exactly as Calcite does. Everything else stays in Calcite. This is a whitelist:
  * an operator not named here is not pushed. The reasons are in docs/pushdown.md; in short:
  * <ul>
- *   <li>LIKE is case-insensitive for ASCII in SQLite; UPPER/LOWER only fold ASCII; LENGTH/SUBSTR count code points
+ *   <li>LIKE is case-insensitive for ASCII in SQLite, so a LIKE with a literal pattern runs as GLOB (see
+ *       {@link #likeToGlob}); UPPER/LOWER only fold ASCII; LENGTH/SUBSTR count code points
  *       where Calcite counts UTF-16 units: none is pushed.</li>
  *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal is
  *       pushed.</li>
@@ -87,11 +88,97 @@ final class D1Expressions {
         return isBinaryArithmetic(call) && isNonZeroLiteral(operands.get(1)) && canPush(operands);
       case CAST:
         return isExactCast(operands.get(0).getType(), call.getType()) && canPush(operands);
+      case LIKE:
+        return likeAsGlob(call) != null && canPush(operands.get(0));
       default:
         if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
           return operands.stream().allMatch(o -> SqlTypeUtil.inCharFamily(o.getType())) && canPush(operands);
         }
         return false;
+    }
+  }
+
+  /** D1's SQLITE_LIMIT_LIKE_PATTERN_LENGTH: a LIKE or GLOB pattern of more bytes is an error. */
+  static final int MAX_PATTERN_BYTES = 50;
+
+  /**
+   * What Calcite's {@code _} matches: one character (code point) other than a line terminator, since Calcite's
+   * runtime translates {@code _} to a regular expression's {@code .} without DOTALL. GLOB's {@code ?} would also
+   * match a line break.
+   */
+  static final String GLOB_ONE_CHAR = "[^\n\r\u0085\u2028\u2029]";
+
+  /**
+   * The GLOB pattern that matches exactly what this {@code LIKE} / {@code NOT LIKE} call matches (case-sensitive,
+   * like Calcite's LIKE; SQLite's own LIKE ignores ASCII case), or null if there is none that D1 accepts: the
+   * pattern or escape is not a literal, the escape is not one character, the pattern has an escape sequence Calcite
+   * rejects (it must raise the error), the operand is CHAR (Calcite pads it), or the GLOB pattern is longer than
+   * {@link #MAX_PATTERN_BYTES}.
+   */
+  static String likeAsGlob(RexCall call) {
+    if (call.getOperator() != SqlStdOperatorTable.LIKE && call.getOperator() != SqlStdOperatorTable.NOT_LIKE) {
+      return null; // ILIKE, RLIKE, SIMILAR TO
+    }
+    List<RexNode> operands = call.getOperands();
+    if (operands.get(0).getType().getSqlTypeName() != SqlTypeName.VARCHAR
+        || !(operands.get(1) instanceof RexLiteral pattern) || pattern.getValueAs(String.class) == null) {
+      return null;
+    }
+    String escape = null;
+    if (operands.size() > 2) {
+      if (!(operands.get(2) instanceof RexLiteral e) || e.getValueAs(String.class) == null) {
+        return null;
+      }
+      escape = e.getValueAs(String.class);
+    }
+    return likeToGlob(pattern.getValueAs(String.class), escape);
+  }
+
+  /**
+   * Translates a LIKE pattern as Calcite's runtime reads it ({@code org.apache.calcite.runtime.Like}) to GLOB:
+   * {@code %} to {@code *}, {@code _} to {@link #GLOB_ONE_CHAR}, an escaped character to itself, and GLOB's own
+   * metacharacters {@code * ? [} to {@code [*] [?] [[]}. Null if Calcite would reject the pattern or the result is
+   * longer than D1 accepts.
+   *
+   * @param escape the ESCAPE character, or null for none
+   */
+  static String likeToGlob(String pattern, String escape) {
+    char esc = 0; // Calcite's runtime: no ESCAPE means the character 0 escapes
+    if (escape != null) {
+      if (escape.length() != 1) {
+        return null;
+      }
+      esc = escape.charAt(0);
+    }
+    StringBuilder glob = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == esc) {
+        if (i + 1 == pattern.length()) {
+          return null;
+        }
+        char next = pattern.charAt(++i);
+        if (next != '_' && next != '%' && next != esc) {
+          return null;
+        }
+        appendGlobLiteral(glob, next);
+      } else if (c == '%') {
+        glob.append('*');
+      } else if (c == '_') {
+        glob.append(GLOB_ONE_CHAR);
+      } else {
+        appendGlobLiteral(glob, c);
+      }
+    }
+    String result = glob.toString();
+    return result.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_PATTERN_BYTES ? result : null;
+  }
+
+  private static void appendGlobLiteral(StringBuilder glob, char c) {
+    if (c == '*' || c == '?' || c == '[') {
+      glob.append('[').append(c).append(']');
+    } else {
+      glob.append(c);
     }
   }
 

@@ -14,6 +14,7 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDateLiteral;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -21,8 +22,12 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlTimestampLiteral;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.InferTypes;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.util.BitString;
@@ -74,7 +79,30 @@ final class D1ParameterBinder extends SqlShuttle {
       }
       return join;
     }
+    if (call.getKind() == SqlKind.LIKE && call.getOperator() instanceof SqlLikeOperator like) {
+      return glob(call, like.isNegated());
+    }
     return super.visit(call);
+  }
+
+  /**
+   * SQLite's GLOB: case-sensitive like Calcite's LIKE (SQLite's LIKE ignores ASCII case). Its pattern is bound as
+   * a parameter like any literal.
+   */
+  static final SqlBinaryOperator GLOB = new SqlBinaryOperator("GLOB", SqlKind.OTHER, 32, true,
+      ReturnTypes.BOOLEAN_NULLABLE, InferTypes.FIRST_KNOWN, OperandTypes.STRING_SAME_SAME);
+
+  /** {@code x LIKE 'p' [ESCAPE 'e']} as {@code x GLOB ?}, for the calls {@link D1Expressions} let through. */
+  private SqlNode glob(SqlCall like, boolean negated) {
+    String pattern = ((SqlLiteral) like.operand(1)).getValueAs(String.class);
+    String escape = like.operandCount() > 2 ? ((SqlLiteral) like.operand(2)).getValueAs(String.class) : null;
+    String glob = D1Expressions.likeToGlob(pattern, escape);
+    if (glob == null) {
+      throw new IllegalStateException("LIKE pattern pushed to D1 without a GLOB equivalent: " + like);
+    }
+    SqlNode call = GLOB.createCall(POS, like.operand(0).accept(this),
+        bind(new D1Query.Param(D1Query.Kind.STRING, glob, D1Query.Param.CONSTANT)));
+    return negated ? SqlStdOperatorTable.NOT.createCall(POS, call) : call;
   }
 
   private void bindSelect(SqlSelect select) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.runtime.SqlFunctions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -195,8 +196,37 @@ class D1CorpusTest {
         all("blob-not-null", "select id, image from products where image is not null", "\"image\""),
         all("view", "select * from customer_totals", "\"customer_totals\""),
         // kept in Calcite, on the fewest rows
-        part("like-case-sensitive", "select name from customers where name like 'A%' and country <> 'CN'",
-            "select name from customers where name glob 'A*' and country <> 'CN'", "!LIKE", "\"country\" <> ?"),
+        // LIKE with a literal pattern runs as GLOB (case-sensitive, like Calcite's LIKE), compared with Calcite's
+        // own LIKE evaluated inside SQLite (calcite_like, registered in setUp), never with SQLite's LIKE
+        all2("like-case-sensitive", "select name from customers where name like 'A%' and country <> 'CN'",
+            "select name from customers where calcite_like(name, 'A%') and country <> 'CN'",
+            "\"name\" GLOB ?", "!LIKE", "\"country\" <> ?"),
+        all2("like-mixed-case", "select id, s from patterns where s like 'A_B'",
+            "select id, s from patterns where calcite_like(s, 'A_B')", "GLOB ?"),
+        all2("like-unicode", "select id, s from patterns where s like '_b' or s like 'ä%' or s like 'Zo_'",
+            "select id, s from patterns where calcite_like(s, '_b') or calcite_like(s, 'ä%')"
+            + " or calcite_like(s, 'Zo_')", "GLOB ?"),
+        all2("like-escape-underscore", "select id, s from patterns where s like 'a\\_b' escape '\\'",
+            "select id, s from patterns where calcite_like(s, 'a\\_b', '\\')", "GLOB ?"),
+        all2("like-escape-percent", "select id, s from patterns where s like '%!%%' escape '!'",
+            "select id, s from patterns where calcite_like(s, '%!%%', '!')", "GLOB ?"),
+        all2("like-escape-itself", "select id, s from patterns where s like '%!!%' escape '!' or s like '!_%' escape '!'",
+            "select id, s from patterns where calcite_like(s, '%!!%', '!') or calcite_like(s, '!_%', '!')", "GLOB ?"),
+        all2("like-glob-metacharacters", "select id, s from patterns where s like 'a*%' or s like '%?%'"
+            + " or s like '[%' or s like '%]'", "select id, s from patterns where calcite_like(s, 'a*%')"
+            + " or calcite_like(s, '%?%') or calcite_like(s, '[%') or calcite_like(s, '%]')", "GLOB ?"),
+        all2("like-backslash-no-escape", "select id, s from patterns where s like 'x\\%'",
+            "select id, s from patterns where calcite_like(s, 'x\\%')", "GLOB ?"),
+        // Calcite's _ does not match a line break (a regex '.'), GLOB's ? would
+        all2("like-line-break", "select id from patterns where s like 'line_break' or s like 'line%'",
+            "select id from patterns where calcite_like(s, 'line_break') or calcite_like(s, 'line%')", "GLOB ?"),
+        all2("not-like-nulls", "select id, s from patterns where s not like '%b%'",
+            "select id, s from patterns where not calcite_like(s, '%b%')", "NOT \"s\" GLOB ?"),
+        all2("like-projected-null", "select id, s like 'a%', s not like '%b' from patterns",
+            "select id, calcite_like(s, 'a%'), not calcite_like(s, '%b') from patterns", "GLOB ?"),
+        part("like-pattern-too-long", "select id from patterns where s like '" + "x".repeat(48) + "%_' and id > 0",
+            "select id from patterns where calcite_like(s, '" + "x".repeat(48) + "%_') and id > 0", "!GLOB",
+            "\"id\" > CAST(? AS INTEGER)"),
         part("upper-unicode", "select upper(name) from customers where id in (12, 13, 27)", null, "!UPPER"),
         part("char-length", "select name, char_length(name) from customers where id < 4",
             "select name, length(name) from customers where id < 4", "!LENGTH"),
@@ -206,9 +236,38 @@ class D1CorpusTest {
         part("decimal-division", "select id, weight_g / 3.0 from products where id < 5", null, "!/"));
   }
 
+  /** Text for LIKE: wildcards and GLOB metacharacters in the data, case, unicode, a line break, NULL. */
+  static final String[] PATTERN_DATA = {"a_b", "a%b", "axb", "a*b", "a?b", "a[b]", "[x]", "A_B", "AXB", "ä_ö",
+      "line\nbreak", "line-break", "50%", "100% sure", null, "x\\y", "\uD83D\uDE00b", "ab", "a", "Zoë", "ZOË",
+      "zoë", "a!b", "!x", "_x"};
+
   @BeforeAll static void setUp() throws SQLException {
     sqlite = D1.sqlite();
     ShopData.create(sqlite);
+    try (Statement st = sqlite.createStatement()) {
+      st.execute("CREATE TABLE patterns (id INTEGER PRIMARY KEY, s TEXT)");
+      try (java.sql.PreparedStatement p = sqlite.prepareStatement("INSERT INTO patterns VALUES (?, ?)")) {
+        int id = 0;
+        for (String v : PATTERN_DATA) {
+          p.setInt(1, ++id);
+          p.setString(2, v);
+          p.executeUpdate();
+        }
+      }
+    }
+    // Calcite's LIKE (its runtime function), for SQLite to answer LIKE questions as Calcite does.
+    org.sqlite.Function.create(sqlite, "calcite_like", new org.sqlite.Function() {
+      private final SqlFunctions.LikeFunction like = new SqlFunctions.LikeFunction();
+
+      @Override protected void xFunc() throws SQLException {
+        if (value_text(0) == null) {
+          result();
+        } else {
+          result(args() == 2 ? (like.like(value_text(0), value_text(1)) ? 1 : 0)
+              : (like.like(value_text(0), value_text(1), value_text(2)) ? 1 : 0));
+        }
+      }
+    });
     Properties info = new Properties();
     info.put("model", "inline:" + D1.model("shop", Map.of()));
     info.put("lex", "JAVA");
