@@ -117,7 +117,7 @@ final class ScanBench {
         + "parser into an `Object[]` per row. **Cached**: a loopback proxy in the parent JVM answers the recorded "
         + "bodies from memory, so both sides read identical bytes and d1-local's SQLite/JSON work is out of the "
         + "ratio; **live**: both sides against d1-local.\n\n");
-    md.append("| | rows/s median | IQR | peak heap (MiB) | n |\n|---|---:|---|---:|---:|\n");
+    md.append("| | rows/s median | IQR | n |\n|---|---:|---|---:|\n");
     md.append(rateRow("calcite-d1, cached", stats(result.get("rateCalciteCanned")), ""));
     md.append(rateRow("Jackson streaming, cached", stats(result.get("rateWireCanned")), ""));
     if (live.n() > 0) {
@@ -141,8 +141,8 @@ final class ScanBench {
   }
 
   private static String rateRow(String label, Stats s, String heap) {
-    return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f–%,.0f | %s | %d |%n", label, s.median(), s.p25(), s.p75(),
-        heap, s.n());
+    return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f–%,.0f | %d |%n", label, s.median(), s.p25(), s.p75(),
+        s.n());
   }
 
   static Stats stats(String csv) {
