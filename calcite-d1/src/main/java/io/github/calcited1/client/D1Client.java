@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -24,6 +26,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Always {@code /raw}: unlike {@code /query} it keeps duplicate column names and reports columns for empty
  * results. Thread-safe; create one per configuration and share it. All clients share one OkHttp connection pool.
+ *
+ * <p><b>Retries</b> (settings in {@link D1ClientConfig}; docs/reliability.md). A request is sent again only when
+ * that cannot change the outcome:
+ * <ul>
+ *   <li>D1 certainly did not run it: no connection could be made, or HTTP 429 (after {@code Retry-After});</li>
+ *   <li>it only reads ({@link ReadOnlySql}): also after a 5xx, a broken or timed-out connection, or a malformed or
+ *       cut-short body; a streamed result only until its first row was handed out.</li>
+ * </ul>
+ * A write that failed after it left (timeout, reset, 5xx, an unreadable 2xx answer) is never sent again here: it
+ * fails with {@link D1OutcomeUnknownException} (SQLState 08007). When the attempts run out the error is a
+ * {@link D1RetriesExhaustedException} saying how many attempts over how long.
  */
 public final class D1Client {
   private static final Logger LOG = LoggerFactory.getLogger(D1Client.class);
@@ -76,10 +89,14 @@ public final class D1Client {
           .addQueryParameter("page", Integer.toString(page))
           .addQueryParameter("per_page", Integer.toString(LIST_PAGE_SIZE))
           .build();
-      DatabasePage listed;
-      try (Response response = send(request(url).get().build(), "list databases")) {
-        listed = readDatabasePage(response, nameOrId, ids);
-      }
+      List<String> found = new ArrayList<>();
+      DatabasePage listed = call(request(url).get().build(), "list databases", true, new Attempts(), r -> {
+        try (Response response = r) {
+          found.clear();
+          return readDatabasePage(response, nameOrId, found);
+        }
+      });
+      ids.addAll(found);
       seen += listed.count;
       // Stop on an empty page too, so a server that misreports total_count cannot loop us forever.
       if (listed.count == 0 || seen >= listed.totalCount) {
@@ -106,8 +123,11 @@ public final class D1Client {
    */
   public D1Cursor query(String databaseId, D1Statement statement) throws D1Exception {
     Objects.requireNonNull(statement, "statement");
-    Response response = send(raw(databaseId, requests.single(statement), 1), "statement");
-    return RawCursor.open(response, JSON, errors);
+    Request request = raw(databaseId, requests.single(statement), 1);
+    boolean read = ReadOnlySql.isReadOnly(statement.sql());
+    Attempts attempts = new Attempts();
+    D1Cursor cursor = call(request, "statement", read, attempts, response -> RawCursor.open(response, JSON, errors));
+    return read && config.maxAttempts() > 1 ? new RetryingCursor(cursor, request, attempts) : cursor;
   }
 
   /** Runs one statement and reads its whole result; for results known to be small. */
@@ -130,8 +150,17 @@ public final class D1Client {
     if (statements.isEmpty()) {
       return List.of();
     }
-    List<D1Result> results = new ArrayList<>(statements.size());
-    try (Response response = send(raw(databaseId, requests.batch(statements), statements.size()), "batch")) {
+    boolean read = true;
+    for (D1Statement st : statements) {
+      read &= ReadOnlySql.isReadOnly(st.sql());
+    }
+    Request request = raw(databaseId, requests.batch(statements), statements.size());
+    return call(request, "batch", read, new Attempts(), response -> readBatch(response, statements.size()));
+  }
+
+  private List<D1Result> readBatch(Response r, int statements) throws D1Exception {
+    List<D1Result> results = new ArrayList<>(statements);
+    try (Response response = r) {
       try (RawReader reader = new RawReader(JSON.createParser(response.body().byteStream()), response.code(),
           errors)) {
         reader.openEnvelope();
@@ -146,8 +175,8 @@ public final class D1Client {
       } catch (IOException e) {
         throw errors.fromRead(e, response.code());
       }
-      if (results.size() != statements.size()) {
-        throw errors.malformed(response.code(), "D1 applied the batch of " + statements.size()
+      if (results.size() != statements) {
+        throw errors.malformed(response.code(), "D1 applied the batch of " + statements
             + " statements but answered with " + results.size() + " results; put one statement in each entry", null);
       }
     }
@@ -183,29 +212,240 @@ public final class D1Client {
         .header("Accept", "application/json");
   }
 
+  /** Reads a 2xx response; closes it when it fails (and when it is done, unless it hands it on, like a cursor). */
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    T read(Response response) throws D1Exception;
+  }
+
+  /** The attempts made for one request (a streamed read's re-reads count too). */
+  private final class Attempts {
+    final long start = System.nanoTime();
+    int count;
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Waits before the next attempt, or throws when the policy says stop: the last failure itself after one attempt,
+     * else a {@link D1RetriesExhaustedException} saying why.
+     */
+    void backOff(D1Exception failure, String what) throws D1Exception {
+      String stop = null;
+      long waitMillis;
+      Duration retryAfter = failure instanceof D1RateLimitException
+          ? ((D1RateLimitException) failure).retryAfter().orElse(null) : null;
+      if (retryAfter != null && retryAfter.compareTo(config.maxRetryAfter()) > 0) {
+        stop = "D1 asked to wait " + retryAfter.toSeconds() + " s (Retry-After), longer than maxRetryAfterSeconds ("
+            + config.maxRetryAfter().toSeconds() + " s)";
+        waitMillis = 0;
+      } else if (count >= config.maxAttempts()) {
+        stop = "maxAttempts is " + config.maxAttempts();
+        waitMillis = 0;
+      } else {
+        long cap = Math.min(config.retryMaxDelay().toMillis(),
+            config.retryBaseDelay().toMillis() << Math.min(20, count - 1));
+        long jitter = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1); // full jitter
+        waitMillis = retryAfter != null ? retryAfter.toMillis() + jitter / 4 : jitter;
+      }
+      if (stop != null) {
+        if (config.maxAttempts() == 1) {
+          throw failure; // retries are off: the failure as it is
+        }
+        String rate = failure instanceof D1RateLimitException
+            ? " Cloudflare allows 1,200 API requests per 5 minutes per token and, once over, refuses every call with"
+                + " that token for 5 minutes: wait, then send fewer and larger requests (batch writes, cache reads)."
+            : "";
+        throw new D1RetriesExhaustedException(failure.getMessage() + " -- gave up after " + count + " attempt"
+            + (count == 1 ? "" : "s") + " over " + seconds(elapsed()) + " (" + stop + ")." + rate, failure, count,
+            elapsed());
+      }
+      LOG.info("D1 {} attempt {} of {} failed ({}); retrying in {} ms", what, count, config.maxAttempts(),
+          failure.d1Message(), waitMillis);
+      try {
+        Thread.sleep(waitMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
   /**
-   * Performs one HTTP call and returns its response if it succeeded (2xx); the caller closes it. Every request goes
-   * through here, so this is where retries and backoff belong.
+   * Performs a call and reads its 2xx answer with {@code reader}, retrying as the class comment says. Every request
+   * goes through here.
+   *
+   * @param read whether the request only reads (so may be sent again after it left)
    */
-  private Response send(Request request, String what) throws D1Exception {
-    long start = System.nanoTime();
-    Response response;
-    try {
-      response = http.newCall(request).execute();
-    } catch (IOException e) {
-      D1Exception mapped = errors.fromIo(e, 0);
-      LOG.debug("D1 {} failed: {}", what, mapped.getMessage());
-      throw mapped;
+  private <T> T call(Request request, String what, boolean read, Attempts attempts, BodyReader<T> reader)
+      throws D1Exception {
+    while (true) {
+      attempts.count++;
+      long start = System.nanoTime();
+      D1Exception failure = null;
+      Response response = null;
+      try {
+        response = http.newCall(request).execute();
+      } catch (IOException e) {
+        failure = errors.fromIo(e, 0);
+        LOG.debug("D1 {} failed: {}", what, failure.getMessage());
+        if (e instanceof javax.net.ssl.SSLException) {
+          throw failure; // a certificate or TLS problem: sending again cannot help
+        }
+        if (!read && !ErrorMapper.neverSent(e)) {
+          throw errors.outcomeUnknown(failure, 0);
+        }
+      }
+      if (response != null) {
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (response.isSuccessful()) {
+          LOG.debug("D1 {} answered HTTP {} after {} ms", what, response.code(), millis);
+          int status = response.code();
+          try {
+            return reader.read(response);
+          } catch (D1Exception e) {
+            failure = e;
+            boolean broken = e instanceof D1ProtocolException || e instanceof D1ConnectionException;
+            if (!broken) {
+              throw e; // D1 said no (an error envelope): definite
+            }
+            if (!read) {
+              // Cut short or broken: D1 answered 2xx, so it ran the write, and only the answer is lost. Malformed
+              // (08S01): the answer is not D1's; the caller must treat the outcome as unknown.
+              throw "08S01".equals(e.getSQLState()) ? e : errors.outcomeUnknown(e, status);
+            }
+          }
+        } else {
+          try (Response answered = response) {
+            failure = errors.fromErrorResponse(answered);
+          }
+          LOG.debug("D1 {} failed after {} ms: {}", what, millis, failure.getMessage());
+          boolean rateLimited = failure instanceof D1RateLimitException;
+          if (!rateLimited && response.code() < 500) {
+            throw failure; // 4xx: D1 refused the request, nothing was applied
+          }
+          if (!rateLimited && !read) {
+            throw errors.outcomeUnknown(failure, response.code());
+          }
+        }
+      }
+      attempts.backOff(failure, what);
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    if (response.isSuccessful()) {
-      LOG.debug("D1 {} answered HTTP {} after {} ms", what, response.code(), millis);
-      return response;
+  }
+
+  /** Rows a read holds back before handing out the first one, so that a failure among them can still be retried. */
+  static final int READ_AHEAD_ROWS = 10_000;
+  /** ... and their approximate size. */
+  static final long READ_AHEAD_BYTES = 4L << 20;
+
+  /**
+   * A streamed read that is read again from the start if it fails before its first row is handed out. To make that
+   * cover most results, it first reads ahead up to {@value #READ_AHEAD_ROWS} rows or about 4 MB: a result that fits
+   * is retried whole on a cut-short body or a reset; a bigger one streams on, and a failure after its first row was
+   * handed out fails the read (never a silently short or repeated result).
+   */
+  private final class RetryingCursor implements D1Cursor {
+    private final Request request;
+    private final Attempts attempts;
+    private final java.util.ArrayDeque<Object[]> ahead = new java.util.ArrayDeque<>();
+    private D1Cursor cursor;
+    private boolean filled;
+    private boolean ended;
+    private Object[] row;
+
+    RetryingCursor(D1Cursor cursor, Request request, Attempts attempts) {
+      this.cursor = cursor;
+      this.request = request;
+      this.attempts = attempts;
     }
-    try (response) {
-      D1Exception mapped = errors.fromErrorResponse(response);
-      LOG.debug("D1 {} failed after {} ms: {}", what, millis, mapped.getMessage());
-      throw mapped;
+
+    @Override
+    public List<String> columns() {
+      return cursor.columns();
+    }
+
+    @Override
+    public boolean next() throws D1Exception {
+      if (!filled) {
+        fill();
+        filled = true;
+      }
+      row = ahead.poll();
+      if (row != null) {
+        return true;
+      }
+      if (ended) {
+        return false;
+      }
+      boolean more = cursor.next();
+      row = more ? cursor.row() : null;
+      ended = !more;
+      return more;
+    }
+
+    private void fill() throws D1Exception {
+      while (true) {
+        try {
+          long bytes = 0;
+          while (ahead.size() < READ_AHEAD_ROWS && bytes < READ_AHEAD_BYTES) {
+            if (!cursor.next()) {
+              ended = true;
+              return;
+            }
+            Object[] r = cursor.row();
+            ahead.add(r);
+            bytes += estimate(r);
+          }
+          return;
+        } catch (D1Exception e) {
+          boolean broken = e instanceof D1ProtocolException || e instanceof D1ConnectionException;
+          if (!broken) {
+            throw e;
+          }
+          ahead.clear();
+          cursor.close();
+          attempts.backOff(e, "statement (read again)");
+          D1Cursor again = call(request, "statement", true, attempts,
+              response -> RawCursor.open(response, JSON, errors));
+          if (!again.columns().equals(cursor.columns())) {
+            again.close();
+            throw e;
+          }
+          cursor = again;
+        }
+      }
+    }
+
+    private long estimate(Object[] r) {
+      long n = 16;
+      for (Object v : r) {
+        n += v instanceof String ? 2L * ((String) v).length() : v instanceof byte[] ? ((byte[]) v).length : 16;
+      }
+      return n;
+    }
+
+    @Override
+    public Object[] row() {
+      if (row == null) {
+        throw new IllegalStateException("no current row: call next() first and only while it returns true");
+      }
+      return row;
+    }
+
+    @Override
+    public D1Meta meta() {
+      return ended ? cursor.meta() : null;
+    }
+
+    @Override
+    public void close() {
+      ahead.clear();
+      cursor.close();
     }
   }
 

@@ -5,10 +5,19 @@ import java.util.Objects;
 import okhttp3.HttpUrl;
 
 /**
- * Where and how to reach D1: base URL, account, API token and timeouts. Immutable; build with {@link #builder()}.
+ * Where and how to reach D1: base URL, account, API token, timeouts and the retry policy. Immutable; build with
+ * {@link #builder()}.
  *
  * <p>The API token has no public getter and never appears in {@link #toString()}: configs get logged and printed,
- * tokens must not.
+ * tokens must not. Plain {@code http://} is accepted only for a loopback host (d1-local, a test server) unless
+ * {@link Builder#allowInsecureHttp(boolean)} says otherwise, so the token never crosses a network unencrypted by
+ * accident.
+ *
+ * <p>Retries (see docs/reliability.md): a request D1 certainly did not run (connection refused, HTTP 429) is sent
+ * again, and so is a read after a 5xx, a broken connection, a timeout or a malformed/cut-short body, up to
+ * {@link #maxAttempts()} attempts in all, with exponential backoff and full jitter between
+ * {@link #retryBaseDelay()} and {@link #retryMaxDelay()}, or after the {@code Retry-After} D1 asked for (at most
+ * {@link #maxRetryAfter()}). A write whose fate is unknown is never sent again here.
  */
 public final class D1ClientConfig {
   /** Cloudflare's API root; {@code /accounts/{id}/d1/...} is appended to it. */
@@ -22,6 +31,17 @@ public final class D1ClientConfig {
   /** Zero means none: a whole call includes streaming the result, which may legitimately take long. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ZERO;
   public static final String DEFAULT_USER_AGENT = "calcite-d1";
+  /** Attempts per request, the first included. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 4;
+  public static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofMillis(250);
+  public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(8);
+  /**
+   * The longest {@code Retry-After} waited for. Cloudflare blocks a token for 5 minutes once it made 1,200 requests
+   * in 5 minutes; waiting that long inside a query is rarely what a user wants, so longer waits fail at once.
+   */
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+  /** Upper bound of {@link #maxAttempts()}. */
+  public static final int MAX_ATTEMPTS_LIMIT = 20;
 
   private final String baseUrl;
   private final HttpUrl parsedBaseUrl;
@@ -31,6 +51,11 @@ public final class D1ClientConfig {
   private final Duration readTimeout;
   private final Duration callTimeout;
   private final String userAgent;
+  private final int maxAttempts;
+  private final Duration retryBaseDelay;
+  private final Duration retryMaxDelay;
+  private final Duration maxRetryAfter;
+  private final boolean allowInsecureHttp;
 
   private D1ClientConfig(Builder b) {
     String url = Objects.requireNonNull(b.baseUrl, "baseUrl");
@@ -48,6 +73,34 @@ public final class D1ClientConfig {
     this.readTimeout = requireTimeout(b.readTimeout, "readTimeout");
     this.callTimeout = requireTimeout(b.callTimeout, "callTimeout");
     this.userAgent = requireText(b.userAgent, "userAgent");
+    if (b.maxAttempts < 1 || b.maxAttempts > MAX_ATTEMPTS_LIMIT) {
+      throw new IllegalArgumentException("maxAttempts must be between 1 (no retries) and " + MAX_ATTEMPTS_LIMIT
+          + ", not " + b.maxAttempts);
+    }
+    this.maxAttempts = b.maxAttempts;
+    this.retryBaseDelay = requireTimeout(b.retryBaseDelay, "retryBaseDelay");
+    this.retryMaxDelay = requireTimeout(b.retryMaxDelay, "retryMaxDelay");
+    if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+      throw new IllegalArgumentException("retryMaxDelay (" + retryMaxDelay + ") must not be less than retryBaseDelay ("
+          + retryBaseDelay + ")");
+    }
+    this.maxRetryAfter = requireTimeout(b.maxRetryAfter, "maxRetryAfter");
+    this.allowInsecureHttp = b.allowInsecureHttp;
+    if (!parsedBaseUrl.isHttps() && !allowInsecureHttp && !isLoopback(parsedBaseUrl.host())) {
+      throw new IllegalArgumentException("baseUrl " + url + " is plain HTTP to " + parsedBaseUrl.host()
+          + ", which is not this machine: the API token would cross the network unencrypted. Use https://, or set"
+          + " allowInsecureHttp (operand allowInsecureHttp: true) if a trusted network requires plain HTTP.");
+    }
+  }
+
+  /** localhost, 127.0.0.0/8 or ::1, judged from the text alone (no name lookup). */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   public static Builder builder() {
@@ -63,7 +116,12 @@ public final class D1ClientConfig {
         .connectTimeout(connectTimeout)
         .readTimeout(readTimeout)
         .callTimeout(callTimeout)
-        .userAgent(userAgent);
+        .userAgent(userAgent)
+        .maxAttempts(maxAttempts)
+        .retryBaseDelay(retryBaseDelay)
+        .retryMaxDelay(retryMaxDelay)
+        .maxRetryAfter(maxRetryAfter)
+        .allowInsecureHttp(allowInsecureHttp);
   }
 
   /** The base URL without a trailing slash. */
@@ -92,6 +150,30 @@ public final class D1ClientConfig {
     return userAgent;
   }
 
+  /** Attempts per request, the first included; 1 means no retries. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** The first backoff's upper bound; each retry doubles it, up to {@link #retryMaxDelay()} (full jitter). */
+  public Duration retryBaseDelay() {
+    return retryBaseDelay;
+  }
+
+  public Duration retryMaxDelay() {
+    return retryMaxDelay;
+  }
+
+  /** The longest {@code Retry-After} honoured; a longer one ends the retries at once. */
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  /** Whether plain HTTP to a host other than this machine is allowed. */
+  public boolean allowInsecureHttp() {
+    return allowInsecureHttp;
+  }
+
   /** Package-private on purpose: only the client may see the token. */
   String apiToken() {
     return apiToken;
@@ -105,7 +187,9 @@ public final class D1ClientConfig {
   public String toString() {
     return "D1ClientConfig{baseUrl=" + baseUrl + ", accountId=" + accountId + ", apiToken=<redacted>"
         + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
-        + ", callTimeout=" + callTimeout + ", userAgent=" + userAgent + "}";
+        + ", callTimeout=" + callTimeout + ", userAgent=" + userAgent + ", maxAttempts=" + maxAttempts
+        + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay + ", maxRetryAfter="
+        + maxRetryAfter + (allowInsecureHttp ? ", allowInsecureHttp=true" : "") + "}";
   }
 
   private static String requireText(String value, String name) {
@@ -144,8 +228,43 @@ public final class D1ClientConfig {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private String userAgent = DEFAULT_USER_AGENT;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration retryBaseDelay = DEFAULT_RETRY_BASE_DELAY;
+    private Duration retryMaxDelay = DEFAULT_RETRY_MAX_DELAY;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private boolean allowInsecureHttp;
 
     private Builder() {}
+
+    /** Attempts per request, the first included (1 to 20; 1 turns retries off). */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** The first backoff's upper bound (doubled per retry, full jitter). */
+    public Builder retryBaseDelay(Duration retryBaseDelay) {
+      this.retryBaseDelay = retryBaseDelay;
+      return this;
+    }
+
+    /** The largest backoff between two attempts. */
+    public Builder retryMaxDelay(Duration retryMaxDelay) {
+      this.retryMaxDelay = retryMaxDelay;
+      return this;
+    }
+
+    /** The longest {@code Retry-After} honoured; a longer one ends the retries at once. */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+      return this;
+    }
+
+    /** Allow {@code http://} to hosts other than this machine (the token then travels unencrypted). */
+    public Builder allowInsecureHttp(boolean allowInsecureHttp) {
+      this.allowInsecureHttp = allowInsecureHttp;
+      return this;
+    }
 
     public Builder baseUrl(String baseUrl) {
       this.baseUrl = baseUrl;
@@ -185,8 +304,9 @@ public final class D1ClientConfig {
     }
 
     /**
-     * @throws IllegalArgumentException if accountId or apiToken is missing, baseUrl is not an http(s) URL or a
-     *     timeout is negative
+     * @throws IllegalArgumentException if accountId or apiToken is missing, baseUrl is not an http(s) URL (or is
+     *     plain HTTP to another machine without allowInsecureHttp), a timeout is negative or the retry settings are
+     *     out of range
      */
     public D1ClientConfig build() {
       return new D1ClientConfig(this);

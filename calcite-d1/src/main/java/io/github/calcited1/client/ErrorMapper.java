@@ -142,6 +142,30 @@ final class ErrorMapper {
     return new D1Exception(text(said, status, code, null), "HY000", status, code, said, c);
   }
 
+  /**
+   * Whether the request certainly never reached D1: no connection was made (refused, unknown host, no route,
+   * connect timeout). Anything else may have happened after the request left.
+   */
+  static boolean neverSent(IOException e) {
+    return e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException
+        || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
+            .contains("connect"));
+  }
+
+  /**
+   * A write that failed after it left: {@code failure} is what happened; {@code status} is D1's HTTP status if it
+   * answered (5xx, or 2xx with an unreadable body), else 0.
+   */
+  D1OutcomeUnknownException outcomeUnknown(D1Exception failure, int status) {
+    String what = status >= 200 && status < 300
+        ? "D1 answered HTTP " + status + ", so it applied the write, but its answer could not be read; the update"
+            + " counts are unknown"
+        : "the write request had been sent when this happened, so D1 may or may not have applied it";
+    return new D1OutcomeUnknownException(failure.getMessage() + " -- OUTCOME UNKNOWN: " + what
+        + ". It was not sent again: a write is never repeated blindly.", status, failure.d1Code(),
+        failure.d1Message(), failure);
+  }
+
   /** For a network failure: before any response ({@code status} 0) or while reading one. */
   D1Exception fromIo(IOException e, int status) {
     String said = scrubber.scrub(e.toString());

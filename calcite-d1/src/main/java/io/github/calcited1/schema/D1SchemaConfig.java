@@ -22,7 +22,10 @@ public final class D1SchemaConfig {
       "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
       "catalogTtlSeconds",
       // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
-      "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit");
+      "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit",
+      // reliability and transport (docs/reliability.md)
+      "maxAttempts", "retryBaseDelayMillis", "retryMaxDelayMillis", "maxRetryAfterSeconds", "allowInsecureHttp",
+      "commitLedger", "commitLedgerTable");
 
   /** Added to every custom schema's operand by Calcite's ModelHandler itself. */
   private static final Set<String> CALCITE_OPERANDS = Set.of("modelUri", "baseDirectory", "tables");
@@ -35,6 +38,11 @@ public final class D1SchemaConfig {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Duration callTimeout;
+  private final int maxAttempts;
+  private final Duration retryBaseDelay;
+  private final Duration retryMaxDelay;
+  private final Duration maxRetryAfter;
+  private final boolean allowInsecureHttp;
   private final int pageSize;
   private final Duration catalogTtl;
   private final io.github.calcited1.write.D1WriteOptions writeOptions;
@@ -76,6 +84,18 @@ public final class D1SchemaConfig {
     this.connectTimeout = millis(operand, "connectTimeoutMillis", D1ClientConfig.DEFAULT_CONNECT_TIMEOUT);
     this.readTimeout = millis(operand, "readTimeoutMillis", D1ClientConfig.DEFAULT_READ_TIMEOUT);
     this.callTimeout = millis(operand, "callTimeoutMillis", D1ClientConfig.DEFAULT_CALL_TIMEOUT);
+    this.maxAttempts = (int) number(operand, "maxAttempts", D1ClientConfig.DEFAULT_MAX_ATTEMPTS, 1,
+        D1ClientConfig.MAX_ATTEMPTS_LIMIT);
+    this.retryBaseDelay = millis(operand, "retryBaseDelayMillis", D1ClientConfig.DEFAULT_RETRY_BASE_DELAY);
+    this.retryMaxDelay = millis(operand, "retryMaxDelayMillis", D1ClientConfig.DEFAULT_RETRY_MAX_DELAY);
+    if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+      throw new D1ConfigurationException("retryMaxDelayMillis", "Operand 'retryMaxDelayMillis' ("
+          + retryMaxDelay.toMillis() + ") must not be less than 'retryBaseDelayMillis' (" + retryBaseDelay.toMillis()
+          + ")");
+    }
+    this.maxRetryAfter = Duration.ofSeconds(number(operand, "maxRetryAfterSeconds",
+        D1ClientConfig.DEFAULT_MAX_RETRY_AFTER.toSeconds(), 0, 3600));
+    this.allowInsecureHttp = bool(operand, "allowInsecureHttp");
     this.pageSize = (int) number(operand, "pageSize", DEFAULT_PAGE_SIZE, 1, 1_000_000);
     this.catalogTtl = Duration.ofSeconds(
         number(operand, "catalogTtlSeconds", DEFAULT_CATALOG_TTL.toSeconds(), 0, Integer.MAX_VALUE));
@@ -83,6 +103,13 @@ public final class D1SchemaConfig {
       this.writeOptions = io.github.calcited1.write.D1WriteOptions.fromOperand(operand);
     } catch (IllegalArgumentException e) {
       throw new D1ConfigurationException("writeOptions", e.getMessage());
+    }
+    try {
+      clientConfig();
+    } catch (IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage());
+      throw new D1ConfigurationException(m.startsWith("apiToken") ? "apiToken" : "baseUrl",
+          m.startsWith("apiToken") || m.startsWith("baseUrl") ? "Operand " + m : m);
     }
   }
 
@@ -98,7 +125,9 @@ public final class D1SchemaConfig {
 
   public D1ClientConfig clientConfig() {
     return D1ClientConfig.builder().baseUrl(baseUrl).accountId(accountId).apiToken(apiToken)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).callTimeout(callTimeout).build();
+        .connectTimeout(connectTimeout).readTimeout(readTimeout).callTimeout(callTimeout)
+        .maxAttempts(maxAttempts).retryBaseDelay(retryBaseDelay).retryMaxDelay(retryMaxDelay)
+        .maxRetryAfter(maxRetryAfter).allowInsecureHttp(allowInsecureHttp).build();
   }
 
   public String baseUrl() {

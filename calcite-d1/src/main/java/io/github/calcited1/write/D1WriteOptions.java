@@ -18,6 +18,10 @@ import java.util.Map;
  *   <li>{@code maxStatementsPerRequest} (500) and {@code maxRequestBytes} (10,000,000): the budget of one request.</li>
  *   <li>{@code diagnoseFailedCommit} (true): when a batch of several statements fails, find the failing statement
  *       with at most a few extra requests that each end in a deliberate error (so nothing is applied).</li>
+ *   <li>{@code commitLedger} (false): exactly-once COMMIT. Each request also records a unique commit id in a ledger
+ *       table of the database, in the same atomic batch, so that a request whose fate is unknown (timeout, reset)
+ *       can be checked and, if it did not land, sent again safely; {@code commitLedgerTable}
+ *       ({@value #DEFAULT_LEDGER_TABLE}) names the table. See docs/transactions.md.</li>
  * </ul>
  */
 public final class D1WriteOptions {
@@ -28,6 +32,9 @@ public final class D1WriteOptions {
   /** D1's documented limit for one string or blob value. */
   public static final int D1_MAX_VALUE_BYTES = 2_000_000;
 
+  /** The commit ledger's table (never {@code _cf_*}: D1 forbids those names). */
+  public static final String DEFAULT_LEDGER_TABLE = "_calcite_d1_commits";
+
   public static final D1WriteOptions DEFAULT = new D1WriteOptions(false, false, 1_000_000, 500, 10_000_000L, true);
 
   private final boolean readOnly;
@@ -36,9 +43,23 @@ public final class D1WriteOptions {
   private final int maxStatementsPerRequest;
   private final long maxRequestBytes;
   private final boolean diagnoseFailedCommit;
+  private final boolean commitLedger;
+  private final String commitLedgerTable;
 
   public D1WriteOptions(boolean readOnly, boolean strictAtomicity, int maxValueBytes, int maxStatementsPerRequest,
       long maxRequestBytes, boolean diagnoseFailedCommit) {
+    this(readOnly, strictAtomicity, maxValueBytes, maxStatementsPerRequest, maxRequestBytes, diagnoseFailedCommit,
+        false, DEFAULT_LEDGER_TABLE);
+  }
+
+  public D1WriteOptions(boolean readOnly, boolean strictAtomicity, int maxValueBytes, int maxStatementsPerRequest,
+      long maxRequestBytes, boolean diagnoseFailedCommit, boolean commitLedger, String commitLedgerTable) {
+    if (commitLedgerTable == null || commitLedgerTable.isBlank()
+        || commitLedgerTable.toLowerCase(Locale.ROOT).startsWith("_cf_")
+        || commitLedgerTable.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+      throw new IllegalArgumentException("operand 'commitLedgerTable' must be a table name that D1 allows (not empty,"
+          + " not _cf_* or sqlite_*), got '" + commitLedgerTable + "'");
+    }
     if (maxValueBytes < 1_000 || maxValueBytes > D1_MAX_VALUE_BYTES) {
       throw new IllegalArgumentException("maxValueBytes must be between 1000 and " + D1_MAX_VALUE_BYTES
           + ", got " + maxValueBytes);
@@ -56,6 +77,8 @@ public final class D1WriteOptions {
     this.maxStatementsPerRequest = maxStatementsPerRequest;
     this.maxRequestBytes = maxRequestBytes;
     this.diagnoseFailedCommit = diagnoseFailedCommit;
+    this.commitLedger = commitLedger;
+    this.commitLedgerTable = commitLedgerTable;
   }
 
   /** Reads the options from a schema operand; unknown keys are ignored, values may be strings or JSON scalars. */
@@ -70,7 +93,9 @@ public final class D1WriteOptions {
         (int) number(operand, "maxValueBytes", d.maxValueBytes),
         (int) number(operand, "maxStatementsPerRequest", d.maxStatementsPerRequest),
         number(operand, "maxRequestBytes", d.maxRequestBytes),
-        bool(operand, "diagnoseFailedCommit", d.diagnoseFailedCommit));
+        bool(operand, "diagnoseFailedCommit", d.diagnoseFailedCommit),
+        bool(operand, "commitLedger", d.commitLedger),
+        operand.get("commitLedgerTable") == null ? d.commitLedgerTable : operand.get("commitLedgerTable").toString());
   }
 
   private static boolean bool(Map<String, ?> m, String key, boolean dflt) {
@@ -130,19 +155,35 @@ public final class D1WriteOptions {
     return diagnoseFailedCommit;
   }
 
+  /** Whether each request records a commit id in the ledger table (exactly-once COMMIT). */
+  public boolean commitLedger() {
+    return commitLedger;
+  }
+
+  public String commitLedgerTable() {
+    return commitLedgerTable;
+  }
+
   public D1WriteOptions withStrictAtomicity(boolean strict) {
     return new D1WriteOptions(readOnly, strict, maxValueBytes, maxStatementsPerRequest, maxRequestBytes,
-        diagnoseFailedCommit);
+        diagnoseFailedCommit, commitLedger, commitLedgerTable);
   }
 
   public D1WriteOptions withRequestBudget(int statements, long bytes) {
-    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, statements, bytes, diagnoseFailedCommit);
+    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, statements, bytes, diagnoseFailedCommit,
+        commitLedger, commitLedgerTable);
+  }
+
+  public D1WriteOptions withCommitLedger(boolean on, String table) {
+    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, maxStatementsPerRequest, maxRequestBytes,
+        diagnoseFailedCommit, on, table);
   }
 
   @Override
   public String toString() {
     return "D1WriteOptions{readOnly=" + readOnly + ", strictAtomicity=" + strictAtomicity + ", maxValueBytes="
         + maxValueBytes + ", maxStatementsPerRequest=" + maxStatementsPerRequest + ", maxRequestBytes="
-        + maxRequestBytes + ", diagnoseFailedCommit=" + diagnoseFailedCommit + "}";
+        + maxRequestBytes + ", diagnoseFailedCommit=" + diagnoseFailedCommit + ", commitLedger=" + commitLedger
+        + (commitLedger ? ", commitLedgerTable=" + commitLedgerTable : "") + "}";
   }
 }

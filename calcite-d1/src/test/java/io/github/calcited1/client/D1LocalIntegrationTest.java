@@ -30,7 +30,7 @@ class D1LocalIntegrationTest {
   static void start() throws Exception {
     server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").build().start();
     client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId("acc").apiToken(TOKEN)
-        .readTimeout(Duration.ofSeconds(5)).build());
+        .readTimeout(Duration.ofSeconds(5)).maxAttempts(1).build()); // retries: reliability/FaultMatrixTest
     db = client.resolveDatabaseId("shop");
   }
 

@@ -34,6 +34,8 @@ final class MockD1 implements AutoCloseable {
         .baseUrl(server.url("/client/v4").toString())
         .accountId(ACCOUNT)
         .apiToken(TOKEN)
+        // One response per call, as these tests enqueue them; retries have their own tests (reliability/).
+        .maxAttempts(1)
         .userAgent("calcite-d1-test");
   }
 

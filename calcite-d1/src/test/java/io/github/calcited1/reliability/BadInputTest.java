@@ -521,6 +521,13 @@ class BadInputTest {
     bad.put("maxStatementsPerRequest", "0");
     bad.put("maxRequestBytes", "1");
     bad.put("diagnoseFailedCommit", "nah");
+    bad.put("maxAttempts", "0");
+    bad.put("retryBaseDelayMillis", "fast");
+    bad.put("retryMaxDelayMillis", "1");
+    bad.put("maxRetryAfterSeconds", "-5");
+    bad.put("allowInsecureHttp", "sure");
+    bad.put("commitLedger", "perhaps");
+    bad.put("commitLedgerTable", "_cf_commits");
     List<String> report = new ArrayList<>();
     for (Map.Entry<String, String> e : bad.entrySet()) {
       String url = e.getKey().equals("apiTokenEnv")
