@@ -16,7 +16,28 @@ final class ReadOnlySql {
 
   private ReadOnlySql() {}
 
+  /** Verdicts per SQL text: a prepared statement sends the same text on every execution. Bounded, cleared when full. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SEEN =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int SEEN_MAX = 2048;
+  private static final int SEEN_MAX_LENGTH = 8192;
+
   static boolean isReadOnly(String sql) {
+    if (sql.length() > SEEN_MAX_LENGTH) {
+      return classify(sql);
+    }
+    Boolean known = SEEN.get(sql);
+    if (known == null) {
+      known = classify(sql);
+      if (SEEN.size() >= SEEN_MAX) {
+        SEEN.clear();
+      }
+      SEEN.put(sql, known);
+    }
+    return known;
+  }
+
+  private static boolean classify(String sql) {
     String code;
     try {
       code = codeOnly(sql);
