@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.JdbcRules;
 import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
@@ -20,9 +25,11 @@ import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -82,6 +89,62 @@ public final class D1Rules {
 
     D1ProjectRule(Config config) {
       super(config);
+    }
+
+    @Override public RelNode convert(RelNode rel) {
+      Project project = (Project) rel;
+      RelTraitSet traits = rel.getTraitSet().replace(out);
+      return new D1Project(rel.getCluster(), traits,
+          convert(project.getInput(), project.getInput().getTraitSet().replace(out)), project.getProjects(),
+          project.getRowType());
+    }
+  }
+
+  /**
+   * A projection inside a D1 statement. One that only selects columns of a (filtered) table costs almost nothing: SQLite
+   * does it while reading the rows, and what matters is what travels back, which {@link D1ToEnumerableConverter}
+   * costs per row and per value. So such a projection (the field trimmer puts one over each table) is worth
+   * pushing even below a filter that stays in Calcite: column pruning. Other projections cost as JDBC's do, which
+   * keeps the plans Volcano finds for them (a cheaper projection over, say, a filter lost to sibling rels of its
+   * set, whose row estimate the converter's cost then used).
+   */
+  public static final class D1Project extends JdbcRules.JdbcProject {
+    /** Cost per row, in Calcite rows; well under {@link D1ToEnumerableConverter#VALUE_TRANSFER_COST}. */
+    static final double ROW_COST = 0.001;
+
+    D1Project(RelOptCluster cluster, RelTraitSet traits, RelNode input, List<? extends RexNode> projects,
+        RelDataType rowType) {
+      super(cluster, traits, input, projects, rowType);
+    }
+
+    @Override public D1Project copy(RelTraitSet traits, RelNode input, List<RexNode> projects,
+        RelDataType rowType) {
+      return new D1Project(getCluster(), traits, input, projects, rowType);
+    }
+
+    @Override public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
+      if (!getProjects().stream().allMatch(e -> e instanceof RexInputRef) || !isTableScan(getInput())) {
+        // (Over a filter too: costing per row, the projection above the filter is cheaper than below it, and
+        // the statement stays one plain, paged SELECT.)
+        return super.computeSelfCost(planner, mq); // as JDBC's: keeps the plans Volcano found before
+      }
+      double rows = mq.getRowCount(this);
+      return planner.getCostFactory().makeCost(rows * ROW_COST, rows * ROW_COST, 0);
+    }
+
+    /** Whether the input is a table, possibly filtered: what the keyset pages read as one plain SELECT. */
+    private static boolean isTableScan(RelNode input) {
+      return isTableScan(input, 0);
+    }
+
+    private static boolean isTableScan(RelNode input, int depth) {
+      List<RelNode> rels = input instanceof RelSubset subset ? subset.getRelList() : List.of(input);
+      for (RelNode rel : rels) {
+        if (rel instanceof D1TableScan || depth < 2 && rel instanceof Filter f && isTableScan(f.getInput(), depth + 1)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -12,6 +12,7 @@ import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.rel2sql.SqlImplementor;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
@@ -21,6 +22,7 @@ import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlLiteral;
@@ -62,7 +64,9 @@ final class D1SqlGenerator {
 
   static D1Query generate(RelNode root, JavaTypeFactory typeFactory, int pageSize) {
     D1ParameterBinder binder = D1ParameterBinder.create(userParamTypes(root));
-    SqlNode statement = new D1Implementor(D1SqlDialect.INSTANCE, typeFactory).visitRoot(root).asStatement();
+    SqlImplementor.Result result = new D1Implementor(D1SqlDialect.INSTANCE, typeFactory).visitRoot(root);
+    SqlNode statement = result.asStatement();
+    expandStar(statement, result, root.getRowType().getFieldCount());
     statement = statement.accept(binder);
 
     List<String> names = new ArrayList<>(root.getRowType().getFieldNames());
@@ -95,6 +99,26 @@ final class D1SqlGenerator {
       order.forEach(i -> params.add(binder.params().get(i)));
     }
     return new D1Query(sql.getSql(), List.copyOf(params), paged);
+  }
+
+  /**
+   * Replaces {@code SELECT *} over a join by its columns, qualified: the
+   * outer query refers to the statement's columns by name, and a join's columns may share a name ({@code id} of
+   * both sides), which Calcite's row type spells {@code id0}.
+   */
+  private static void expandStar(SqlNode statement, SqlImplementor.Result result, int fieldCount) {
+    if (!(statement instanceof SqlSelect select) || !(select.getFrom() instanceof SqlJoin)
+        || !(select.getSelectList() == null
+            || select.getSelectList().size() == 1 && select.getSelectList().get(0) instanceof SqlIdentifier id
+                && id.isStar())) {
+      return;
+    }
+    SqlImplementor.Context context = result.qualifiedContext();
+    List<SqlNode> items = new ArrayList<>();
+    for (int i = 0; i < fieldCount; i++) {
+      items.add(context.field(i));
+    }
+    select.setSelectList(new SqlNodeList(items, POS));
   }
 
   /** BIGINT and DECIMAL values are read as text; every other type fits a JSON number exactly or is not one. */

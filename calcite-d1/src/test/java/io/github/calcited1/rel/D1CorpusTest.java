@@ -182,8 +182,8 @@ class D1CorpusTest {
         all("union", "select country from customers union select status from orders", "UNION"),
         all("union-all", "select customer_id from orders union all select id from customers where id < 5",
             "UNION ALL"),
-        // Calcite rewrites INTERSECT into UNION ALL and counting, which D1 runs as one statement.
-        all("intersect", "select id from customers intersect select customer_id from orders", "UNION ALL"),
+        all("intersect", "select id from customers intersect select customer_id from orders",
+            "\"customers\" INTERSECT SELECT"),
         all("except", "select id from customers except select customer_id from orders", "EXCEPT"),
         part("union-6-terms", "select 1 as k, id from customers where id = 1 union all select 2, id from customers"
             + " where id = 2 union all select 3, id from customers where id = 3 union all select 4, id"
@@ -227,6 +227,17 @@ class D1CorpusTest {
         part("like-pattern-too-long", "select id from patterns where s like '" + "x".repeat(48) + "%_' and id > 0",
             "select id from patterns where calcite_like(s, '" + "x".repeat(48) + "%_') and id > 0", "!GLOB",
             "\"id\" > CAST(? AS INTEGER)"),
+        // a filter that stays in Calcite still gets only the columns the query uses
+        part("prune-under-calcite-filter", "select id from customers where char_length(name) > 5",
+            "select id from customers where length(name) > 5",
+            "SELECT \"id\", \"name\", \"rowid\" AS \"__d1_page_key\" FROM \"customers\""),
+        part("prune-split-filter", "select email from customers where upper(name) = 'ZOË' or score > 50",
+            "select email from customers where name = 'Zoë' or score > 50",
+            "SELECT \"name\", \"email\", \"score\", \"rowid\""),
+        part("prune-under-calcite-filter-join", "select o.id, c.country from orders o join customers c"
+            + " on c.id = o.customer_id where char_length(c.name) < 4",
+            "select o.id, c.country from orders o join customers c on c.id = o.customer_id where length(c.name) < 4",
+            "!SELECT *", "!\"email\""),
         part("upper-unicode", "select upper(name) from customers where id in (12, 13, 27)", null, "!UPPER"),
         part("char-length", "select name, char_length(name) from customers where id < 4",
             "select name, length(name) from customers where id < 4", "!LENGTH"),
