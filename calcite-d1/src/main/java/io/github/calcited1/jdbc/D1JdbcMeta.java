@@ -1,12 +1,14 @@
 package io.github.calcited1.jdbc;
 
 import io.github.calcited1.write.D1CommitStats;
+import io.github.calcited1.write.D1DirectInsert;
 import io.github.calcited1.write.D1Session;
 import io.github.calcited1.write.D1SqlWrite;
 import io.github.calcited1.write.D1Write;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.D1MetaBridge;
 
 import java.sql.SQLException;
@@ -75,6 +77,30 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
   public void closeConnection(ConnectionHandle ch) {
     session.rollback();
     super.closeConnection(ch);
+  }
+
+  /**
+   * While writes are buffered, a prepared single-row {@code INSERT ... VALUES (?, ...)} appends its parameters to the
+   * buffer without running Calcite's plan ({@link D1DirectInsert}: same values, same packing); anything else, and any
+   * row whose values need Calcite's conversion, runs the plan.
+   */
+  @Override
+  public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+      throws NoSuchStatementException {
+    if (parameterValues != null && !parameterValues.isEmpty() && session.buffering()) {
+      CalcitePrepare.CalciteSignature<?> signature = preparedSignature(h);
+      D1DirectInsert direct = signature == null ? null : D1DirectInsert.find(signature.internalParameters);
+      if (direct != null && signature.rootSchema != null) {
+        try {
+          if (direct.buffer(session, signature.rootSchema, parameterValues)) {
+            return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, 1)));
+          }
+        } catch (SQLException e) {
+          throw sneaky(e);
+        }
+      }
+    }
+    return super.execute(h, parameterValues, maxRowsInFirstFrame);
   }
 
   @Override

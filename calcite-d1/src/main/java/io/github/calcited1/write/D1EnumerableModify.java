@@ -18,8 +18,19 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.BuiltInMethod;
 
 import java.util.ArrayList;
@@ -77,6 +88,10 @@ public final class D1EnumerableModify extends D1ModifyRel {
     Expression call;
     switch (getOperation()) {
     case INSERT: {
+      D1DirectInsert direct = directInsert();
+      if (direct != null) {
+        implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
+      }
       call = Expressions.call(D1WriteRuntime.class, "insert", DataContext.ROOT, path, table,
           Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
           Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
@@ -119,6 +134,67 @@ public final class D1EnumerableModify extends D1ModifyRel {
     }
     builder.add(Expressions.return_(null, call));
     return implementor.result(physType, builder.toBlock());
+  }
+
+  /**
+   * For {@code INSERT INTO t (..) VALUES (?, ..)} (one row, every value a bare parameter of the column's type): what
+   * lets an execution append the parameters to the buffer without running the plan; else null.
+   */
+  private D1DirectInsert directInsert() {
+    if (!insertColumns.perRowDefaults().isEmpty()) {
+      return null;
+    }
+    RelNode child = getInput();
+    List<RexNode> exprs;
+    RelNode below;
+    if (child instanceof Calc) {
+      RexProgram program = ((Calc) child).getProgram();
+      if (program.getCondition() != null) {
+        return null;
+      }
+      exprs = program.expandList(program.getProjectList());
+      below = ((Calc) child).getInput();
+    } else if (child instanceof Project) {
+      exprs = ((Project) child).getProjects();
+      below = ((Project) child).getInput();
+    } else {
+      return null;
+    }
+    if (!(below instanceof Values) || ((Values) below).getTuples().size() != 1) {
+      return null;
+    }
+    List<Integer> cols = insertColumns.columns();
+    if (exprs.size() != cols.size()) {
+      return null;
+    }
+    List<RelDataTypeField> fields = getTable().getRowType().getFieldList();
+    RelDataTypeFactory tf = getCluster().getTypeFactory();
+    int n = cols.size();
+    int[] params = new int[n];
+    SqlTypeName[] types = new SqlTypeName[n];
+    boolean[] nullable = new boolean[n];
+    List<D1ValueKind> kinds = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      RelDataType column = fields.get(cols.get(i)).getType();
+      RexNode e = exprs.get(i);
+      boolean nullOk = column.isNullable() && e.getType().isNullable();
+      if (e.getKind() == SqlKind.CAST) {
+        RexNode operand = ((RexCall) e).getOperands().get(0);
+        if (!SqlTypeUtil.equalSansNullability(tf, operand.getType(), e.getType())) {
+          return null;
+        }
+        e = operand;
+      }
+      if (!(e instanceof RexDynamicParam) || !SqlTypeUtil.equalSansNullability(tf, e.getType(), column)) {
+        return null;
+      }
+      params[i] = ((RexDynamicParam) e).getIndex();
+      types[i] = column.getSqlTypeName();
+      nullable[i] = nullOk && e.getType().isNullable();
+      kinds.add(D1ValueKind.of(column));
+    }
+    return new D1DirectInsert(target.schema().path(), target.name(), List.of(insertColumnNames()), kinds, types,
+        nullable, params);
   }
 
   /** The {@link D1ValueKind} names of the given table columns, as a constant. */

@@ -71,6 +71,18 @@ public final class D1Session {
     }
   }
 
+  /** Rows a prepared INSERT appended without running its plan ({@link D1DirectInsert}); a diagnostic. */
+  private long directRows;
+
+  synchronized void noteDirectRow() {
+    directRows++;
+  }
+
+  /** How many executions of prepared single-row INSERTs were buffered without running Calcite's plan. */
+  public synchronized long directInsertRows() {
+    return directRows;
+  }
+
   /** The buffer of this connection for a database, created on first use. */
   public synchronized D1Transaction transaction(String key, Supplier<D1Transaction> factory) {
     return transactions.computeIfAbsent(key, k -> factory.get());

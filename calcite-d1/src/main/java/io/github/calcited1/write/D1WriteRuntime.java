@@ -299,6 +299,18 @@ public final class D1WriteRuntime {
     return new D1Transaction(name, stmts -> schema.client().batch(schema.databaseId(), stmts), options(schema));
   }
 
+  /**
+   * Appends a row insert of a prepared statement executed without its plan ({@link D1DirectInsert}) to the session's
+   * buffer for the schema's database, as the planned path's {@link #submit} does when buffering.
+   */
+  static void bufferDirect(D1Session session, D1Schema schema, D1Insert w) throws SQLException {
+    checkWritable(null, schema, w.table());
+    D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
+    t.add(w);
+    session.noteBuffered(w);
+    session.noteDirectRow();
+  }
+
   /** Buffers or sends one write; returns its update count (see the class comment). */
   private static long submit(DataContext root, D1Schema schema, D1Write w) throws SQLException {
     boolean buffered = submit(root, schema, List.of(w));

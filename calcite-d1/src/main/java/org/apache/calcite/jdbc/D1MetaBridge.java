@@ -196,6 +196,16 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
     throw (E) e;
   }
 
+  /** The signature a statement was prepared with, or null (unknown statement, not prepared by Calcite). */
+  protected CalcitePrepare.CalciteSignature<?> preparedSignature(StatementHandle h) {
+    try {
+      Signature s = getConnection().server.getStatement(h).getSignature();
+      return s instanceof CalcitePrepare.CalciteSignature ? (CalcitePrepare.CalciteSignature<?>) s : null;
+    } catch (NoSuchStatementException e) {
+      return null;
+    }
+  }
+
   /** The Meta of a Calcite connection (the object {@code DataContext.getQueryProvider()} returns), or null. */
   public static Object metaOf(Object connection) {
     if (connection instanceof CalciteConnectionImpl) {

@@ -1,0 +1,138 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.schema.D1Schema;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.avatica.util.ByteString;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A prepared single-row {@code INSERT INTO t (a, b, ...) VALUES (?, ?, ...)} into a D1 table, recognised at prepare
+ * time ({@link D1EnumerableModify} stashes it in the statement's signature). While the connection buffers (autocommit
+ * off, or inside {@code executeBatch}), an execution appends its parameter row straight to the transaction's
+ * {@link D1Insert} instead of running Calcite's plan (a DataContext, an enumerable and a {@link D1WriteRuntime#insert}
+ * call per row).
+ *
+ * <p>The stored values must be identical to the planned path's, so a row is taken only when every value is already
+ * what Calcite's runtime would hand to {@link D1ValueKind#appendJson} (no conversion but integer widening to Long):
+ * BIGINT Long/Integer/Short/Byte, DOUBLE Double, VARCHAR String, VARBINARY ByteString/byte[], BOOLEAN Boolean, and
+ * NULL for a nullable column. Any other value (a date, a decimal, a String for a number, a Float, a NULL for a NOT NULL
+ * column, an unbound parameter) makes that execution run the plan, which converts (or refuses) it as before; both
+ * paths append to the same buffer in order, so rows still coalesce.
+ */
+public final class D1DirectInsert {
+  private final List<String> schemaPath;
+  private final String table;
+  private final List<String> columns;
+  private final List<D1ValueKind> kinds;
+  private final SqlTypeName[] types;
+  private final boolean[] nullable;
+  private final int[] params;
+  /** {root schema, its D1Schema}: the last lookup (a signature's root schema does not change). */
+  private volatile Object[] cached;
+
+  D1DirectInsert(List<String> schemaPath, String table, List<String> columns, List<D1ValueKind> kinds,
+      SqlTypeName[] types, boolean[] nullable, int[] params) {
+    this.schemaPath = List.copyOf(schemaPath);
+    this.table = table;
+    this.columns = List.copyOf(columns);
+    this.kinds = List.copyOf(kinds);
+    this.types = types.clone();
+    this.nullable = nullable.clone();
+    this.params = params.clone();
+  }
+
+  /** The descriptor among a signature's internal parameters, or null. */
+  public static D1DirectInsert find(Map<String, Object> internalParameters) {
+    if (internalParameters == null || internalParameters.isEmpty()) {
+      return null;
+    }
+    for (Object o : internalParameters.values()) {
+      if (o instanceof D1DirectInsert) {
+        return (D1DirectInsert) o;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Appends the row of {@code values} to the session's buffer for the table's database and returns true; returns
+   * false, having done nothing, when the session does not buffer or a value needs Calcite's conversion.
+   */
+  public boolean buffer(D1Session session, CalciteSchema root, List<TypedValue> values) throws SQLException {
+    if (root == null || !session.buffering()) {
+      return false;
+    }
+    Object[] row = new Object[params.length];
+    for (int i = 0; i < params.length; i++) {
+      int p = params[i];
+      if (p >= values.size()) {
+        return false;
+      }
+      TypedValue tv = values.get(p);
+      if (tv == null) {
+        return false; // unbound: the plan reports it
+      }
+      Object v = accept(tv.toLocal(), types[i], nullable[i]);
+      if (v == REFUSE) {
+        return false;
+      }
+      row[i] = v;
+    }
+    D1Insert w = new D1Insert(table, columns, kinds);
+    w.add(row);
+    D1WriteRuntime.bufferDirect(session, schema(root), w);
+    return true;
+  }
+
+  private static final Object REFUSE = new Object();
+
+  /** The value as the planned path would hold it, or {@link #REFUSE} when that needs a conversion. */
+  private static Object accept(Object v, SqlTypeName type, boolean nullable) {
+    if (v == null) {
+      return nullable ? null : REFUSE;
+    }
+    switch (type) {
+    case BIGINT:
+      if (v instanceof Long) {
+        return v;
+      }
+      if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+        return ((Number) v).longValue();
+      }
+      return REFUSE;
+    case DOUBLE:
+      return v instanceof Double ? v : REFUSE;
+    case VARCHAR:
+      return v instanceof String ? v : REFUSE;
+    case VARBINARY:
+      return v instanceof ByteString ? v : v instanceof byte[] ? new ByteString((byte[]) v) : REFUSE;
+    case BOOLEAN:
+      return v instanceof Boolean ? v : REFUSE;
+    default:
+      return REFUSE;
+    }
+  }
+
+  private D1Schema schema(CalciteSchema root) throws SQLException {
+    Object[] c = cached;
+    if (c != null && c[0] == root) {
+      return (D1Schema) c[1];
+    }
+    SchemaPlus at = root.plus();
+    for (String name : schemaPath) {
+      at = at == null ? null : at.getSubSchema(name);
+    }
+    D1Schema s = at == null ? null : at.unwrap(D1Schema.class);
+    if (s == null) {
+      throw new SQLException("D1 schema " + String.join(".", schemaPath) + " not found at run time");
+    }
+    cached = new Object[] {root, s};
+    return s;
+  }
+}
