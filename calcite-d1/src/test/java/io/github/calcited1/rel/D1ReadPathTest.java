@@ -107,27 +107,22 @@ class D1ReadPathTest {
     assertEquals(1, D1.requestCount() - before, "fewer rows than a page: one request");
   }
 
-  /** Eight joins plan well under a second: one D1 statement, whatever order Calcite tries. */
-  @Test void eightJoinsPlanQuickly() throws SQLException {
+  /**
+   * Eight joins plan to one D1 statement, whatever order Calcite tries. Planning time is measured by benchmarks/
+   * (and profiled by {@code D1PlanningTest#profile}), not asserted here.
+   */
+  @Test void eightJoinsPlanToOneStatement() throws SQLException {
     String sql = "select count(*) from customers c"
         + " join orders o1 on o1.customer_id = c.id join order_items i1 on i1.order_id = o1.id"
         + " join products p1 on p1.id = i1.product_id join orders o2 on o2.id = o1.id"
         + " join customers c2 on c2.id = o2.customer_id join order_items i2 on i2.order_id = o2.id"
         + " and i2.product_id = i1.product_id join products p2 on p2.id = i2.product_id"
         + " join big_numbers b on b.id = c.id - c.id + 1";
-    try (Statement st = calcite.createStatement()) {
-      st.executeQuery("explain plan for " + sql).close(); // warm up
-      long best = Long.MAX_VALUE;
-      for (int i = 0; i < 3; i++) {
-        long t0 = System.nanoTime();
-        try (ResultSet rs = st.executeQuery("explain plan for " + sql)) {
-          rs.next();
-          assertTrue(rs.getString(1).startsWith("D1ToEnumerableConverter"), rs.getString(1));
-        }
-        best = Math.min(best, System.nanoTime() - t0);
-      }
-      System.out.printf("8-join planning: %.1f ms%n", best / 1e6);
-      assertTrue(best < 1_000_000_000L, "8-join planning took " + best / 1_000_000 + " ms");
+    try (Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery("explain plan for " + sql)) {
+      rs.next();
+      String plan = rs.getString(1);
+      assertTrue(plan.startsWith("D1ToEnumerableConverter"), plan);
+      assertEquals(1, plan.split("D1ToEnumerableConverter", -1).length - 1, plan);
     }
   }
 
