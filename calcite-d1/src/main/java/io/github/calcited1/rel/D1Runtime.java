@@ -88,6 +88,8 @@ public final class D1Runtime {
     private boolean done;
     private long lowerBound = Long.MIN_VALUE;
     private long maxKey;
+    /** The largest page key of the current page, as D1 sent it (text); parsed once the page ends. */
+    private String maxKeyText;
     private int rowsInPage;
     private final Consumer<List<Object>> onComplete;
     private List<Object> recorded = new ArrayList<>();
@@ -129,6 +131,7 @@ public final class D1Runtime {
             return true;
           }
           closeCursor();
+          maxKey = maxKeyText == null ? Long.MIN_VALUE : Long.parseLong(maxKeyText);
           if (pageSize == 0 || rowsInPage < pageSize || maxKey == Long.MAX_VALUE) {
             done = true;
             if (recorded != null) {
@@ -151,6 +154,7 @@ public final class D1Runtime {
       }
       rowsInPage = 0;
       maxKey = Long.MIN_VALUE;
+      maxKeyText = null;
       cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)));
     }
 
@@ -158,7 +162,10 @@ public final class D1Runtime {
       int width = types.length;
       if (pageSize > 0) {
         rowsInPage++;
-        maxKey = Math.max(maxKey, Long.parseLong((String) row[width]));
+        String key = (String) row[width];
+        if (maxKeyText == null || keyAfter(key, maxKeyText)) {
+          maxKeyText = key;
+        }
       }
       if (width == 1) {
         return D1Values.toCalcite(row[0], types[0], scales[0], labels[0]);
@@ -166,11 +173,24 @@ public final class D1Runtime {
       if (width == 0) {
         return List.of();
       }
-      Object[] values = new Object[width];
+      // A fresh array from the cursor: convert in place unless it also holds the page key (rows must be exactly
+      // as wide as the row type, e.g. for set operations comparing whole rows).
+      Object[] values = row.length == width ? row : new Object[width];
       for (int i = 0; i < width; i++) {
         values[i] = D1Values.toCalcite(row[i], types[i], scales[i], labels[i]);
       }
       return values;
+    }
+
+    /**
+     * Whether integer text {@code a} is greater than {@code b}. Keys ascend within a page (ORDER BY the key), so this is
+     * usually decided by the lengths, without parsing; negative keys are parsed.
+     */
+    static boolean keyAfter(String a, String b) {
+      if (a.startsWith("-") || b.startsWith("-")) {
+        return Long.parseLong(a) > Long.parseLong(b);
+      }
+      return a.length() != b.length() ? a.length() > b.length() : a.compareTo(b) > 0;
     }
 
     private void closeCursor() {
