@@ -102,7 +102,7 @@ public final class D1SchemaConfig {
     try {
       this.writeOptions = io.github.calcited1.write.D1WriteOptions.fromOperand(operand);
     } catch (IllegalArgumentException e) {
-      throw new D1ConfigurationException("writeOptions", e.getMessage());
+      throw new D1ConfigurationException(writeOperand(String.valueOf(e.getMessage())), e.getMessage());
     }
     try {
       clientConfig();
@@ -111,6 +111,12 @@ public final class D1SchemaConfig {
       throw new D1ConfigurationException(m.startsWith("apiToken") ? "apiToken" : "baseUrl",
           m.startsWith("apiToken") || m.startsWith("baseUrl") ? "Operand " + m : m);
     }
+  }
+
+  /** The operand a write-option message is about (it starts with the name, quoted or not), else "writeOptions". */
+  private static String writeOperand(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:operand ')?([A-Za-z]+)").matcher(message);
+    return m.find() && OPERANDS.contains(m.group(1)) ? m.group(1) : "writeOptions";
   }
 
   /** The write path's settings (readOnly, strictAtomicity, request budget); see docs/transactions.md. */

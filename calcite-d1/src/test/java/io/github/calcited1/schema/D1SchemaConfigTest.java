@@ -1,0 +1,140 @@
+package io.github.calcited1.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Validation of a D1 schema's operands: each bad operand is named, with how to fix it. No server. */
+class D1SchemaConfigTest {
+  private static final String TOKEN = "s3cret-token-value";
+  private static final Map<String, String> NO_ENV = Map.of();
+
+  private static Map<String, Object> good() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("database", "shop");
+    m.put("accountId", "acct");
+    m.put("apiToken", TOKEN);
+    return m;
+  }
+
+  private static D1ConfigurationException fails(Map<String, Object> operand, Map<String, String> env) {
+    D1ConfigurationException e = assertThrows(D1ConfigurationException.class,
+        () -> D1SchemaConfig.of(operand, env::get));
+    assertFalse(e.getMessage().contains(TOKEN), "the token never appears: " + e.getMessage());
+    return e;
+  }
+
+  static Stream<Arguments> badOperands() {
+    return Stream.of(
+        Arguments.of("pagesize", 10, "Unknown D1 schema operand 'pagesize'"),
+        Arguments.of("baseUrl", "ftp://example.com", "must be an http(s) URL"),
+        Arguments.of("database", "  ", "must be a non-empty string"),
+        Arguments.of("database", 42, "must be a non-empty string"),
+        Arguments.of("accountId", "", "must be a non-empty string"),
+        Arguments.of("apiToken", "", "must be a non-empty string"),
+        Arguments.of("readOnly", "yes", "must be true or false, not 'yes'"),
+        Arguments.of("allowInsecureHttp", "maybe", "must be true or false"),
+        Arguments.of("connectTimeoutMillis", "soon", "must be a whole number, not 'soon'"),
+        Arguments.of("readTimeoutMillis", -1, "must be between 0 and"),
+        Arguments.of("callTimeoutMillis", 1.5, "must be a whole number"),
+        Arguments.of("pageSize", "many", "Operand 'pageSize' must be a whole number, not 'many'"),
+        Arguments.of("pageSize", 0, "must be between 1 and 1000000, not 0"),
+        Arguments.of("catalogTtlSeconds", -5, "must be between 0 and"),
+        Arguments.of("maxAttempts", 0, "'maxAttempts' must be between 1 and"),
+        Arguments.of("maxRetryAfterSeconds", 99_999, "must be between 0 and 3600"),
+        Arguments.of("retryMaxDelayMillis", 1, "must not be less than 'retryBaseDelayMillis'"));
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @MethodSource("badOperands")
+  void badOperandIsNamed(String operand, Object value, String message) {
+    Map<String, Object> m = good();
+    m.put(operand, value);
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals(operand, e.operand(), e.getMessage());
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test void writeOperandsAreNamedInTheMessage() {
+    for (Object[] c : new Object[][] {{"strictAtomicity", "perhaps"}, {"maxValueBytes", 10},
+        {"maxStatementsPerRequest", 0}}) {
+      Map<String, Object> m = good();
+      m.put((String) c[0], c[1]);
+      D1ConfigurationException e = fails(m, NO_ENV);
+      assertEquals(c[0], e.operand(), e.getMessage());
+      assertTrue(e.getMessage().contains((String) c[0]), e.getMessage());
+    }
+  }
+
+  @Test void missingDatabase() {
+    Map<String, Object> m = good();
+    m.remove("database");
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals("database", e.operand());
+    assertTrue(e.getMessage().contains("wrangler d1 list"), e.getMessage());
+  }
+
+  @Test void missingAccountNamesTheEnvironmentVariable() {
+    Map<String, Object> m = good();
+    m.remove("accountId");
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals("accountId", e.operand());
+    assertTrue(e.getMessage().contains(D1SchemaConfig.ACCOUNT_ENV), e.getMessage());
+  }
+
+  @Test void missingTokenNamesTheEnvironmentVariable() {
+    Map<String, Object> m = good();
+    m.remove("apiToken");
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals("apiToken", e.operand());
+    assertTrue(e.getMessage().contains(D1SchemaConfig.DEFAULT_TOKEN_ENV), e.getMessage());
+    m.put("apiTokenEnv", "MY_D1_TOKEN");
+    e = fails(m, NO_ENV);
+    assertTrue(e.getMessage().contains("MY_D1_TOKEN") && e.getMessage().contains("apiTokenEnv"), e.getMessage());
+  }
+
+  @Test void environmentSuppliesAccountAndToken() {
+    Map<String, Object> m = good();
+    m.remove("accountId");
+    m.remove("apiToken");
+    m.put("apiTokenEnv", "MY_D1_TOKEN");
+    D1SchemaConfig c = D1SchemaConfig.of(m, Map.of(D1SchemaConfig.ACCOUNT_ENV, "from-env",
+        "MY_D1_TOKEN", TOKEN)::get);
+    assertEquals("from-env", c.accountId());
+    assertEquals(D1SchemaConfig.of(good(), NO_ENV::get).tokenDigest(), c.tokenDigest());
+  }
+
+  @Test void defaultsAndCalciteOwnOperands() {
+    Map<String, Object> m = good();
+    m.put("modelUri", "inline:...");
+    m.put("baseDirectory", "/tmp");
+    D1SchemaConfig c = D1SchemaConfig.of(m, NO_ENV::get);
+    assertEquals("shop", c.database());
+    assertEquals(D1SchemaConfig.DEFAULT_PAGE_SIZE, c.pageSize());
+    assertEquals(D1SchemaConfig.DEFAULT_CATALOG_TTL, c.catalogTtl());
+    assertFalse(c.readOnly());
+    assertFalse(c.toString().contains(TOKEN), c.toString());
+    assertFalse(c.tokenDigest().contains(TOKEN));
+  }
+
+  @Test void valuesAsStringsOrNumbers() {
+    Map<String, Object> m = good();
+    m.put("pageSize", "500");
+    m.put("catalogTtlSeconds", 0);
+    m.put("readOnly", "TRUE");
+    D1SchemaConfig c = D1SchemaConfig.of(m, NO_ENV::get);
+    assertEquals(500, c.pageSize());
+    assertEquals(Duration.ZERO, c.catalogTtl());
+    assertTrue(c.readOnly());
+  }
+}
