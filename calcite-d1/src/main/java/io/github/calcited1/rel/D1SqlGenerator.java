@@ -28,6 +28,7 @@ import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -59,6 +60,8 @@ final class D1SqlGenerator {
   static final String INNER_ALIAS = "d1";
   /** Name of the paging key column. */
   static final String PAGE_KEY_COLUMN = "__d1_page_key";
+  /** Prefix of a sort key the statement does not return, added for the outer query's ORDER BY. */
+  static final String ORDER_COLUMN_PREFIX = "__d1_order_";
 
   private D1SqlGenerator() {}
 
@@ -85,12 +88,15 @@ final class D1SqlGenerator {
     if (asText.contains(true)) {
       // A paged scan's order is the runtime's business (it tracks the largest key, whatever the order), and
       // the user asked for none.
-      List<RelFieldCollation> order = paged ? List.of() : outputOrder(root);
-      if (!order.isEmpty() && statement instanceof SqlSelect select && select.getFetch() == null
+      List<OrderKey> order = paged ? List.of() : outputOrder(root);
+      List<String> orderNames = orderColumns(statement, order, names);
+      if (orderNames == null) {
+        order = List.of(); // cannot be named outside: SQLite's flattening keeps the inner order (see docs)
+      } else if (!order.isEmpty() && statement instanceof SqlSelect select && select.getFetch() == null
           && select.getOffset() == null) {
         select.setOrderBy(null); // sorted once, outside
       }
-      statement = castOutputsToText(statement, names, asText, order);
+      statement = castOutputsToText(statement, names, asText, order, orderNames);
     }
     SqlString sql = statement.toSqlString(D1SqlDialect.INSTANCE);
     List<D1Query.Param> params = new ArrayList<>();
@@ -177,13 +183,18 @@ final class D1SqlGenerator {
   }
 
   /**
+   * One key of the order the statement's rows must come in.
+   *
+   * @param field the output column it sorts by, or -1 if the projections above the sort drop it
+   * @param position its position in the sort's keys (and in the statement's ORDER BY)
+   */
+  record OrderKey(int field, int position, RelFieldCollation collation) {}
+
+  /**
    * The order the statement's rows must come in: the collation of a Sort at the top of the subtree, possibly under
    * projections and filters, in terms of the subtree's output columns. Empty if the statement promises no order.
-   *
-   * @throws IllegalStateException if the top Sort orders by a column the projections above it drop, which the
-   *     rules never produce
    */
-  static List<RelFieldCollation> outputOrder(RelNode root) {
+  static List<OrderKey> outputOrder(RelNode root) {
     List<Project> projects = new ArrayList<>();
     RelNode node = root;
     while (node instanceof Project || node instanceof Filter) {
@@ -195,18 +206,54 @@ final class D1SqlGenerator {
     if (!(node instanceof Sort sort) || sort.getCollation().getFieldCollations().isEmpty()) {
       return List.of();
     }
-    List<RelFieldCollation> order = new ArrayList<>();
-    for (RelFieldCollation c : sort.getCollation().getFieldCollations()) {
-      int field = c.getFieldIndex();
+    List<OrderKey> order = new ArrayList<>();
+    List<RelFieldCollation> keys = sort.getCollation().getFieldCollations();
+    for (int k = 0; k < keys.size(); k++) {
+      int field = keys.get(k).getFieldIndex();
       for (int i = projects.size() - 1; i >= 0 && field >= 0; i--) {
         field = outputOf(projects.get(i), field);
       }
-      if (field < 0) {
-        throw new IllegalStateException("D1 statement sorted by a column it does not return: " + root);
-      }
-      order.add(c.withFieldIndex(field));
+      order.add(new OrderKey(field, k, keys.get(k)));
     }
     return order;
+  }
+
+  /**
+   * The inner column names the outer query orders by. A key the statement does not return ({@code SELECT name ...
+   * ORDER BY id}) is added to its SELECT list as {@code __d1_order_k}, which the outer query does not return.
+   * Null if that is not possible (a compound or DISTINCT statement, an ORDER BY unlike the sort's keys).
+   */
+  private static List<String> orderColumns(SqlNode statement, List<OrderKey> order, List<String> names) {
+    List<String> columns = new ArrayList<>();
+    for (OrderKey key : order) {
+      if (key.field() >= 0) {
+        columns.add(names.get(key.field()));
+        continue;
+      }
+      if (!(statement instanceof SqlSelect select) || select.isDistinct() || select.getOrderList() == null
+          || select.getOrderList().size() != order.size()) {
+        return null;
+      }
+      SqlNode expr = select.getOrderList().get(key.position());
+      while (expr instanceof SqlCall call && (call.getKind() == SqlKind.DESCENDING
+          || call.getKind() == SqlKind.NULLS_FIRST || call.getKind() == SqlKind.NULLS_LAST)) {
+        expr = call.operand(0);
+      }
+      if (expr instanceof SqlNumericLiteral) {
+        return null; // an ordinal is a returned column, which the mapping would have found
+      }
+      String alias = ORDER_COLUMN_PREFIX + key.position();
+      List<SqlNode> items = new ArrayList<>();
+      if (select.getSelectList() == null) {
+        items.add(SqlIdentifier.star(POS));
+      } else {
+        select.getSelectList().forEach(items::add);
+      }
+      items.add(SqlStdOperatorTable.AS.createCall(POS, expr, new SqlIdentifier(alias, POS)));
+      select.setSelectList(new SqlNodeList(items, POS));
+      columns.add(alias);
+    }
+    return columns;
   }
 
   /** The first output column of the projection that is its input's column {@code input}, or -1. */
@@ -227,7 +274,7 @@ final class D1SqlGenerator {
    * numbers, not their text.
    */
   private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText,
-      List<RelFieldCollation> order) {
+      List<OrderKey> order, List<String> orderNames) {
     List<SqlNode> items = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       SqlNode column = new SqlIdentifier(List.of(INNER_ALIAS, names.get(i)), POS);
@@ -243,8 +290,9 @@ final class D1SqlGenerator {
     SqlNodeList orderBy = null;
     if (!order.isEmpty()) {
       List<SqlNode> keys = new ArrayList<>();
-      for (RelFieldCollation c : order) {
-        SqlNode key = new SqlIdentifier(List.of(INNER_ALIAS, names.get(c.getFieldIndex())), POS);
+      for (int k = 0; k < order.size(); k++) {
+        RelFieldCollation c = order.get(k).collation();
+        SqlNode key = new SqlIdentifier(List.of(INNER_ALIAS, orderNames.get(k)), POS);
         if (c.getDirection().isDescending()) {
           key = SqlStdOperatorTable.DESC.createCall(POS, key);
         }

@@ -142,6 +142,13 @@ class D1CorpusTest {
             "ORDER BY \"d1\".\"name\" DESC NULLS FIRST, \"d1\".\"id\" NULLS LAST"),
         all("order-text-by-expression", "select id, name || '!' as shout from customers where id < 30"
             + " order by shout limit 4", "ORDER BY \"d1\".\"shout\""),
+        // sorted by columns it does not return: D1 returns them too, Calcite drops them
+        all2("order-by-unreturned-column", "select name, balance from customers order by score desc, id limit 6",
+            "select name, balance from customers order by score desc nulls first, id limit 6",
+            "ORDER BY \"d1\".\"score\" DESC NULLS FIRST, \"d1\".\"id\" NULLS LAST"),
+        all2("order-by-unreturned-no-limit", "select name, balance from customers where id < 9 order by score, id",
+            "select name, balance from customers where id < 9 order by score nulls last, id",
+            ") AS \"d1\" ORDER BY \"d1\".\"score\" NULLS LAST"),
         all("distinct", "select distinct country from customers", "GROUP BY"),
         all("distinct-filter", "select distinct status from orders where status <> 'new'", "<>"),
         // joins
