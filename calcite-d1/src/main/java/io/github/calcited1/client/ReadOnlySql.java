@@ -1,7 +1,9 @@
 package io.github.calcited1.client;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, from the SQL text alone, whether a request only reads, so that sending it again cannot change the
@@ -17,8 +19,7 @@ final class ReadOnlySql {
   private ReadOnlySql() {}
 
   /** Verdicts per SQL text: a prepared statement sends the same text on every execution. Bounded, cleared when full. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SEEN =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Boolean> SEEN = new ConcurrentHashMap<>();
   private static final int SEEN_MAX = 2048;
   private static final int SEEN_MAX_LENGTH = 8192;
 

@@ -1,11 +1,15 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.schema.D1Catalog;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelVisitor;
@@ -14,8 +18,10 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.rel2sql.SqlImplementor;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
@@ -132,13 +138,45 @@ final class D1SqlGenerator {
     return type.getSqlTypeName() == SqlTypeName.BIGINT || type.getSqlTypeName() == SqlTypeName.DECIMAL;
   }
 
-  /** The rowid name of the scanned table if the subtree is a plain scan: projections and filters over a table. */
+  /**
+   * The rowid name of the scanned table if the subtree is a plain scan (projections and filters over a table) that
+   * may need several pages; empty when a filter pins the whole primary key, since at most one row can come back.
+   */
   private static Optional<String> pagingKey(RelNode rel) {
     RelNode node = rel;
     while (node instanceof Project || node instanceof Filter) {
+      if (node instanceof Filter filter && filter.getInput() instanceof D1TableScan scan
+          && pinsPrimaryKey(filter, scan)) {
+        return Optional.empty();
+      }
       node = node.getInput(0);
     }
     return node instanceof D1TableScan scan ? scan.d1Table.table().rowidName() : Optional.empty();
+  }
+
+  /** Whether the filter requires {@code column = constant} of every primary-key column of the scanned table. */
+  private static boolean pinsPrimaryKey(Filter filter, D1TableScan scan) {
+    List<String> key = scan.d1Table.table().columns().stream()
+        .filter(D1Catalog.Column::isPrimaryKey).map(D1Catalog.Column::name).toList();
+    if (key.isEmpty()) {
+      return false;
+    }
+    List<String> fields = scan.getRowType().getFieldNames();
+    Set<String> pinned = new HashSet<>();
+    for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
+      if (conjunct.getKind() != SqlKind.EQUALS) {
+        continue;
+      }
+      List<RexNode> operands = ((RexCall) conjunct).getOperands();
+      for (int i = 0; i < 2; i++) {
+        RexNode other = operands.get(1 - i);
+        if (operands.get(i) instanceof RexInputRef ref
+            && (other instanceof RexLiteral || other instanceof RexDynamicParam)) {
+          pinned.add(fields.get(ref.getIndex()));
+        }
+      }
+    }
+    return pinned.containsAll(key);
   }
 
   private static void addPaging(SqlSelect select, String rowid, SqlNode lowerBound, int pageSize) {

@@ -4,6 +4,7 @@ import io.github.calcited1.client.D1Client;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.rel.D1Convention;
 import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.schema.SchemaPlus;
@@ -91,8 +92,12 @@ public class D1Schema extends AbstractSchema {
   @Override protected synchronized Map<String, Table> getTableMap() {
     D1Catalog current = catalog();
     if (current != tablesCatalog) {
+      // The commit ledger is calcite-d1's own bookkeeping (docs/reliability.md), not the user's data.
+      String ledger = config.writeOptions().commitLedgerTable();
       Map<String, Table> map = new LinkedHashMap<>();
-      current.tables().values().forEach(t -> map.put(t.name(), createTable(t)));
+      current.tables().values().stream()
+          .filter(t -> !t.name().equalsIgnoreCase(ledger))
+          .forEach(t -> map.put(t.name(), createTable(t)));
       tables = map;
       tablesCatalog = current;
     }
@@ -105,7 +110,7 @@ public class D1Schema extends AbstractSchema {
   }
 
   private static List<String> pathOf(SchemaPlus parent, String name) {
-    java.util.LinkedList<String> names = new java.util.LinkedList<>();
+    LinkedList<String> names = new LinkedList<>();
     names.add(name);
     for (SchemaPlus s = parent; s != null && s.getParentSchema() != null; s = s.getParentSchema()) {
       names.addFirst(s.getName());

@@ -75,6 +75,10 @@ class D1CorpusTest {
         // scans, projections, filters
         all("scan", "select * from customers", "FROM \"customers\"", "\"rowid\" >= CAST(? AS INTEGER)"),
         all("project-filter", "select id, name from customers where country = 'DE'", "WHERE \"country\" = ?"),
+        // a filter that pins the primary key returns at most one row: no keyset paging
+        all("pk-point-lookup", "select id, name from customers where id = 7", "\"id\" = CAST(? AS INTEGER)",
+            "!__d1_page_key", "!LIMIT"),
+        all("pk-not-pinned-pages", "select id, name from customers where id > 7", "__d1_page_key"),
         all("is-null", "select name, email from customers where email is null", "IS NULL"),
         all("boolean-column", "select name from customers where vip", "WHERE \"vip\""),
         all("is-not-true", "select name from customers where vip is not true", "IS NOT TRUE"),

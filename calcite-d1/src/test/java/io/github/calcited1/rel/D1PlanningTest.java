@@ -14,14 +14,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,8 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Planning of the benchmark's 9-table query (8 joins and a GROUP BY; Q12 in docs/performance.md), on the
  * benchmark's schema with a few rows. The test asserts the plan (one statement, one request, SQLite's answer), not
- * its time: timing belongs to benchmarks/. With {@code -Dd1.profilePlanning=true}, {@link #profile()} prints where a
- * new query's prepare time goes.
+ * its time: timing belongs to benchmarks/.
  */
 class D1PlanningTest {
   @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("bench");
@@ -107,107 +102,5 @@ class D1PlanningTest {
     Collections.sort(rows);
     Collections.sort(expected);
     assertEquals(expected, rows);
-  }
-
-  /**
-   * Where a new query's prepare time goes: parse, validate and convert to rels, trim, optimize (Volcano),
-   * implement (Enumerable code generation, including the D1 SQL), compile (Janino). Each round is a new query
-   * (another alias), as in the benchmark. Opt-in: it prints, and asserts nothing about time.
-   */
-  @Test void profile() throws SQLException {
-    Assumptions.assumeTrue(Boolean.getBoolean("d1.profilePlanning"), "-Dd1.profilePlanning=true to profile");
-    int rounds = Integer.getInteger("d1.profileRounds", 12);
-    Map<String, List<Double>> phases = new LinkedHashMap<>();
-    Map<String, long[]> ruleTime = new java.util.TreeMap<>();
-    long[] rels = new long[1];
-    for (int k = 0; k < rounds; k++) {
-      String sql = EIGHT_JOIN_SQL.replace("AS lines_", "AS lines_" + k);
-      Map<String, Long> at = new LinkedHashMap<>();
-      List<Hook.Closeable> hooks = new ArrayList<>();
-      for (Hook h : new Hook[] {Hook.PARSE_TREE, Hook.CONVERTED, Hook.TRIMMED, Hook.PLAN_BEFORE_IMPLEMENTATION,
-          Hook.JAVA_PLAN}) {
-        hooks.add(h.addThread((Consumer<Object>) o -> at.putIfAbsent(h.name(), System.nanoTime())));
-      }
-      boolean last = k == rounds - 1;
-      if (last) {
-        hooks.add(Hook.PLANNER.addThread((Consumer<org.apache.calcite.plan.RelOptPlanner>) p ->
-            p.addListener(new RuleTimer(ruleTime, rels))));
-      }
-      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-      long c0 = threads.getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      try (PreparedStatement ps = calcite.prepareStatement(sql)) {
-        long t1 = System.nanoTime();
-        add(phases, "cpu", threads.getCurrentThreadCpuTime() - c0);
-        hooks.forEach(Hook.Closeable::close);
-        long parse = at.get("PARSE_TREE");
-        long converted = at.get("CONVERTED");
-        long trimmed = at.getOrDefault("TRIMMED", converted);
-        long optimized = at.get("PLAN_BEFORE_IMPLEMENTATION");
-        long generated = at.get("JAVA_PLAN");
-        add(phases, "total", t1 - t0);
-        add(phases, "parse", parse - t0);
-        add(phases, "validate+sql2rel", converted - parse);
-        add(phases, "trim", trimmed - converted);
-        add(phases, "optimize", optimized - trimmed);
-        add(phases, "codegen", generated - optimized);
-        add(phases, "janino+rest", t1 - generated);
-      }
-    }
-    StringBuilder b = new StringBuilder("prepare of a new 9-table query, ms (median of last " + rounds / 2
-        + " of " + rounds + " rounds):");
-    phases.forEach((name, list) -> {
-      List<Double> warm = new ArrayList<>(list.subList(list.size() / 2, list.size()));
-      Collections.sort(warm);
-      b.append(String.format(Locale.ROOT, " %s %.1f;", name, warm.get(warm.size() / 2)));
-    });
-    System.out.println(b);
-    System.out.println("totals by round: " + phases.get("total").stream()
-        .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList() + "; cpu: " + phases.get("cpu").stream()
-        .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
-    StringBuilder r = new StringBuilder("last round: rels registered " + rels[0] + "; rule ms (calls):");
-    ruleTime.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(25)
-        .forEach(e -> r.append(String.format(Locale.ROOT, " %s %.1f (%d);", e.getKey(), e.getValue()[0] / 1e6,
-            e.getValue()[1])));
-    System.out.println(r);
-  }
-
-  /** Time spent in each rule's onMatch. */
-  private static final class RuleTimer implements org.apache.calcite.plan.RelOptListener {
-    private final Map<String, long[]> ruleTime;
-    private final long[] rels;
-    private long start;
-
-    RuleTimer(Map<String, long[]> ruleTime, long[] rels) {
-      this.ruleTime = ruleTime;
-      this.rels = rels;
-    }
-
-    @Override public void relEquivalenceFound(RelEquivalenceEvent event) {
-      rels[0]++;
-    }
-
-    @Override public void ruleAttempted(RuleAttemptedEvent event) {
-      if (event.isBefore()) {
-        start = System.nanoTime();
-      } else {
-        long[] t = ruleTime.computeIfAbsent(event.getRuleCall().getRule().toString(), n -> new long[2]);
-        t[0] += System.nanoTime() - start;
-        t[1]++;
-      }
-    }
-
-    @Override public void ruleProductionSucceeded(RuleProductionEvent event) {
-    }
-
-    @Override public void relDiscarded(RelDiscardedEvent event) {
-    }
-
-    @Override public void relChosen(RelChosenEvent event) {
-    }
-  }
-
-  private static void add(Map<String, List<Double>> phases, String name, long nanos) {
-    phases.computeIfAbsent(name, n -> new ArrayList<>()).add(nanos / 1e6);
   }
 }

@@ -131,8 +131,9 @@ class D1ReadPathTest {
          ResultSet rs = st.executeQuery("explain plan for select name from customers where id = 3")) {
       rs.next();
       String plan = rs.getString(1);
-      assertTrue(plan.contains("D1ToEnumerableConverter(sql=[SELECT \"d1\".\"name\""), plan);
-      assertTrue(plan.contains("WHERE \"id\" = CAST(? AS INTEGER)"), plan);
+      // the primary key is pinned: one row at most, so neither paging nor a wrapper
+      assertTrue(plan.replaceAll("\\s+", " ").contains("D1ToEnumerableConverter(sql=[SELECT \"name\""
+          + " FROM \"customers\" WHERE \"id\" = CAST(? AS INTEGER)]"), plan);
       assertFalse(plan.contains(D1.token()), "the token never appears");
     }
   }

@@ -132,6 +132,32 @@ class FaultMatrixTest {
         + (ledger ? ";commitLedger=true" : "");
   }
 
+  /** The ledger lives in the user's database, but it is calcite-d1's bookkeeping: never listed as a table. */
+  @Test
+  void ledgerTableIsNotListed() throws Exception {
+    try (Connection c = DriverManager.getConnection(url(d1.baseUrl(), true, SETTINGS))) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("INSERT INTO counters (tag, n) VALUES ('ledger-listing', 1)");
+      }
+      c.commit();
+    }
+    try (Connection c = sqlite(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = '_calcite_d1_commits'")) {
+      r.next();
+      assertEquals(1, r.getInt(1), "the ledger table was created in D1");
+    }
+    try (Connection c = DriverManager.getConnection(url(d1.baseUrl(), true, SETTINGS));
+        ResultSet tables = c.getMetaData().getTables(null, "shop", "%", null)) {
+      List<String> names = new ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString("TABLE_NAME"));
+      }
+      names.sort(null);
+      assertEquals(List.of("counters", "events", "items"), names);
+    }
+  }
+
   @Test
   void everyFaultTimesEveryRequest() throws Exception {
     for (FaultKind f : FaultKind.values()) {
