@@ -183,8 +183,15 @@ final class D1Expressions {
   }
 
   /**
-   * Whether SQLite orders and compares values of this type as Calcite does: numbers, booleans (0/1), text (by
-   * code point), blobs (by bytes) and DATE (one ISO spelling). Not TIMESTAMP/TIME (several spellings) nor ANY.
+   * Whether SQLite orders and compares values of this type as Calcite does: numbers, booleans (0/1), text, blobs
+   * (by bytes) and DATE (one ISO spelling). Not TIMESTAMP/TIME (several spellings) nor ANY.
+   *
+   * <p>Text is a deliberate, documented exception (docs/pushdown.md, "Text order"): SQLite's BINARY collation
+   * orders UTF-8 bytes, i.e. code points, while Calcite orders UTF-16 units ({@code String.compareTo}). They
+   * disagree only between a supplementary character (U+10000 and up, e.g. emoji) and one in U+E000–U+FFFF:
+   * SQLite sorts U+FFFD before U+1F600 (😀), Calcite after (a surrogate, U+D83D, is below U+E000).
+   * Equality is the same in both. Text columns declared with another collation (NOCASE, RTRIM) are read through
+   * {@code COLLATE BINARY} (see {@link D1Implementor}), so that this holds for them too.
    */
   static boolean isComparable(RelDataType type) {
     SqlTypeName name = type.getSqlTypeName();
@@ -201,6 +208,9 @@ final class D1Expressions {
   /**
    * Integer arithmetic on integers, or floating point arithmetic (where a DECIMAL operand, such as the literal in
    * {@code price - 1.5}, becomes a double in both systems). Not DECIMAL arithmetic: SQLite's is floating point.
+   * A DOUBLE column of NUMERIC affinity holds whole numbers as SQLite INTEGERs, which SQLite would divide as
+   * integers ({@code 5 / 2} is 2): the generator makes every floating point {@code + - * /} floating point in
+   * SQLite too ({@link D1Implementor#FLOATING_POINT}).
    */
   private static boolean isBinaryArithmetic(RexCall call) {
     if (SqlTypeUtil.isIntType(call.getType())) {
@@ -224,8 +234,10 @@ final class D1Expressions {
     SqlTypeName t = target.getSqlTypeName();
     if (t.getFamily() == SqlTypeFamily.CHARACTER) {
       // Calcite pads CHAR and truncates to the length; SQLite does neither. Integers print alike.
+      // A D1 text column has no precision (SQLite enforces no length): CAST(name AS VARCHAR(3)) must truncate.
       boolean noShorter = target.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
-          || (SqlTypeUtil.inCharFamily(source) && target.getPrecision() >= source.getPrecision());
+          || (SqlTypeUtil.inCharFamily(source) && source.getPrecision() != RelDataType.PRECISION_NOT_SPECIFIED
+              && target.getPrecision() >= source.getPrecision());
       return t == SqlTypeName.VARCHAR && noShorter
           && (SqlTypeUtil.inCharFamily(source) || SqlTypeUtil.isIntType(source));
     }

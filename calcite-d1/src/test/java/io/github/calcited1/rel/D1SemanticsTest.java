@@ -1,0 +1,122 @@
+package io.github.calcited1.rel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.calcited1.testing.D1LocalExtension;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.calcite.runtime.Hook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Expressions SQLite would compute differently from Calcite if they were sent as written: each case asserts
+ * Calcite's answer and the SQL actually sent to d1-local.
+ */
+class D1SemanticsTest {
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("semantics");
+
+  private static Connection calcite;
+
+  @BeforeAll static void setUp() throws SQLException {
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement()) {
+      st.execute("CREATE TABLE amounts (id INTEGER PRIMARY KEY, amount NUMERIC, price DECIMAL)");
+      st.execute("INSERT INTO amounts VALUES (1, 5, 3), (2, 7, 4)");
+      st.execute("CREATE TABLE halved (id INTEGER PRIMARY KEY, amount NUMERIC)");
+      st.execute("INSERT INTO halved VALUES (1, 5), (2, 7)");
+      st.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)");
+      st.execute("INSERT INTO people VALUES (1, 'Alexander'), (2, 'Al')");
+      st.execute("CREATE TABLE folded (id INTEGER PRIMARY KEY, \"e\" TEXT COLLATE NOCASE,"
+          + " r VARCHAR(10) CONSTRAINT c COLLATE \"RTRIM\" NOT NULL, plain TEXT DEFAULT 'a COLLATE NOCASE')");
+      st.execute("INSERT INTO folded VALUES (1, 'Bob', 'x', 'p'), (2, 'bob', 'x ', 'p'), (3, 'BOB', 'x', 'q')");
+      st.execute("CREATE TABLE folded_w (id INTEGER PRIMARY KEY, e TEXT COLLATE NOCASE, n INTEGER)");
+      st.execute("INSERT INTO folded_w VALUES (1, 'Bob', 0), (2, 'bob', 0), (3, 'BOB', 0)");
+    }
+    Properties info = new Properties();
+    info.put("model", "inline:" + D1.model("sem", Map.of()));
+    info.put("lex", "JAVA");
+    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+  }
+
+  @AfterAll static void tearDown() throws SQLException {
+    calcite.close();
+  }
+
+  /** The rows (columns joined by " | ") and, into {@code sent}, every statement sent to D1. */
+  private static List<String> query(String sql, List<String> sent) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          b.append(i > 1 ? " | " : "").append(rs.getObject(i));
+        }
+        rows.add(b.toString());
+      }
+    }
+    return rows;
+  }
+
+  private static String one(List<String> sent) {
+    assertEquals(1, sent.size(), sent::toString);
+    return sent.get(0);
+  }
+
+  // 1. NUMERIC without precision is DOUBLE in Calcite, whole numbers are INTEGERs in SQLite.
+
+  @Test void divisionOfNumericColumnIsFloatingPoint() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    assertEquals(List.of("2.5", "3.5"), query("select amount / 2 from amounts order by id", sent));
+    assertTrue(one(sent).contains("CAST(\"amount\" AS REAL) / CAST(? AS INTEGER)"), sent::toString);
+  }
+
+  @Test void arithmeticOfNumericColumnsIsFloatingPoint() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    assertEquals(List.of("0.5", "0.75"), query("select (amount - price) / 4 from amounts order by id", sent));
+    assertTrue(one(sent).contains("(CAST(\"amount\" AS REAL) - \"price\") / CAST(? AS INTEGER)"), sent::toString);
+    sent.clear();
+    assertEquals(List.of("1.5"), query("select amount * 3 / 10 from amounts where id = 1", sent));
+    assertTrue(one(sent).contains("CAST(\"amount\" AS REAL) * CAST(? AS INTEGER) / CAST(? AS INTEGER)"),
+        sent::toString);
+  }
+
+  @Test void pushedUpdateDividesInFloatingPoint() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         Statement st = calcite.createStatement()) {
+      assertEquals(2, st.executeUpdate("update halved set amount = amount / 2"));
+    }
+    assertTrue(sent.stream().anyMatch(s -> s.startsWith("UPDATE") && s.contains("CAST(\"amount\" AS REAL) /")),
+        sent::toString);
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement();
+         ResultSet rs = st.executeQuery("select amount from halved order by id")) {
+      rs.next();
+      assertEquals(2.5, rs.getDouble(1));
+      rs.next();
+      assertEquals(3.5, rs.getDouble(1));
+    }
+  }
+
+  // 2. A D1 text column has no length: a cast to VARCHAR(n) truncates in Calcite.
+
+  @Test void castToShorterVarcharTruncates() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    assertEquals(List.of("Ale", "Al"), query("select cast(name as varchar(3)) from people order by id", sent));
+    assertFalse(one(sent).contains("CAST(\"name\" AS TEXT)"), sent::toString);
+  }
+}
