@@ -26,7 +26,7 @@ public class D1Implementor extends JdbcImplementor {
 
   /** A D1 table is named without catalog or schema (the stock visitor would qualify it). */
   public Result visit(D1TableScan scan) {
-    return result(scan.sqlName(), List.of(Clause.FROM), scan, null);
+    return result(scan.sqlFrom(), List.of(Clause.FROM), scan, null);
   }
 
   @Override protected Result dispatch(RelNode e) {

@@ -1,7 +1,16 @@
 package io.github.calcited1.rel;
 
 import io.github.calcited1.schema.D1Table;
+import io.github.calcited1.schema.D1Catalog;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlPostfixOperator;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.adapter.jdbc.JdbcRel;
 import org.apache.calcite.plan.RelOptCluster;
@@ -28,6 +37,35 @@ public class D1TableScan extends TableScan implements JdbcRel {
     return new SqlIdentifier(d1Table.name(), SqlParserPos.ZERO);
   }
 
+  /**
+   * What the scan reads in SQL: the table's name; or, if some column is not known to compare as BINARY (declared
+   * {@code COLLATE NOCASE}/{@code RTRIM}, or a view's column), a sub-query that gives those columns the BINARY
+   * collation, which SQLite then uses for every comparison, GROUP BY, DISTINCT, ORDER BY and MIN/MAX on them:
+   * {@code (SELECT "id", "e" COLLATE BINARY AS "e" FROM "t") AS "t"}. A COLLATE keeps the column's affinity.
+   */
+  public SqlNode sqlFrom() {
+    if (!d1Table.table().hasNonBinaryColumn()) {
+      return sqlName();
+    }
+    List<SqlNode> items = new ArrayList<>();
+    for (D1Catalog.Column c : d1Table.table().columns()) {
+      SqlNode column = new SqlIdentifier(c.name(), SqlParserPos.ZERO);
+      if (!c.isBinary()) {
+        column = SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO,
+            BINARY_COLLATE.createCall(SqlParserPos.ZERO, column), new SqlIdentifier(c.name(), SqlParserPos.ZERO));
+      }
+      items.add(column);
+    }
+    SqlSelect select = new SqlSelect(SqlParserPos.ZERO, null, new SqlNodeList(items, SqlParserPos.ZERO), sqlName(),
+        null, null, null, null, null, null, null, null, null);
+    return SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, select,
+        new SqlIdentifier(d1Table.name(), SqlParserPos.ZERO));
+  }
+
+  /** SQLite's postfix {@code x COLLATE BINARY}. */
+  static final SqlPostfixOperator BINARY_COLLATE = new SqlPostfixOperator("COLLATE BINARY", SqlKind.OTHER, 100,
+      ReturnTypes.ARG0, null, null);
+
   @Override public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new D1TableScan(getCluster(), getHints(), table, d1Table, (D1Convention) getConvention());
   }
@@ -37,6 +75,6 @@ public class D1TableScan extends TableScan implements JdbcRel {
   }
 
   @Override public JdbcImplementor.Result implement(JdbcImplementor implementor) {
-    return implementor.result(sqlName(), List.of(JdbcImplementor.Clause.FROM), this, null);
+    return implementor.result(sqlFrom(), List.of(JdbcImplementor.Clause.FROM), this, null);
   }
 }

@@ -26,17 +26,42 @@ import java.util.Optional;
 public final class D1Catalog {
   /** A column as {@code PRAGMA table_xinfo} reports it. */
   public record Column(String name, String declaredType, boolean notNull, int primaryKeyPosition,
-      boolean generated, String defaultValue) {
+      boolean generated, String defaultValue, String collation) {
+    /** A column of the default collation, BINARY. */
+    public Column(String name, String declaredType, boolean notNull, int primaryKeyPosition, boolean generated,
+        String defaultValue) {
+      this(name, declaredType, notNull, primaryKeyPosition, generated, defaultValue, BINARY);
+    }
+
     /** Whether this column is part of the primary key. */
     public boolean isPrimaryKey() {
       return primaryKeyPosition > 0;
     }
+
+    /**
+     * Whether SQLite compares this column's text as Calcite does (byte order, exact equality): its declared
+     * collation is BINARY. Columns of views are never known to be (a view's column takes the collation of the
+     * column it selects), so {@link #UNKNOWN} is not BINARY.
+     */
+    public boolean isBinary() {
+      return BINARY.equalsIgnoreCase(collation);
+    }
   }
+
+  /** SQLite's default collation. */
+  public static final String BINARY = "BINARY";
+  /** The collation of a column whose definition could not be read (view columns). */
+  public static final String UNKNOWN = "?";
 
   /** A table or view. {@code kind} is {@code table}, {@code view} or {@code virtual}. */
   public record Table(String name, String kind, boolean withoutRowid, List<Column> columns) {
     public boolean isView() {
       return "view".equals(kind);
+    }
+
+    /** Whether some column is not known to have the BINARY collation (NOCASE, RTRIM, or a view's column). */
+    public boolean hasNonBinaryColumn() {
+      return columns.stream().anyMatch(c -> !c.isBinary());
     }
 
     /**
@@ -84,6 +109,7 @@ public final class D1Catalog {
       List<D1Statement> batch = new ArrayList<>();
       batch.add(D1Statement.of("PRAGMA table_list"));
       guess.forEach(name -> batch.add(describe(name)));
+      batch.add(D1Statement.of(DEFINITIONS));
       List<D1Result> results = client.batch(databaseId, batch);
       listed = visibleTables(results.get(0));
       if (new ArrayList<>(listed.keySet()).equals(guess)) {
@@ -97,8 +123,15 @@ public final class D1Catalog {
     }
     List<D1Statement> batch = new ArrayList<>();
     listed.keySet().forEach(name -> batch.add(describe(name)));
+    batch.add(D1Statement.of(DEFINITIONS));
     return build(listed, client.batch(databaseId, batch));
   }
+
+  /**
+   * The CREATE statements of the tables, sent as the last statement of the descriptions' batch (no extra request):
+   * {@code PRAGMA table_xinfo} does not report a column's collation.
+   */
+  static final String DEFINITIONS = "SELECT name, sql FROM sqlite_master WHERE type = 'table'";
 
   private static D1Statement describe(String table) {
     return D1Statement.of("PRAGMA table_xinfo(\"" + table.replace("\"", "\"\"") + "\")");
@@ -123,22 +156,33 @@ public final class D1Catalog {
 
   private static D1Catalog build(Map<String, String> listed, List<D1Result> descriptions) {
     Map<String, Table> tables = new LinkedHashMap<>();
+    D1Result definitions = descriptions.get(descriptions.size() - 1);
+    Rows defRows = new Rows(definitions);
+    Map<String, String> sqlByTable = new java.util.HashMap<>();
+    for (Object[] row : definitions.rows()) {
+      sqlByTable.put(defRows.string(row, "name"), defRows.string(row, "sql"));
+    }
     int i = 0;
     for (Map.Entry<String, String> e : listed.entrySet()) {
       D1Result xinfo = descriptions.get(i++);
       Rows rows = new Rows(xinfo);
       List<Column> columns = new ArrayList<>();
+      String[] kindAndWr = e.getValue().split("/");
+      Map<String, String> collations = "table".equals(kindAndWr[0])
+          ? D1Collations.of(sqlByTable.getOrDefault(e.getKey(), "")) : null;
       for (Object[] row : xinfo.rows()) {
         long hidden = rows.number(row, "hidden");
         if (hidden == 1) {
           continue; // hidden columns of virtual tables
         }
         Object dflt = row[rows.index("dflt_value")];
-        columns.add(new Column(rows.string(row, "name"), rows.string(row, "type"),
+        String name = rows.string(row, "name");
+        String collation = collations == null ? UNKNOWN
+            : collations.getOrDefault(name.toLowerCase(Locale.ROOT), BINARY);
+        columns.add(new Column(name, rows.string(row, "type"),
             rows.number(row, "notnull") != 0, (int) rows.number(row, "pk"), hidden >= 2,
-            dflt == null ? null : dflt.toString()));
+            dflt == null ? null : dflt.toString(), collation));
       }
-      String[] kindAndWr = e.getValue().split("/");
       tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]), List.copyOf(columns)));
     }
     return new D1Catalog(tables);

@@ -82,6 +82,11 @@ public final class D1WriteRules {
       if (target == null || m.getOperation() == TableModify.Operation.MERGE) {
         return null;
       }
+      if (m.getOperation() != TableModify.Operation.INSERT && target.table().hasNonBinaryColumn()) {
+        // An UPDATE/DELETE has no FROM to read its columns as BINARY: WHERE e = 'BOB' would match 'bob' under
+        // COLLATE NOCASE. Its rows are found by Calcite (see D1TableScan#sqlFrom) and changed by key.
+        return null;
+      }
       if (m.getOperation() == TableModify.Operation.INSERT
           && !(m instanceof D1LogicalTableModify && ((D1LogicalTableModify) m).pushable()
               && insertColumns(m).perRowDefaults().isEmpty())) {

@@ -119,4 +119,45 @@ class D1SemanticsTest {
     assertEquals(List.of("Ale", "Al"), query("select cast(name as varchar(3)) from people order by id", sent));
     assertFalse(one(sent).contains("CAST(\"name\" AS TEXT)"), sent::toString);
   }
+
+  // 3. COLLATE NOCASE / RTRIM columns compare as BINARY, as in Calcite.
+
+  @Test void nocaseColumnComparesAsBinary() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    assertEquals(List.of("1"), query("select count(*) from folded where e = 'BOB'", sent));
+    assertTrue(one(sent).contains("\"e\" COLLATE BINARY AS \"e\""), sent::toString);
+    sent.clear();
+    assertEquals(List.of("3 | 2"), query("select count(distinct e), count(distinct r) from folded", sent));
+    assertTrue(one(sent).contains("\"r\" COLLATE BINARY AS \"r\""), sent::toString);
+    assertFalse(sent.get(0).contains("\"plain\" COLLATE"), sent::toString);
+    sent.clear();
+    assertEquals(List.of("BOB", "Bob", "bob"), query("select e from folded group by e order by e", sent));
+    assertTrue(one(sent).contains("COLLATE BINARY"), sent::toString);
+    sent.clear();
+    assertEquals(List.of("BOB | bob"), query("select min(e), max(e) from folded", sent));
+    sent.clear();
+    assertEquals(List.of("1"), query("select count(*) from folded where r = 'x '", sent));
+  }
+
+  @Test void updateOnNocaseColumnChangesOnlyBinaryMatches() throws SQLException {
+    try (Statement st = calcite.createStatement()) {
+      assertEquals(1, st.executeUpdate("update folded_w set n = 1 where e = 'bob'"));
+      assertEquals(1, st.executeUpdate("delete from folded_w where e = 'BOB'"));
+    }
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement();
+         ResultSet rs = st.executeQuery("select id, n from folded_w order by id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getInt(1) + ":" + rs.getInt(2));
+      }
+      assertEquals(List.of("1:0", "2:1"), rows);
+    }
+  }
+
+  @Test void collationsAreReadFromTheTableDefinitions() {
+    Map<String, String> c = io.github.calcited1.schema.D1Collations.of(
+        "CREATE TABLE t (\"a,b\" TEXT CHECK (x COLLATE NOCASE = 'y') COLLATE rtrim, [c] TEXT DEFAULT 'COLLATE NOCASE',"
+        + " `d` TEXT /* COLLATE NOCASE */ COLLATE \"NOCASE\", e TEXT COLLATE BINARY, CONSTRAINT k UNIQUE (a COLLATE NOCASE))");
+    assertEquals(Map.of("a,b", "RTRIM", "d", "NOCASE"), c);
+  }
 }

@@ -1,0 +1,140 @@
+package io.github.calcited1.schema;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The declared collation of each column of a {@code CREATE TABLE} statement as {@code sqlite_master} keeps it.
+ * {@code PRAGMA table_xinfo} does not report collations.
+ *
+ * <p>A small tokenizer: words, quoted names and strings ({@code "…" `…` […] '…'}, doubled quotes inside),
+ * comments, and parentheses, whose contents (CHECK, DEFAULT, GENERATED ALWAYS AS expressions, type sizes) are
+ * skipped. Within the table's top-level parentheses, each comma-separated item that does not begin with a table
+ * constraint keyword is a column definition: its first token is the name, and a top-level {@code COLLATE x}
+ * is its collation.
+ */
+public final class D1Collations {
+  private D1Collations() {}
+
+  private static final List<String> TABLE_CONSTRAINTS = List.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN");
+
+  /** Column name (lower case: SQLite names are case-insensitive) to upper-case collation; BINARY ones omitted. */
+  public static Map<String, String> of(String createTable) {
+    Map<String, String> collations = new HashMap<>();
+    List<List<String>> items = columnItems(tokens(createTable));
+    for (List<String> item : items) {
+      if (item.isEmpty() || TABLE_CONSTRAINTS.contains(item.get(0).toUpperCase(Locale.ROOT))) {
+        continue;
+      }
+      for (int i = 1; i + 1 < item.size(); i++) {
+        if (item.get(i).equalsIgnoreCase("COLLATE")) {
+          String collation = unquote(item.get(i + 1)).toUpperCase(Locale.ROOT);
+          if (!collation.equals(D1Catalog.BINARY)) {
+            collations.put(unquote(item.get(0)).toLowerCase(Locale.ROOT), collation);
+          }
+        }
+      }
+    }
+    return collations;
+  }
+
+  /** The top-level items of the first parenthesis, as tokens; a nested parenthesis is one token "(". */
+  private static List<List<String>> columnItems(List<String> tokens) {
+    List<List<String>> items = new ArrayList<>();
+    int depth = 0;
+    List<String> current = null;
+    for (String t : tokens) {
+      if (t.equals("(")) {
+        depth++;
+        if (depth == 1) {
+          current = new ArrayList<>();
+          continue;
+        }
+      } else if (t.equals(")")) {
+        depth--;
+        if (depth == 0) {
+          if (current != null) {
+            items.add(current);
+          }
+          return items;
+        }
+        continue;
+      }
+      if (depth == 1 && current != null) {
+        if (t.equals(",")) {
+          items.add(current);
+          current = new ArrayList<>();
+        } else {
+          current.add(t);
+        }
+      } else if (depth == 2 && t.equals("(") && current != null) {
+        current.add("(");
+      }
+    }
+    return items;
+  }
+
+  static List<String> tokens(String sql) {
+    List<String> tokens = new ArrayList<>();
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else if (c == '"' || c == '`' || c == '\'' || c == '[') {
+        char close = c == '[' ? ']' : c;
+        int j = i + 1;
+        while (j < n) {
+          if (sql.charAt(j) == close) {
+            if (close != ']' && j + 1 < n && sql.charAt(j + 1) == close) {
+              j += 2; // doubled quote
+              continue;
+            }
+            break;
+          }
+          j++;
+        }
+        tokens.add(sql.substring(i, Math.min(j + 1, n)));
+        i = j + 1;
+      } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 127) {
+        int j = i;
+        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_'
+            || sql.charAt(j) == '$' || sql.charAt(j) > 127)) {
+          j++;
+        }
+        tokens.add(sql.substring(i, j));
+        i = j;
+      } else {
+        tokens.add(String.valueOf(c));
+        i++;
+      }
+    }
+    return tokens;
+  }
+
+  /** A name without its quotes ({@code "a""b"} is {@code a"b}). */
+  static String unquote(String token) {
+    if (token.isEmpty()) {
+      return token;
+    }
+    char c = token.charAt(0);
+    if (c == '[') {
+      return token.substring(1, token.length() - 1);
+    }
+    if (c == '"' || c == '`' || c == '\'') {
+      String q = String.valueOf(c);
+      return token.substring(1, token.length() - 1).replace(q + q, q);
+    }
+    return token;
+  }
+}
