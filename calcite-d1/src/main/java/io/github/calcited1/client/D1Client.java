@@ -52,9 +52,22 @@ public final class D1Client {
   private final OkHttpClient http;
   private final ErrorMapper errors;
   private final RequestJson requests;
+  private final Sleeper sleeper;
+
+  /** How the client waits between two attempts; a test passes one that records the delays instead of sleeping. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
 
   public D1Client(D1ClientConfig config) {
+    this(config, Thread::sleep);
+  }
+
+  /** A client that waits between attempts with {@code sleeper} (for tests: the backoff delays without the time). */
+  public D1Client(D1ClientConfig config, Sleeper sleeper) {
     this.config = Objects.requireNonNull(config, "config");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.http = SharedHttp.CLIENT.newBuilder()
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.readTimeout())
@@ -264,7 +277,7 @@ public final class D1Client {
       LOG.info("D1 {} attempt {} of {} failed ({}); retrying in {} ms", what, count, config.maxAttempts(),
           failure.d1Message(), waitMillis);
       try {
-        Thread.sleep(waitMillis);
+        sleeper.sleep(waitMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failure;

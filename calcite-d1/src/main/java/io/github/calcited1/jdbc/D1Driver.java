@@ -97,38 +97,78 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     }
   }
 
-  private static final java.util.regex.Pattern TOKEN_IN_URL = java.util.regex.Pattern.compile(
-      "(?i)(?<=^|;)\\s*apiToken\\s*=\\s*('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^;]*)\\s*(?:;|$)");
+  /** One {@code apiToken=...} or {@code model=...} entry of the connect string, with its separator. */
+  private static final java.util.regex.Pattern SECRET_ENTRY = java.util.regex.Pattern.compile(
+      "(?i)(?<=^|;)\\s*(apiToken|model)\\s*=\\s*('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^;]*)\\s*(?:;|$)");
+  /** A token key inside a model (JSON {@code "apiToken":}, YAML {@code apiToken:}); {@code apiTokenEnv} does not match. */
+  private static final java.util.regex.Pattern TOKEN_IN_MODEL = java.util.regex.Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_])['\"]?apiToken['\"]?\\s*:");
+  /** A token assignment left after the cut; any means the cut was not clean. */
+  private static final java.util.regex.Pattern TOKEN_KEY = java.util.regex.Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_])apiToken\\s*=");
 
   /**
    * The URL the connection will report ({@code DatabaseMetaData.getURL()}, shown and logged by tools and pools)
-   * without an {@code apiToken=...} it held; the token moves to {@code info}. Unchanged if the token cannot be cut out
-   * cleanly (then a URL that carried it keeps it: put the token in the environment or a driver property instead).
+   * without the token it held: an {@code apiToken=...}, and a {@code model=inline:...} whose operand holds an
+   * {@code apiToken}, move to {@code info} (which Calcite reads them from just the same). Never the raw URL: when they
+   * cannot be cut out cleanly (a key spelled twice in different cases, a value that hides {@code ;apiToken=}, odd
+   * quoting), an SQLException (SQLState 28000) asks for the token as a driver property or through the environment.
    */
   static String withoutToken(String url, Properties info) throws SQLException {
     String suffix = url.substring(CONNECT_STRING_PREFIX.length());
-    Properties inUrl = ConnectStringParser.parse(suffix);
-    String key = null;
+    Properties inUrl;
+    try {
+      inUrl = ConnectStringParser.parse(suffix);
+    } catch (SQLException e) {
+      if (suffix.toLowerCase(Locale.ROOT).contains("apitoken")) {
+        throw tokenInUrl("the connect string cannot be parsed (its message would quote the token)");
+      }
+      throw e;
+    }
+    Map<String, String> secret = new LinkedHashMap<>();
     for (String name : inUrl.stringPropertyNames()) {
-      if (name.equalsIgnoreCase("apiToken")) {
-        key = name;
+      String value = inUrl.getProperty(name);
+      if (name.equalsIgnoreCase("apiToken")
+          || (name.equalsIgnoreCase("model") && TOKEN_IN_MODEL.matcher(value).find())) {
+        secret.put(name, value);
       }
     }
-    if (key == null) {
+    if (secret.isEmpty()) {
       return url;
     }
-    String cut = TOKEN_IN_URL.matcher(suffix).replaceAll("");
-    Properties after = ConnectStringParser.parse(cut);
+    Set<String> kinds = new java.util.HashSet<>();
+    for (String name : secret.keySet()) {
+      if (!kinds.add(name.toLowerCase(Locale.ROOT))) {
+        throw tokenInUrl("the URL sets " + name + " more than once (in different cases)");
+      }
+    }
+    String cut = SECRET_ENTRY.matcher(suffix).replaceAll(m -> m.group(1).equalsIgnoreCase("apiToken")
+        || TOKEN_IN_MODEL.matcher(m.group(2)).find() ? "" : java.util.regex.Matcher.quoteReplacement(m.group()));
+    cut = cut.replaceFirst(";\\s*$", "");
+    Properties after;
+    try {
+      after = ConnectStringParser.parse(cut);
+    } catch (SQLException e) {
+      throw tokenInUrl("the apiToken in the URL cannot be cut out cleanly");
+    }
+    boolean clean = after.size() == inUrl.size() - secret.size() && !TOKEN_KEY.matcher(cut).find();
     for (String name : after.stringPropertyNames()) {
-      if (name.equalsIgnoreCase("apiToken")) {
-        return url;
-      }
+      clean &= !secret.containsKey(name) && after.getProperty(name).equals(inUrl.getProperty(name));
     }
-    if (after.size() != inUrl.size() - 1) {
-      return url;
+    if (!clean) {
+      throw tokenInUrl("the apiToken in the URL cannot be cut out cleanly");
     }
-    info.setProperty(key, inUrl.getProperty(key));
+    for (Map.Entry<String, String> e : secret.entrySet()) {
+      info.setProperty(e.getKey(), e.getValue());
+    }
     return CONNECT_STRING_PREFIX + cut;
+  }
+
+  private static SQLException tokenInUrl(String why) {
+    return new SQLException(why + ", so the URL the connection reports (DatabaseMetaData.getURL(), shown and logged by"
+        + " tools and pools) would carry it. Pass apiToken as a driver property (Properties / the pool's data source"
+        + " properties) or through the environment (CLOUDFLARE_API_TOKEN, or the variable named by apiTokenEnv)"
+        + " instead.", "28000");
   }
 
   /**

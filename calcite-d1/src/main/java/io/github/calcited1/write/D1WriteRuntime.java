@@ -9,6 +9,7 @@ import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.schema.SchemaPlus;
 
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +23,9 @@ import java.util.List;
  *       request when it fits.</li>
  * </ul>
  * Returns the update count: rows inserted (exact); for UPDATE/DELETE sent at once D1's {@code changes}; for buffered
- * pushed UPDATE/DELETE/INSERT...SELECT 0 (known only at COMMIT, see {@code lastCommitStats}); for buffered by-key
- * UPDATE/DELETE the number of keys.
+ * pushed UPDATE/DELETE/INSERT...SELECT 0, which does not mean "no row matched": the count is known only at COMMIT
+ * ({@code D1Connections.lastCommitStats}), and the connection gets an {@link SQLWarning} saying so
+ * ({@code D1Connections.warnings}); for buffered by-key UPDATE/DELETE the number of keys.
  */
 public final class D1WriteRuntime {
   private D1WriteRuntime() {
@@ -315,12 +317,37 @@ public final class D1WriteRuntime {
   private static long submit(DataContext root, D1Schema schema, D1Write w) throws SQLException {
     boolean buffered = submit(root, schema, List.of(w));
     if (buffered) {
+      if (w.knownRows() < 0) {
+        warnCountUnknown(session(root), w);
+      }
       return Math.max(0L, w.knownRows());
     }
     if (w.knownRows() >= 0 && (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT)) {
       return w.knownRows();
     }
     return w.changes();
+  }
+
+  /** SQLState of the warning on a buffered statement's update count (01000: a plain warning). */
+  public static final String COUNT_UNKNOWN_STATE = "01000";
+
+  /**
+   * Tells the caller that the update count 0 of a buffered pushed statement is not "no row matched" (which optimistic
+   * locking reads it as); one warning per kind and table until the warnings are cleared. Never -1 (breaks Avatica).
+   */
+  private static void warnCountUnknown(D1Session session, D1Write w) {
+    if (session == null) {
+      return;
+    }
+    String message = "update count 0 of a buffered " + w.kind() + " on " + w.table() + " does not mean no row"
+        + " matched: it runs inside D1 and its count is known only at COMMIT; read it then from"
+        + " D1Connections.lastCommitStats(connection) (changes), or run the statement with autocommit on for D1's count.";
+    for (SQLWarning x = session.warnings(); x != null; x = x.getNextWarning()) {
+      if (message.equals(x.getMessage())) {
+        return;
+      }
+    }
+    session.addWarning(new SQLWarning(message, COUNT_UNKNOWN_STATE));
   }
 
   /**

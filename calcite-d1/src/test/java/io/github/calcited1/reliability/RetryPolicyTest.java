@@ -83,33 +83,37 @@ class RetryPolicyTest {
         .body(error(971, "Please wait and consider throttling your request speed")).build());
   }
 
-  static long millisOf(Runnable r) {
-    long t = System.nanoTime();
-    r.run();
-    return (System.nanoTime() - t) / 1_000_000;
+  /** The waits the client asked for, recorded instead of slept: the policy is checked on its delays, not the clock. */
+  final List<Long> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  D1Client recordingClient(D1ClientConfig config) {
+    return new D1Client(config, delays::add);
   }
 
   @Test
   void retryAfterSecondsAndHttpDateAreHonoured() throws Exception {
-    D1Client client = new D1Client(config().build());
+    D1Client client = recordingClient(config().build());
     rateLimited("1");
     answer(200, OK_ONE_ROW);
-    long t = System.nanoTime();
     assertEquals(1L, client.execute(DB, D1Statement.of("SELECT 1 AS x")).rows().get(0)[0]);
-    assertTrue((System.nanoTime() - t) / 1_000_000 >= 1000, "waited the second D1 asked for");
     assertEquals(2, server.getRequestCount());
+    // Retry-After: 1 plus a quarter of the full jitter (at most 50 ms here): [1000, 1012] ms.
+    assertEquals(1, delays.size(), delays.toString());
+    assertTrue(delays.get(0) >= 1000 && delays.get(0) <= 1000 + 50 / 4, "waited the second D1 asked for: " + delays);
 
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
+    // An HTTP date 4 s ahead (whole seconds): the wait is what is left until then, far above the jitter-only waits.
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(4));
     rateLimited(date);
     answer(200, OK_ONE_ROW);
-    t = System.nanoTime();
     client.execute(DB, D1Statement.of("SELECT 1 AS x"));
-    assertTrue((System.nanoTime() - t) / 1_000_000 >= 900, "waited until the HTTP date");
+    assertEquals(2, delays.size(), delays.toString());
+    assertTrue(delays.get(1) > 200 && delays.get(1) <= 4000 + 50 / 4, "waited until the HTTP date: " + delays);
     // 429 means D1 did not run the request: a write is sent again too.
     rateLimited("1");
     answer(200, envelope("[]", "[]"));
     client.execute(DB, D1Statement.of("INSERT INTO t VALUES (1)"));
     assertEquals(6, server.getRequestCount());
+    assertEquals(3, delays.size(), delays.toString());
   }
 
   @Test
@@ -130,19 +134,12 @@ class RetryPolicyTest {
 
   @Test
   void aServerThatAlwaysFailsGivesATypedErrorWithAttemptsAndTime() {
-    D1Client client = new D1Client(config().build());
+    D1Client client = recordingClient(config().build());
     for (int i = 0; i < 4; i++) {
       answer(503, error(7500, "internal error; reference = abc" + i));
     }
-    long[] took = new long[1];
-    D1RetriesExhaustedException e = assertThrows(D1RetriesExhaustedException.class, () -> {
-      long t = System.nanoTime();
-      try {
-        client.execute(DB, D1Statement.of("SELECT 1 AS x"));
-      } finally {
-        took[0] = (System.nanoTime() - t) / 1_000_000;
-      }
-    });
+    D1RetriesExhaustedException e = assertThrows(D1RetriesExhaustedException.class,
+        () -> client.execute(DB, D1Statement.of("SELECT 1 AS x")));
     assertEquals(4, server.getRequestCount());
     assertEquals(4, e.attempts());
     assertEquals(503, e.httpStatus());
@@ -150,9 +147,12 @@ class RetryPolicyTest {
     assertTrue(e.getMessage().contains("gave up after 4 attempts over "), e.getMessage());
     assertTrue(e.getMessage().contains("(maxAttempts is 4)"), e.getMessage());
     assertTrue(e.getMessage().startsWith("internal error; reference = abc3"), e.getMessage());
-    // Full jitter: each wait is in [0, min(200, 50 * 2^k)] ms, so three waits take at most 50 + 100 + 200 ms.
-    assertTrue(took[0] < 350 + 2000, "bounded backoff, took " + took[0] + " ms");
-    assertTrue(e.elapsed().toMillis() <= took[0] + 5);
+    // Full jitter: wait k (k = 1..3) is in [0, min(200, 50 * 2^(k-1))] ms; none after the last attempt.
+    assertEquals(3, delays.size(), delays.toString());
+    long[] caps = {50, 100, 200};
+    for (int k = 0; k < 3; k++) {
+      assertTrue(delays.get(k) >= 0 && delays.get(k) <= caps[k], "wait " + (k + 1) + " within its cap: " + delays);
+    }
   }
 
   @Test

@@ -10,6 +10,11 @@ import java.util.List;
  * Reads SQL the way SQLite's tokenizer does, to prove that no user value or identifier changed the SQL sent: every
  * string literal ({@code '...'} with {@code ''}), quoted identifier ({@code "..."}, {@code `...`}, {@code [...]}) is
  * replaced by a placeholder, and what is left (the skeleton) is what SQLite executes as code.
+ *
+ * <p>Deliberately independent of {@code client/ReadOnlySql.codeOnly}, the driver's own quote scanner: this is the
+ * test's oracle for "no user text escaped quoting", so reusing the code under test would let a scanning bug in it hide
+ * its own injection. It also differs on purpose: quoted parts become visible placeholders, and comments are kept (the
+ * caller fails on any {@code --} or {@code /*} left outside quotes, which {@code codeOnly} would erase).
  */
 final class SqlSkeleton {
   private static final ObjectMapper JSON = new ObjectMapper();
