@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.calcited1.testing.CalciteReferenceSchema;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import io.github.calcited1.testing.ShopData;
@@ -14,12 +15,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.runtime.SqlFunctions;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,16 +31,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The corpus: each question is asked of calcite-d1 (over d1-local's REST API) and of SQLite directly (sqlite-jdbc on
- * the same file); the answers must be equal, sorted unless the question orders them. For each question the test
- * also checks what went to D1: the SQL captured through {@link Hook#QUERY_PLAN} and the number of requests the
- * server counted.
+ * The corpus: each question is asked of calcite-d1 (over d1-local's REST API) and, word for word, of Calcite itself
+ * over the same SQLite tables served as plain scannable tables ({@link CalciteReferenceSchema}: same row types, same
+ * value conversion, every filter, projection, aggregate, sort and join evaluated by Calcite, none by SQLite). The
+ * answers must be equal, sorted unless the question orders them: what calcite-d1 pushes to SQLite must mean what it
+ * means in Calcite. For each question the test also checks what went to D1: the SQL captured through
+ * {@link Hook#QUERY_PLAN} and the number of requests the server counted.
  */
 class D1CorpusTest {
   @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop");
 
   private static Connection calcite;
   private static Connection sqlite;
+  /** The oracle: Calcite alone, over the same tables. */
+  private static Connection reference;
 
   /** How much of the question D1 answers. */
   enum Push {
@@ -49,10 +57,10 @@ class D1CorpusTest {
   /**
    * A question.
    *
-   * @param sqliteSql the same question in SQLite's SQL, or null if the text is the same
+   * @param bug null, or the calcite-d1 bug (found or fixed) this case catches, named in the failure message
    * @param contains fragments the SQL sent to D1 must contain ("!x" must not contain x)
    */
-  record Case(String name, Push push, boolean ordered, String sql, String sqliteSql, String... contains) {
+  record Case(String name, Push push, boolean ordered, String sql, String bug, String... contains) {
     @Override public String toString() {
       return name;
     }
@@ -62,12 +70,13 @@ class D1CorpusTest {
     return new Case(name, Push.ALL, sql.toLowerCase().contains("order by"), sql, null, contains);
   }
 
-  static Case all2(String name, String sql, String sqliteSql, String... contains) {
-    return new Case(name, Push.ALL, sql.toLowerCase().contains("order by"), sql, sqliteSql, contains);
+  static Case part(String name, String sql, String... contains) {
+    return new Case(name, Push.PART, false, sql, null, contains);
   }
 
-  static Case part(String name, String sql, String sqliteSql, String... contains) {
-    return new Case(name, Push.PART, false, sql, sqliteSql, contains);
+  /** A case written to catch a known calcite-d1 bug; its failure message names the bug. */
+  static Case bug(String bug, Case c) {
+    return new Case(c.name(), c.push(), c.ordered(), c.sql(), bug, c.contains());
   }
 
   static Stream<Case> cases() {
@@ -96,19 +105,15 @@ class D1CorpusTest {
         all("double-arith", "select id, price * 2, price - 1.5 from products where price < 100", "*"),
         all("int-divide-literal", "select id, weight_g / 10 from products where weight_g is not null", "/"),
         all("concat-coalesce", "select name || ' <' || coalesce(email, '?') || '>' from customers", "||"),
-        // Calcite types the CASE as CHAR(4) and pads 'low' to 'low ', pushed or not; SQLite does not pad.
-        all2("case", "select id, case when score > 50 then 'high' when score > 20 then 'mid' else 'low' end"
-            + " from customers", "select id, case when score > 50 then 'high' when score > 20 then 'mid '"
-            + " else 'low ' end from customers", "CASE WHEN"),
-        all2("date-compare", "select id from customers where signup >= date '2022-01-01'",
-            "select id from customers where signup >= '2022-01-01'", "\"signup\" >= ?"),
-        all2("date-between-ordered", "select id, signup from customers where signup between date '2020-01-01'"
-            + " and date '2021-12-31' order by signup, id", "select id, signup from customers where signup between"
-            + " '2020-01-01' and '2021-12-31' order by signup, id", "ORDER BY"),
-        all2("date-equals", "select id, ship_date from orders where ship_date = date '2024-03-05'",
-            "select id, ship_date from orders where ship_date = '2024-03-05'", "\"ship_date\" = ?"),
+        // Calcite types the CASE as CHAR(4) and pads 'low' to 'low ': the pushed CASE must pad too
+        all("case", "select id, case when score > 50 then 'high' when score > 20 then 'mid' else 'low' end"
+            + " from customers", "CASE WHEN"),
+        all("date-compare", "select id from customers where signup >= date '2022-01-01'", "\"signup\" >= ?"),
+        all("date-between-ordered", "select id, signup from customers where signup between date '2020-01-01'"
+            + " and date '2021-12-31' order by signup, id", "ORDER BY"),
+        all("date-equals", "select id, ship_date from orders where ship_date = date '2024-03-05'", "\"ship_date\" = ?"),
         part("timestamp-compare", "select id, ordered_at from orders where ordered_at >= timestamp"
-            + " '2024-06-01 00:00:00'", "select id, ordered_at from orders where ordered_at >= '2024-06-01 00:00:00'",
+            + " '2024-06-01 00:00:00'",
             "!>= ?"),
         all("timestamp-projection", "select id, ordered_at from orders where id < 20", "\"ordered_at\""),
         // aggregates
@@ -119,9 +124,9 @@ class D1CorpusTest {
         all("count-distinct", "select country, count(distinct vip) from customers group by country",
             "GROUP BY \"country\", \"vip\""),
         all("count-column", "select count(email), count(*) from customers", "COUNT(\"email\")"),
-        part("avg", "select avg(score) from customers", null, "SUM(", "COUNT("),
+        part("avg", "select avg(score) from customers", "SUM(", "COUNT("),
         all("date-min-max", "select max(signup), min(signup) from customers", "MAX(\"signup\")"),
-        part("timestamp-max", "select max(ordered_at) from orders", null, "!MAX("),
+        part("timestamp-max", "select max(ordered_at) from orders", "!MAX("),
         all("double-sum", "select sum(qty * unit_price) from order_items", "SUM("),
         all("having", "select order_id, sum(qty) from order_items group by order_id having sum(qty) > 20",
             "HAVING"),
@@ -131,27 +136,22 @@ class D1CorpusTest {
             "NULLS LAST"),
         all("limit-offset", "select id from orders order by id limit 10 offset 5", "LIMIT 10", "OFFSET 5"),
         all("limit-desc", "select id from orders order by id desc limit 7", "LIMIT 7"),
-        all2("offset-only", "select id from orders order by id offset 295 rows",
-            "select id from orders order by id limit -1 offset 295", "LIMIT -1", "OFFSET 295"),
+        all("offset-only", "select id from orders order by id offset 295 rows", "LIMIT -1", "OFFSET 295"),
         // the order is repeated outside the text-casting wrapper, on the numbers ("d1"."n"), not their text
-        all2("order-bigint-limit-offset", "select id, n from big_numbers order by n desc limit 6 offset 1",
-            "select id, n from big_numbers order by n desc nulls first limit 6 offset 1",
+        all("order-bigint-limit-offset", "select id, n from big_numbers order by n desc limit 6 offset 1",
             "ORDER BY \"n\" DESC NULLS FIRST LIMIT 6 OFFSET 1) AS \"d1\" ORDER BY \"d1\".\"n\" DESC NULLS FIRST"),
         all("order-bigint-2pow53", "select n, label from big_numbers where n is not null order by n",
             ") AS \"d1\" ORDER BY \"d1\".\"n\"", "!ORDER BY \"n\""),
-        all2("order-bigint-nulls-last-limit", "select label, n from big_numbers order by n nulls last, id limit 9",
-            "select label, n from big_numbers order by n nulls last, id limit 9",
+        all("order-bigint-nulls-last-limit", "select label, n from big_numbers order by n nulls last, id limit 9",
             "ORDER BY \"d1\".\"n\" NULLS LAST, \"d1\".\"id\""),
         all("order-text-limit-offset", "select id, name from customers order by name desc, id limit 5 offset 3",
             "ORDER BY \"d1\".\"name\" DESC NULLS FIRST, \"d1\".\"id\" NULLS LAST"),
         all("order-text-by-expression", "select id, name || '!' as shout from customers where id < 30"
             + " order by shout limit 4", "ORDER BY \"d1\".\"shout\""),
         // sorted by columns it does not return: D1 returns them too, Calcite drops them
-        all2("order-by-unreturned-column", "select name, balance from customers order by score desc, id limit 6",
-            "select name, balance from customers order by score desc nulls first, id limit 6",
+        all("order-by-unreturned-column", "select name, balance from customers order by score desc, id limit 6",
             "ORDER BY \"d1\".\"score\" DESC NULLS FIRST, \"d1\".\"id\" NULLS LAST"),
-        all2("order-by-unreturned-no-limit", "select name, balance from customers where id < 9 order by score, id",
-            "select name, balance from customers where id < 9 order by score nulls last, id",
+        all("order-by-unreturned-no-limit", "select name, balance from customers where id < 9 order by score, id",
             ") AS \"d1\" ORDER BY \"d1\".\"score\" NULLS LAST"),
         all("distinct", "select distinct country from customers", "GROUP BY"),
         all("distinct-filter", "select distinct status from orders where status <> 'new'", "<>"),
@@ -182,13 +182,13 @@ class D1CorpusTest {
         all("exists", "select name from customers c where exists (select 1 from orders o"
             + " where o.customer_id = c.id and o.status = 'cancelled')", "JOIN"),
         part("not-exists", "select name from customers c where not exists (select 1 from orders o"
-            + " where o.customer_id = c.id)", null, "FROM \"customers\""),
+            + " where o.customer_id = c.id)", "FROM \"customers\""),
         all("scalar-subquery", "select o.id, (select count(*) from order_items oi where oi.order_id = o.id)"
             + " from orders o where o.id < 20", "COUNT("),
         all("derived-table", "select * from (select customer_id, count(*) as n from orders group by customer_id) t"
             + " where n > 7", "HAVING"),
         part("uncorrelated-scalar", "select name from customers where score > (select avg(score)"
-            + " from customers)", null, "FROM \"customers\""),
+            + " from customers)", "FROM \"customers\""),
         // set operations
         all("union", "select country from customers union select status from orders", "UNION"),
         all("union-all", "select customer_id from orders union all select id from customers where id < 5",
@@ -199,7 +199,7 @@ class D1CorpusTest {
         part("union-6-terms", "select 1 as k, id from customers where id = 1 union all select 2, id from customers"
             + " where id = 2 union all select 3, id from customers where id = 3 union all select 4, id"
             + " from customers where id = 4 union all select 5, id from customers where id = 5 union all select 6, id"
-            + " from customers where id = 6", null),
+            + " from customers where id = 6"),
         // unicode and blobs
         all("unicode-equals", "select id, name from customers where name = 'Zoë'", "\"name\" = ?"),
         all("unicode-order", "select name from customers where name > 'Z' order by name", "ORDER BY"),
@@ -207,56 +207,57 @@ class D1CorpusTest {
         all("blob-not-null", "select id, image from products where image is not null", "\"image\""),
         all("view", "select * from customer_totals", "\"customer_totals\""),
         // kept in Calcite, on the fewest rows
-        // LIKE with a literal pattern runs as GLOB (case-sensitive, like Calcite's LIKE), compared with Calcite's
-        // own LIKE evaluated inside SQLite (calcite_like, registered in setUp), never with SQLite's LIKE
-        all2("like-case-sensitive", "select name from customers where name like 'A%' and country <> 'CN'",
-            "select name from customers where calcite_like(name, 'A%') and country <> 'CN'",
+        // LIKE with a literal pattern runs as GLOB (case-sensitive, like Calcite's LIKE)
+        all("like-case-sensitive", "select name from customers where name like 'A%' and country <> 'CN'",
             "\"name\" GLOB ?", "!LIKE", "\"country\" <> ?"),
-        all2("like-mixed-case", "select id, s from patterns where s like 'A_B'",
-            "select id, s from patterns where calcite_like(s, 'A_B')", "GLOB ?"),
-        all2("like-unicode", "select id, s from patterns where s like '_b' or s like 'ä%' or s like 'Zo_'",
-            "select id, s from patterns where calcite_like(s, '_b') or calcite_like(s, 'ä%')"
-            + " or calcite_like(s, 'Zo_')", "GLOB ?"),
-        all2("like-escape-underscore", "select id, s from patterns where s like 'a\\_b' escape '\\'",
-            "select id, s from patterns where calcite_like(s, 'a\\_b', '\\')", "GLOB ?"),
-        all2("like-escape-percent", "select id, s from patterns where s like '%!%%' escape '!'",
-            "select id, s from patterns where calcite_like(s, '%!%%', '!')", "GLOB ?"),
-        all2("like-escape-itself", "select id, s from patterns where s like '%!!%' escape '!' or s like '!_%' escape '!'",
-            "select id, s from patterns where calcite_like(s, '%!!%', '!') or calcite_like(s, '!_%', '!')", "GLOB ?"),
-        all2("like-glob-metacharacters", "select id, s from patterns where s like 'a*%' or s like '%?%'"
-            + " or s like '[%' or s like '%]'", "select id, s from patterns where calcite_like(s, 'a*%')"
-            + " or calcite_like(s, '%?%') or calcite_like(s, '[%') or calcite_like(s, '%]')", "GLOB ?"),
-        all2("like-backslash-no-escape", "select id, s from patterns where s like 'x\\%'",
-            "select id, s from patterns where calcite_like(s, 'x\\%')", "GLOB ?"),
+        all("like-mixed-case", "select id, s from patterns where s like 'A_B'", "GLOB ?"),
+        all("like-unicode", "select id, s from patterns where s like '_b' or s like 'ä%' or s like 'Zo_'", "GLOB ?"),
+        all("like-escape-underscore", "select id, s from patterns where s like 'a\\_b' escape '\\'", "GLOB ?"),
+        all("like-escape-percent", "select id, s from patterns where s like '%!%%' escape '!'", "GLOB ?"),
+        all("like-escape-itself", "select id, s from patterns where s like '%!!%' escape '!'"
+            + " or s like '!_%' escape '!'", "GLOB ?"),
+        all("like-glob-metacharacters", "select id, s from patterns where s like 'a*%' or s like '%?%'"
+            + " or s like '[%' or s like '%]'", "GLOB ?"),
+        all("like-backslash-no-escape", "select id, s from patterns where s like 'x\\%'", "GLOB ?"),
         // Calcite's _ does not match a line break (a regex '.'), GLOB's ? would
-        all2("like-line-break", "select id from patterns where s like 'line_break' or s like 'line%'",
-            "select id from patterns where calcite_like(s, 'line_break') or calcite_like(s, 'line%')", "GLOB ?"),
-        all2("not-like-nulls", "select id, s from patterns where s not like '%b%'",
-            "select id, s from patterns where not calcite_like(s, '%b%')", "NOT \"s\" GLOB ?"),
-        all2("like-projected-null", "select id, s like 'a%', s not like '%b' from patterns",
-            "select id, calcite_like(s, 'a%'), not calcite_like(s, '%b') from patterns", "GLOB ?"),
+        all("like-line-break", "select id from patterns where s like 'line_break' or s like 'line%'", "GLOB ?"),
+        all("not-like-nulls", "select id, s from patterns where s not like '%b%'", "NOT \"s\" GLOB ?"),
+        all("like-projected-null", "select id, s like 'a%', s not like '%b' from patterns", "GLOB ?"),
         part("like-pattern-too-long", "select id from patterns where s like '" + "x".repeat(48) + "%_' and id > 0",
-            "select id from patterns where calcite_like(s, '" + "x".repeat(48) + "%_') and id > 0", "!GLOB",
-            "\"id\" > CAST(? AS INTEGER)"),
+            "!GLOB", "\"id\" > CAST(? AS INTEGER)"),
         // a filter that stays in Calcite still gets only the columns the query uses
         part("prune-under-calcite-filter", "select id from customers where char_length(name) > 5",
-            "select id from customers where length(name) > 5",
             "SELECT \"id\", \"name\", \"rowid\" AS \"__d1_page_key\" FROM \"customers\""),
         part("prune-split-filter", "select email from customers where upper(name) = 'ZOË' or score > 50",
-            "select email from customers where name = 'Zoë' or score > 50",
             "SELECT \"name\", \"email\", \"score\", \"rowid\""),
         part("prune-under-calcite-filter-join", "select o.id, c.country from orders o join customers c"
             + " on c.id = o.customer_id where char_length(c.name) < 4",
-            "select o.id, c.country from orders o join customers c on c.id = o.customer_id where length(c.name) < 4",
             "!SELECT *", "!\"email\""),
-        part("upper-unicode", "select upper(name) from customers where id in (12, 13, 27)", null, "!UPPER"),
-        part("char-length", "select name, char_length(name) from customers where id < 4",
-            "select name, length(name) from customers where id < 4", "!LENGTH"),
-        part("window", "select id, row_number() over (order by id) from customers where id < 10", null, "!OVER"),
-        part("divide-by-column", "select id, weight_g / id from products where weight_g is not null", null,
+        part("upper-unicode", "select upper(name) from customers where id in (12, 13, 27)", "!UPPER"),
+        part("char-length", "select name, char_length(name) from customers where id < 4", "!LENGTH"),
+        part("window", "select id, row_number() over (order by id) from customers where id < 10", "!OVER"),
+        part("divide-by-column", "select id, weight_g / id from products where weight_g is not null",
             "!/"),
-        part("decimal-division", "select id, weight_g / 3.0 from products where id < 5", null, "!/"));
+        part("decimal-division", "select id, weight_g / 3.0 from products where id < 5", "!/"),
+        // what SQLite evaluates differently from Calcite (tallies in ShopData)
+        // NUMERIC (no precision) is DOUBLE in Calcite; SQLite stores whole values as INTEGER and divides them as such
+        bug(NUMERIC_DIVISION, part("numeric-divide", "select id, amount / 2, qty / 2 from tallies")),
+        bug(NUMERIC_DIVISION, part("numeric-divide-filter", "select id from tallies where amount / 2 > 3")),
+        bug(NUMERIC_DIVISION, part("numeric-divide-sum", "select sum(qty / 2) from tallies")),
+        // CAST to VARCHAR(n) truncates in Calcite; SQLite's CAST AS VARCHAR(3) is CAST AS TEXT
+        bug(VARCHAR_CAST, part("cast-varchar-n", "select id, cast(name as varchar(3)) from customers")),
+        bug(VARCHAR_CAST, part("cast-varchar-n-filter", "select id from customers where cast(name as varchar(3))"
+            + " = 'Ada'")),
+        bug(VARCHAR_CAST, part("cast-varchar-n-group", "select cast(status as varchar(2)), count(*) from orders"
+            + " group by cast(status as varchar(2))")),
+        // COLLATE NOCASE cases (compare, group, order, join on tallies.tag) are not here yet: calcite-d1 fails
+        // them until its NOCASE fix lands
+        part("numeric-whole-values", "select id, amount, qty from tallies where qty > 10"));
   }
+
+  static final String NUMERIC_DIVISION = "SQLite divides NUMERIC whole values as integers (7 / 2 = 3, Calcite 3.5)";
+  static final String VARCHAR_CAST = "SQLite's CAST(x AS VARCHAR(n)) does not truncate to n characters";
+
 
   /** Text for LIKE: wildcards and GLOB metacharacters in the data, case, unicode, a line break, NULL. */
   static final String[] PATTERN_DATA = {"a_b", "a%b", "axb", "a*b", "a?b", "a[b]", "[x]", "A_B", "AXB", "ä_ö",
@@ -277,27 +278,29 @@ class D1CorpusTest {
         }
       }
     }
-    // Calcite's LIKE (its runtime function), for SQLite to answer LIKE questions as Calcite does.
-    org.sqlite.Function.create(sqlite, "calcite_like", new org.sqlite.Function() {
-      private final SqlFunctions.LikeFunction like = new SqlFunctions.LikeFunction();
-
-      @Override protected void xFunc() throws SQLException {
-        if (value_text(0) == null) {
-          result();
-        } else {
-          result(args() == 2 ? (like.like(value_text(0), value_text(1)) ? 1 : 0)
-              : (like.like(value_text(0), value_text(1), value_text(2)) ? 1 : 0));
-        }
-      }
-    });
     Properties info = new Properties();
     info.put("model", "inline:" + D1.model("shop", Map.of()));
     info.put("lex", "JAVA");
     calcite = DriverManager.getConnection("jdbc:calcite:", info);
+
+    // The reference serves the tables calcite-d1 serves, with the row types calcite-d1 gives them.
+    SchemaPlus d1 = calcite.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("shop");
+    Map<String, Table> tables = new LinkedHashMap<>();
+    for (String name : d1.getTableNames()) {
+      tables.put(name, d1.getTable(name));
+    }
+    Properties referenceInfo = new Properties();
+    referenceInfo.put("lex", "JAVA");
+    CalciteConnection ref = DriverManager.getConnection("jdbc:calcite:", referenceInfo)
+        .unwrap(CalciteConnection.class);
+    ref.getRootSchema().add("shop", new CalciteReferenceSchema(sqlite, tables, D1Values::toCalcite));
+    ref.setSchema("shop");
+    reference = ref;
   }
 
   @AfterAll static void tearDown() throws SQLException {
     calcite.close();
+    reference.close();
     sqlite.close();
   }
 
@@ -314,15 +317,15 @@ class D1CorpusTest {
     }
     long requests = D1.requestCount() - before;
     List<String> expected;
-    try (Statement st = sqlite.createStatement();
-         ResultSet rs = st.executeQuery(c.sqliteSql() == null ? c.sql() : c.sqliteSql())) {
+    try (Statement st = reference.createStatement(); ResultSet rs = st.executeQuery(c.sql())) {
       expected = Rows.read(rs);
     }
     if (!c.ordered()) {
       Collections.sort(actual);
       Collections.sort(expected);
     }
-    assertEquals(expected, actual, c.name() + ": calcite-d1 and SQLite disagree; D1 got " + sent);
+    assertEquals(expected, actual, c.name() + ": calcite-d1 (expected = Calcite's own answer over the same tables)"
+        + " disagrees with Calcite" + (c.bug() == null ? "" : "; the case guards against: " + c.bug()) + "; D1 got " + sent);
 
     assertFalse(sent.isEmpty(), "nothing was sent to D1");
     assertEquals(sent.size(), requests, "one D1 request per pushed statement; sent " + sent);

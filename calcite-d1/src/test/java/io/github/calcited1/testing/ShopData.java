@@ -9,13 +9,20 @@ import java.util.Random;
 /**
  * A small shop, written straight into a D1 database's SQLite file: customers, products, orders, order items, a
  * view, a WITHOUT ROWID table, and values that stress the mapping (NULLs, unicode, 64-bit integers, blobs, dates).
- * Deterministic: the same rows every time.
+ * {@code tallies} holds what SQLite evaluates differently from Calcite: NUMERIC columns whose whole values SQLite
+ * stores as integers (so SQLite divides them as integers), and a {@code COLLATE NOCASE} column (SQLite compares,
+ * groups and orders it ignoring ASCII case). Deterministic: the same rows every time.
  */
 public final class ShopData {
   public static final String[] NAMES = {"Ada", "Zoë", "Björn", "Łucja", "Ærøskøbing AS", "北京商店", "Grüße GmbH",
       "O'Brien", "café ☕", "Émile", "ada", "BOB", "bob", "Ünal", "😀 Smiley"};
   public static final String[] COUNTRIES = {"DE", "FR", "NO", "PL", "DK", "CN", "US", null};
   public static final String[] STATUSES = {"new", "paid", "shipped", "cancelled", "Shipped"};
+  /** {@code tallies.tag}: case variants (ASCII and not), NULL. */
+  public static final String[] TAGS = {"red", "Red", "RED", "blue", "Blue", null, "grün", "GRÜN", "Grün", "b", "B",
+      "green"};
+  /** {@code tallies.amount} (NUMERIC): whole values, odd and negative, one fraction, NULL. */
+  public static final Object[] AMOUNTS = {7L, 10L, -3L, 0L, 1L, null, 2.5, -7L, 9L, 4L, 11L, 100L};
 
   private ShopData() {}
 
@@ -31,6 +38,8 @@ public final class ShopData {
           + " product_id INTEGER NOT NULL REFERENCES products(id), qty INTEGER NOT NULL, unit_price REAL NOT NULL,"
           + " PRIMARY KEY (order_id, product_id)) WITHOUT ROWID");
       s.execute("CREATE TABLE big_numbers (id INTEGER PRIMARY KEY, n BIGINT, label TEXT)");
+      s.execute("CREATE TABLE tallies (id INTEGER PRIMARY KEY, name TEXT NOT NULL, tag TEXT COLLATE NOCASE,"
+          + " amount NUMERIC, qty NUMERIC NOT NULL)");
       s.execute("CREATE VIEW customer_totals AS SELECT c.id AS customer_id, c.name AS name,"
           + " COUNT(o.id) AS orders FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id");
     }
@@ -129,6 +138,17 @@ public final class ShopData {
       p.setNull(2, java.sql.Types.BIGINT);
       p.setString(3, "null");
       p.addBatch();
+      p.executeBatch();
+    }
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO tallies VALUES (?,?,?,?,?)")) {
+      for (int i = 0; i < TAGS.length; i++) {
+        p.setInt(1, i + 1);
+        p.setString(2, NAMES[i % NAMES.length]);
+        p.setString(3, TAGS[i]);
+        p.setObject(4, AMOUNTS[i]);
+        p.setLong(5, 3L * i + 1); // whole: SQLite keeps them INTEGER
+        p.addBatch();
+      }
       p.executeBatch();
     }
     c.commit();
