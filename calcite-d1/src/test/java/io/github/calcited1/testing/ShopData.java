@@ -143,7 +143,8 @@ public final class ShopData {
     try (PreparedStatement p = c.prepareStatement("INSERT INTO tallies VALUES (?,?,?,?,?)")) {
       for (int i = 0; i < TAGS.length; i++) {
         p.setInt(1, i + 1);
-        p.setString(2, NAMES[i % NAMES.length]);
+        // U+FFxx sorts after a surrogate pair in UTF-16 (Calcite), before it in UTF-8 (SQLite)
+        p.setString(2, i == 10 ? "Ｚｏｅ" : i == 11 ? "ｚ😀" : NAMES[i % NAMES.length]);
         p.setString(3, TAGS[i]);
         p.setObject(4, AMOUNTS[i]);
         p.setLong(5, 3L * i + 1); // whole: SQLite keeps them INTEGER
