@@ -1,9 +1,9 @@
 package io.github.calcited1.jdbc;
 
 import io.github.calcited1.write.D1Fixture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sqlline.SqlLine;
 
 import java.io.ByteArrayInputStream;
@@ -21,19 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The jdbc:d1: driver: service registration, the one-database shortcut, SQLite-like identifiers, sqlline. */
 class D1DriverTest {
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     d1.d1Batch("DROP TABLE IF EXISTS Orders",
         "CREATE TABLE Orders (id INTEGER PRIMARY KEY, Customer TEXT)",
         "INSERT INTO Orders VALUES (1, 'ann'), (2, 'bob')");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   @Test

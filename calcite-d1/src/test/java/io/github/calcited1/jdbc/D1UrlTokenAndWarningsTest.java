@@ -15,9 +15,9 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,19 +28,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class D1UrlTokenAndWarningsTest {
   static final String SECRET = "S3CRET-tok-0123456789";
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     // Before any connection reads the catalog.
     d1.d1Batch("CREATE TABLE wt (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)",
         "INSERT INTO wt VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   private static String cut(String url, Properties info) throws SQLException {

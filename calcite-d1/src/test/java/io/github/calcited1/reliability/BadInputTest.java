@@ -25,9 +25,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input, through {@code jdbc:d1:} against d1-local: (1) a property-based round trip of 10,000 random rows (fixed
@@ -49,11 +49,10 @@ class BadInputTest {
       "*/ SELECT 1; /*", "]; DROP TABLE rt; --", "`; DROP TABLE rt; --", "?", "?1 ?2", ":name @p $1",
       "x\u0000'; DROP TABLE rt; --", "' OR '1'='1", "\"; ATTACH 'x' AS y; --"};
 
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     // Tables exist before the first connection reads the (cached) catalog.
     d1.d1Batch("CREATE TABLE rt (id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB)",
         "CREATE TABLE " + q(WEIRD_TABLE) + " (" + q(WEIRD_COLUMNS[0]) + " INTEGER PRIMARY KEY, "
@@ -61,11 +60,6 @@ class BadInputTest {
             + q(WEIRD_COLUMNS[4]) + " TEXT)",
         "CREATE TABLE " + q("select") + " (" + q("from") + " INTEGER PRIMARY KEY, " + q("where") + " TEXT)",
         "CREATE TABLE " + q(HOSTILE_TABLE) + " (id INTEGER PRIMARY KEY, " + q(HOSTILE_COLUMN) + " TEXT)");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   static String q(String identifier) {

@@ -1,9 +1,9 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,12 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * goes to D1 and is not hijacked by the source schema's JdbcTableModificationRule.
  */
 class D1BulkInsertTest {
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
   static Path source;
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     source = d1.dir.resolve("source.sqlite");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL, big INTEGER)");
@@ -42,11 +41,6 @@ class D1BulkInsertTest {
       }
       c.commit();
     }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   private Connection connect() throws Exception {

@@ -2,10 +2,9 @@ package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
 import org.apache.calcite.runtime.Hook;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,17 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * explicit DEFAULT (checked in the SQLite file itself), and by-key UPDATE/DELETE of tables without a primary key.
  */
 class D1ColumnDefaultsTest {
-  static D1Fixture d1;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d1 = new D1Fixture();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
-  }
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   @BeforeEach
   void tables() throws Exception {

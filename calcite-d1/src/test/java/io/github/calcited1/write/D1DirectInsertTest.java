@@ -1,9 +1,9 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * column), for every column type and the usual setters, including values the direct path leaves to the plan.
  */
 class D1DirectInsertTest {
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
   static final String COLS = "k INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, f BOOLEAN, d DATE,"
       + " ts TIMESTAMP, n NUMERIC(10,2), x, nn INTEGER NOT NULL, tn TEXT NOT NULL";
   static final String INSERT = " (k, i, r, t, b, f, d, ts, n, x, nn, tn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -32,14 +32,8 @@ class D1DirectInsertTest {
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     d1.d1Batch("CREATE TABLE planned (" + COLS + ")", "CREATE TABLE batched (" + COLS + ")",
         "CREATE TABLE txn (" + COLS + ")");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   /** Row k: a different setter (or value) per column in turn, NULLs included. */

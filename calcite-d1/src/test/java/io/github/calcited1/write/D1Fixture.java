@@ -5,29 +5,51 @@ import io.github.calcited1.client.D1ClientConfig;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.local.D1LocalServer;
-
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A d1-local server on loopback with one database "shop", plus helpers for the write-path tests. */
-public final class D1Fixture implements AutoCloseable {
+/**
+ * A d1-local server on loopback with the databases "shop" and "other", plus helpers for the write-path tests.
+ * Register it once per test class; it starts before the class's {@code @BeforeAll} methods, so they can seed data:
+ * <pre>{@literal @}RegisterExtension
+ * static final D1Fixture d1 = new D1Fixture();</pre>
+ */
+public final class D1Fixture implements BeforeAllCallback, AfterAllCallback {
   public static final String TOKEN = "write-path-test-token";
   public static final String ACCOUNT = "acc";
 
-  public final D1LocalServer server;
-  public final D1Client client;
-  public final Path dir;
+  public D1LocalServer server;
+  public D1Client client;
+  public Path dir;
 
-  public D1Fixture() throws Exception {
-    this.dir = Files.createTempDirectory("d1-write-test");
-    this.server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").database("other")
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    dir = Files.createTempDirectory("d1-write-test");
+    server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").database("other")
         .build().start();
-    this.client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId(ACCOUNT)
+    client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId(ACCOUNT)
         .apiToken(TOKEN).build());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    server.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(f);
+      }
+    }
   }
 
   /** The one-database URL, with any extra {@code key=value} pairs. */
@@ -50,7 +72,7 @@ public final class D1Fixture implements AutoCloseable {
   }
 
   public void d1Batch(String... sqls) throws SQLException {
-    List<D1Statement> stmts = new java.util.ArrayList<>();
+    List<D1Statement> stmts = new ArrayList<>();
     for (String s : sqls) {
       stmts.add(D1Statement.of(s));
     }
@@ -68,10 +90,5 @@ public final class D1Fixture implements AutoCloseable {
 
   public long requests() {
     return server.requestCount();
-  }
-
-  @Override
-  public void close() throws Exception {
-    server.close();
   }
 }

@@ -1,8 +1,8 @@
 package io.github.calcited1.write;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Checked by reading the d1-local database file with sqlite-jdbc (storage class and value).
  */
 class D1TypeFidelityTest {
-  static D1Fixture d1;
+  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   static final long[] INTS = {Long.MAX_VALUE, Long.MIN_VALUE, (1L << 53) + 1, -((1L << 53) + 1), 0, -1};
   static final double[] DOUBLES = {0.1, 1e300, -2.5e-300, Double.MIN_VALUE, 1.0, -0.5, 123456789.123456789};
@@ -30,15 +30,9 @@ class D1TypeFidelityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = new D1Fixture();
     // Tables exist before the first connection reads the (cached) catalog.
     d1.d1Batch("CREATE TABLE ty (k INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB)",
         "CREATE TABLE pc (id INTEGER PRIMARY KEY, v TEXT)");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d1.close();
   }
 
   @Test
