@@ -67,6 +67,11 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   }
 
   @Override
+  protected String getFactoryClassName(JdbcVersion jdbcVersion) {
+    return org.apache.calcite.jdbc.D1JdbcFactory.class.getName();
+  }
+
+  @Override
   public Meta createMeta(AvaticaConnection connection) {
     return new D1JdbcMeta(connection);
   }

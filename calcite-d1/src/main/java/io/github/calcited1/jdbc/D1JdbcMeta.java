@@ -87,20 +87,27 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
       throws NoSuchStatementException {
-    if (parameterValues != null && !parameterValues.isEmpty() && session.buffering()) {
-      CalcitePrepare.CalciteSignature<?> signature = preparedSignature(h);
-      D1DirectInsert direct = signature == null ? null : D1DirectInsert.find(signature.internalParameters);
-      if (direct != null && signature.rootSchema != null) {
-        try {
-          if (direct.buffer(session, signature.rootSchema, parameterValues)) {
-            return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, 1)));
-          }
-        } catch (SQLException e) {
-          throw sneaky(e);
-        }
-      }
+    if (bufferedDirectly(h, parameterValues)) {
+      return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, 1)));
     }
     return super.execute(h, parameterValues, maxRowsInFirstFrame);
+  }
+
+  /** Whether the execution was a prepared row insert, buffered without its plan ({@link D1DirectInsert}). */
+  private boolean bufferedDirectly(StatementHandle h, List<TypedValue> parameterValues) {
+    if (parameterValues == null || parameterValues.isEmpty() || !session.buffering()) {
+      return false;
+    }
+    CalcitePrepare.CalciteSignature<?> signature = preparedSignature(h);
+    D1DirectInsert direct = signature == null ? null : D1DirectInsert.find(signature.internalParameters);
+    if (direct == null || signature.rootSchema == null) {
+      return false;
+    }
+    try {
+      return direct.buffer(session, signature.rootSchema, parameterValues);
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
   }
 
   @Override
@@ -110,6 +117,11 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     List<List<D1Write>> writes = new ArrayList<>();
     runBatch(() -> {
       for (List<TypedValue> values : parameterValueLists) {
+        if (bufferedDirectly(h, values)) {
+          counts.add(1L);
+          writes.add(List.of());
+          continue;
+        }
         session.beginExecution();
         ExecuteResult r = execute(h, values, -1);
         writes.add(session.endExecution());

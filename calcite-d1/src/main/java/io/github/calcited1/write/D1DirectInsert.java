@@ -27,21 +27,31 @@ import java.util.Map;
  */
 public final class D1DirectInsert {
   private final List<String> schemaPath;
-  private final String table;
-  private final List<String> columns;
-  private final List<D1ValueKind> kinds;
+  /** The INSERT, without rows; each execution's row joins the buffer's copy of it. */
+  private final D1Insert shape;
   private final SqlTypeName[] types;
   private final boolean[] nullable;
   private final int[] params;
-  /** {root schema, its D1Schema}: the last lookup (a signature's root schema does not change). */
-  private volatile Object[] cached;
+  /** The last lookup (a signature's root schema does not change). */
+  private volatile Target cached;
+
+  /** A root schema, the D1 schema at {@link #schemaPath} in it, and that schema's transaction key. */
+  private static final class Target {
+    final CalciteSchema root;
+    final D1Schema schema;
+    final String key;
+
+    Target(CalciteSchema root, D1Schema schema) {
+      this.root = root;
+      this.schema = schema;
+      this.key = D1WriteRuntime.key(schema);
+    }
+  }
 
   D1DirectInsert(List<String> schemaPath, String table, List<String> columns, List<D1ValueKind> kinds,
       SqlTypeName[] types, boolean[] nullable, int[] params) {
     this.schemaPath = List.copyOf(schemaPath);
-    this.table = table;
-    this.columns = List.copyOf(columns);
-    this.kinds = List.copyOf(kinds);
+    this.shape = new D1Insert(table, columns, kinds);
     this.types = types.clone();
     this.nullable = nullable.clone();
     this.params = params.clone();
@@ -84,9 +94,8 @@ public final class D1DirectInsert {
       }
       row[i] = v;
     }
-    D1Insert w = new D1Insert(table, columns, kinds);
-    w.add(row);
-    D1WriteRuntime.bufferDirect(session, schema(root), w);
+    Target t = target(root);
+    D1WriteRuntime.bufferDirect(session, t.schema, t.key, shape, row);
     return true;
   }
 
@@ -119,10 +128,10 @@ public final class D1DirectInsert {
     }
   }
 
-  private D1Schema schema(CalciteSchema root) throws SQLException {
-    Object[] c = cached;
-    if (c != null && c[0] == root) {
-      return (D1Schema) c[1];
+  private Target target(CalciteSchema root) throws SQLException {
+    Target c = cached;
+    if (c != null && c.root == root) {
+      return c;
     }
     SchemaPlus at = root.plus();
     for (String name : schemaPath) {
@@ -132,7 +141,8 @@ public final class D1DirectInsert {
     if (s == null) {
       throw new SQLException("D1 schema " + String.join(".", schemaPath) + " not found at run time");
     }
-    cached = new Object[] {root, s};
-    return s;
+    c = new Target(root, s);
+    cached = c;
+    return c;
   }
 }

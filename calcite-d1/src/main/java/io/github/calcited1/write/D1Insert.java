@@ -44,6 +44,11 @@ public final class D1Insert extends D1RowsWrite {
     return this;
   }
 
+  /** The same INSERT without rows. */
+  D1Insert emptyCopy() {
+    return new D1Insert(table, columns, rows.kinds(), conflictColumns, updateColumns);
+  }
+
   public int rowCount() {
     return rows.size();
   }

@@ -51,11 +51,16 @@ abstract class D1RowsWrite extends D1Write {
       return false;
     }
     D1RowsWrite o = (D1RowsWrite) next;
-    if (!table.equals(o.table) || !rows.kinds().equals(o.rows.kinds()) || !sameColumns(o)) {
+    if (!coalescesWith(o)) {
       return false;
     }
     rows.addAll(o.rows);
     return true;
+  }
+
+  /** Whether {@code other}, of the same class, writes the same table and columns, so that its rows can join these. */
+  boolean coalescesWith(D1RowsWrite other) {
+    return table.equals(other.table) && rows.kinds().equals(other.rows.kinds()) && sameColumns(other);
   }
 
   @Override

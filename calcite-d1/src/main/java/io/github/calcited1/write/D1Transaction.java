@@ -64,6 +64,20 @@ public final class D1Transaction {
     writes.add(write);
   }
 
+  /**
+   * Buffers one row of the insert {@code shape} (which itself stays empty), as {@code add(shape + row)} would, without
+   * a write object per row: the row joins the previous write when that is the same insert.
+   */
+  public synchronized void addRow(D1Insert shape, Object[] row) throws SQLException {
+    D1Write last = writes.isEmpty() ? null : writes.get(writes.size() - 1);
+    if (last instanceof D1Insert && ((D1Insert) last).coalescesWith(shape)) {
+      ((D1Insert) last).add(row);
+    } else {
+      writes.add(shape.emptyCopy().add(row));
+    }
+    userStatements++;
+  }
+
   public synchronized boolean isEmpty() {
     return writes.isEmpty();
   }

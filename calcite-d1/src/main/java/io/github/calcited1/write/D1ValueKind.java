@@ -189,14 +189,19 @@ public enum D1ValueKind {
 
   /** UTF-8 length of a string without encoding it. */
   static int utf8Length(CharSequence s) {
+    return utf8Length(s, 0, s.length());
+  }
+
+  /** UTF-8 length of {@code s[from, to)}. */
+  static int utf8Length(CharSequence s, int from, int to) {
     int n = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         n++;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {

@@ -292,7 +292,7 @@ public final class D1WriteRuntime {
     return meta instanceof D1Session.Holder ? ((D1Session.Holder) meta).d1Session() : null;
   }
 
-  private static String key(D1Schema schema) {
+  static String key(D1Schema schema) {
     return schema.config().baseUrl() + "|" + schema.config().accountId() + "|" + schema.databaseId();
   }
 
@@ -303,13 +303,13 @@ public final class D1WriteRuntime {
 
   /**
    * Appends a row insert of a prepared statement executed without its plan ({@link D1DirectInsert}) to the session's
-   * buffer for the schema's database, as the planned path's {@link #submit} does when buffering.
+   * buffer for the schema's database ({@code key}: its {@link #key}), as the planned path's {@link #submit} does when
+   * buffering. Not noted for a JDBC batch's update counts: a row insert's count is always 1.
    */
-  static void bufferDirect(D1Session session, D1Schema schema, D1Insert w) throws SQLException {
-    checkWritable(null, schema, w.table());
-    D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
-    t.add(w);
-    session.noteBuffered(w);
+  static void bufferDirect(D1Session session, D1Schema schema, String key, D1Insert shape, Object[] row)
+      throws SQLException {
+    checkWritable(null, schema, shape.table());
+    session.transaction(key, () -> newTransaction(schema)).addRow(shape, row);
     session.noteDirectRow();
   }
 

@@ -27,7 +27,8 @@ import java.util.Map;
 import java.util.TimeZone;
 
 /**
- * The one class calcite-d1 puts into Calcite's package (a split package on the class path).
+ * One of the two classes calcite-d1 puts into Calcite's package (a split package on the class path; the other is
+ * {@link D1JdbcFactory}, for the same reason).
  *
  * <p>{@link CalciteMetaImpl}'s constructors take the package-private {@code CalciteConnectionImpl}, so a Meta subclass
  * outside this package cannot be compiled; and a connection's Meta is reachable only through the package-private

@@ -1,8 +1,11 @@
 package io.github.calcited1.write;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.calcited1.client.D1Statement;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +90,36 @@ class D1PackingTest {
     assertEquals(1000, rows);
     assertEquals(11, st.size()); // 1000 rows * 102 bytes / 10,000 per value: 98 rows a chunk
     assertTrue(!a.absorb(new D1Insert("u", List.of("a"), List.of(D1ValueKind.TEXT))));
+  }
+
+  @Test
+  void chunksHoldEveryRowOnceInOrderAndARefusedRowLeavesNoTrace() throws Exception {
+    D1WriteOptions o = new D1WriteOptions(false, false, 1_000, 500, 10_000_000L, true);
+    D1Insert ins = new D1Insert("t", List.of("id", "s"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
+    List<List<Object>> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String s = i % 3 == 0 ? "é€\uD83D\uDE00".repeat(i % 7) : "v\"" + i; // 2-, 3- and 4-byte UTF-8, escapes
+      ins.add(new Object[] {(long) i, s});
+      expected.add(List.of(i, s));
+      if (i == 150) {
+        assertThrows(SQLException.class, () -> ins.add(new Object[] {-1L, "lone \uD800"}));
+        assertThrows(SQLException.class, () -> ins.add(new Object[] {-2L, Double.NaN}));
+      }
+    }
+    D1Insert more = new D1Insert("t", List.of("id", "s"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
+    more.add(new Object[] {300L, "last"});
+    expected.add(List.of(300, "last"));
+    assertTrue(ins.absorb(more));
+    List<List<Object>> sent = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    List<D1Statement> st = ins.toStatements(o);
+    for (D1Statement s : st) {
+      String chunk = (String) s.params().get(0);
+      assertTrue(chunk.getBytes(StandardCharsets.UTF_8).length <= 1_000, chunk);
+      sent.addAll(json.readValue(chunk, new TypeReference<List<List<Object>>>() { }));
+    }
+    assertEquals(expected, sent);
+    assertTrue(st.size() > 1, st.size() + " chunks");
   }
 
   @Test
