@@ -135,12 +135,23 @@ public final class D1Client {
    *     {@link D1Cursor#next()}
    */
   public D1Cursor query(String databaseId, D1Statement statement) throws D1Exception {
+    return query(databaseId, statement, null);
+  }
+
+  /**
+   * As {@link #query(String, D1Statement)}; the columns flagged in {@code integerText} hold integers sent as text
+   * (e.g. {@code CAST(x AS TEXT)}, exact past 2^53): their values that are plain decimal integers of up to 18 digits
+   * come back as {@link Long}s, decoded without an intermediate String; any other text stays a String.
+   */
+  public D1Cursor query(String databaseId, D1Statement statement, boolean[] integerText) throws D1Exception {
     Objects.requireNonNull(statement, "statement");
+    boolean[] hints = integerText == null ? null : integerText.clone();
     Request request = raw(databaseId, requests.single(statement), 1);
     boolean read = ReadOnlySql.isReadOnly(statement.sql());
     Attempts attempts = new Attempts();
-    D1Cursor cursor = call(request, "statement", read, attempts, response -> RawCursor.open(response, JSON, errors));
-    return read && config.maxAttempts() > 1 ? new RetryingCursor(cursor, request, attempts) : cursor;
+    D1Cursor cursor = call(request, "statement", read, attempts,
+        response -> RawCursor.open(response, JSON, errors, hints));
+    return read && config.maxAttempts() > 1 ? new RetryingCursor(cursor, request, attempts, hints) : cursor;
   }
 
   /** Runs one statement and reads its whole result; for results known to be small. */
@@ -365,16 +376,18 @@ public final class D1Client {
   private final class RetryingCursor implements D1Cursor {
     private final Request request;
     private final Attempts attempts;
+    private final boolean[] integerText;
     private final java.util.ArrayDeque<Object[]> ahead = new java.util.ArrayDeque<>();
     private D1Cursor cursor;
     private boolean filled;
     private boolean ended;
     private Object[] row;
 
-    RetryingCursor(D1Cursor cursor, Request request, Attempts attempts) {
+    RetryingCursor(D1Cursor cursor, Request request, Attempts attempts, boolean[] integerText) {
       this.cursor = cursor;
       this.request = request;
       this.attempts = attempts;
+      this.integerText = integerText;
     }
 
     @Override
@@ -424,7 +437,7 @@ public final class D1Client {
           cursor.close();
           attempts.backOff(e, "statement (read again)");
           D1Cursor again = call(request, "statement", true, attempts,
-              response -> RawCursor.open(response, JSON, errors));
+              response -> RawCursor.open(response, JSON, errors, integerText));
           if (!again.columns().equals(cursor.columns())) {
             again.close();
             throw e;

@@ -27,10 +27,11 @@ final class RawCursor implements D1Cursor {
   }
 
   /** Reads the envelope up to the first row; closes the response if that fails. */
-  static RawCursor open(Response response, JsonFactory json, ErrorMapper errors) throws D1Exception {
+  static RawCursor open(Response response, JsonFactory json, ErrorMapper errors, boolean[] integerText)
+      throws D1Exception {
     RawReader reader = null;
     try {
-      reader = new RawReader(json.createParser(response.body().byteStream()), response.code(), errors);
+      reader = new RawReader(json.createParser(response.body().byteStream()), response.code(), errors, integerText);
       reader.openEnvelope();
       if (!reader.nextResult()) {
         reader.closeEnvelope();

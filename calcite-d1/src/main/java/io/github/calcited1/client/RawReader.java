@@ -37,6 +37,8 @@ final class RawReader implements Closeable {
   private final JsonParser p;
   private final int httpStatus;
   private final ErrorMapper errors;
+  /** Columns whose text values may be decimal integers, decoded as Long (see D1Client#query); or null. */
+  private final boolean[] integerText;
 
   private boolean success;
   private List<ApiError> apiErrors = List.of();
@@ -49,9 +51,14 @@ final class RawReader implements Closeable {
   private ArrayDeque<Object[]> early;
 
   RawReader(JsonParser parser, int httpStatus, ErrorMapper errors) {
+    this(parser, httpStatus, errors, null);
+  }
+
+  RawReader(JsonParser parser, int httpStatus, ErrorMapper errors, boolean[] integerText) {
     this.p = parser;
     this.httpStatus = httpStatus;
     this.errors = errors;
+    this.integerText = integerText;
   }
 
   /** Reads up to the first element of {@code result}. */
@@ -252,9 +259,37 @@ final class RawReader implements Closeable {
       if (n == row.length) {
         row = Arrays.copyOf(row, n * 2 + 1);
       }
-      row[n++] = readValue(t);
+      row[n] = t == VALUE_STRING && integerText != null && n < integerText.length && integerText[n]
+          ? readIntegerText() : readValue(t);
+      n++;
     }
     return n == row.length ? row : Arrays.copyOf(row, n);
+  }
+
+  /**
+   * The current string as a Long when it is an optional minus and 1 to 18 ASCII digits (which cannot overflow), read
+   * from the parser's buffer without building a String; else the String, as {@link #readValue} gives it.
+   */
+  private Object readIntegerText() throws IOException {
+    char[] text = p.getTextCharacters();
+    int i = p.getTextOffset();
+    int end = i + p.getTextLength();
+    boolean negative = i < end && text[i] == '-';
+    if (negative) {
+      i++;
+    }
+    if (i == end || end - i > 18) {
+      return p.getText();
+    }
+    long value = 0;
+    for (; i < end; i++) {
+      char d = text[i];
+      if (d < '0' || d > '9') {
+        return p.getText();
+      }
+      value = value * 10 + (d - '0');
+    }
+    return negative ? -value : value;
   }
 
   private Object readValue(JsonToken t) throws IOException, D1Exception {

@@ -9,9 +9,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * @param sql the SQL text, with {@code ?} for every value
  * @param params one per {@code ?}, in textual order
- * @param paged whether the last output column is the page key and the last parameter its lower bound
+ * @param pageKeyColumn for a paged statement, the output column holding the page key (as text): the rowid column
+ *     when it is an output anyway, else an extra last column; the last parameter is its lower bound. -1 when the
+ *     statement is not paged.
  */
-public record D1Query(String sql, List<Param> params, boolean paged) {
+public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
+  /** Whether the statement is read by keyset pages. */
+  public boolean paged() {
+    return pageKeyColumn >= 0;
+  }
+
   /** How a value is sent to D1, and what the SQL wraps its {@code ?} in. */
   public enum Kind {
     /** Sent as a decimal string; exact to 64 bits. */

@@ -34,11 +34,13 @@ public final class D1Runtime {
    * @param params for each {@code ?}, its value: a constant, a user parameter, or null for the page key
    * @param columnTypes for each output column, its Calcite type name, then {@code :scale} for DECIMAL
    * @param columnLabels for each output column, {@code table.column} or its name, for error messages
-   * @param pageSize rows per page if the statement is paged (its last column and last parameter are the
-   *     page key), else 0
+   * @param pageSize rows per page if the statement is paged (its last parameter is the page key's lower bound),
+   *     else 0
+   * @param pageKeyColumn if paged, the column holding the page key as text: one of the output columns, or one past
+   *     them (an extra column, dropped here); else -1
    */
   public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, String paramKinds,
-      Object[] params, String[] columnTypes, String[] columnLabels, int pageSize) {
+      Object[] params, String[] columnTypes, String[] columnLabels, int pageSize, int pageKeyColumn) {
     Object[] bound = new Object[params.length];
     for (int i = 0; i < params.length; i++) {
       bound[i] = D1Values.toParam(params[i], D1Query.Kind.values()[paramKinds.charAt(i) - 'a']);
@@ -64,8 +66,8 @@ public final class D1Runtime {
         if (rows != null) {
           return Linq4j.enumerator(rows);
         }
-        return new PagingEnumerator(schema, sql, bound, types, scales, columnLabels, pageSize, cancel,
-            complete -> replay = complete);
+        return new PagingEnumerator(schema, sql, bound, types, scales, columnLabels, pageSize, pageKeyColumn,
+            cancel, complete -> replay = complete);
       }
     };
   }
@@ -82,20 +84,23 @@ public final class D1Runtime {
     private final int[] scales;
     private final String[] labels;
     private final int pageSize;
+    private final int pageKeyColumn;
     private final AtomicBoolean cancel;
     private D1Cursor cursor;
     private Object current;
     private boolean done;
     private long lowerBound = Long.MIN_VALUE;
+    /** The largest page key of the current page. */
     private long maxKey;
-    /** The largest page key of the current page, as D1 sent it (text); parsed once the page ends. */
-    private String maxKeyText;
+    /** Which columns arrive as integer text: BIGINT columns and the page key. */
+    private final boolean[] integerText;
     private int rowsInPage;
     private final Consumer<List<Object>> onComplete;
     private List<Object> recorded = new ArrayList<>();
 
     PagingEnumerator(D1Schema schema, String sql, Object[] params, SqlTypeName[] types, int[] scales,
-        String[] labels, int pageSize, AtomicBoolean cancel, Consumer<List<Object>> onComplete) {
+        String[] labels, int pageSize, int pageKeyColumn, AtomicBoolean cancel,
+        Consumer<List<Object>> onComplete) {
       this.onComplete = onComplete;
       this.schema = schema;
       this.sql = sql;
@@ -104,7 +109,15 @@ public final class D1Runtime {
       this.scales = scales;
       this.labels = labels;
       this.pageSize = pageSize;
+      this.pageKeyColumn = pageKeyColumn;
       this.cancel = cancel;
+      this.integerText = new boolean[Math.max(types.length, pageKeyColumn + 1)];
+      for (int i = 0; i < types.length; i++) {
+        integerText[i] = types[i] == SqlTypeName.BIGINT;
+      }
+      if (pageKeyColumn >= 0) {
+        integerText[pageKeyColumn] = true;
+      }
     }
 
     @Override public Object current() {
@@ -131,7 +144,6 @@ public final class D1Runtime {
             return true;
           }
           closeCursor();
-          maxKey = maxKeyText == null ? Long.MIN_VALUE : Long.parseLong(maxKeyText);
           if (pageSize == 0 || rowsInPage < pageSize || maxKey == Long.MAX_VALUE) {
             done = true;
             if (recorded != null) {
@@ -154,18 +166,15 @@ public final class D1Runtime {
       }
       rowsInPage = 0;
       maxKey = Long.MIN_VALUE;
-      maxKeyText = null;
-      cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)));
+      cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)), integerText);
     }
 
     private Object convert(Object[] row) {
       int width = types.length;
       if (pageSize > 0) {
         rowsInPage++;
-        String key = (String) row[width];
-        if (maxKeyText == null || keyAfter(key, maxKeyText)) {
-          maxKeyText = key;
-        }
+        Object key = row[pageKeyColumn];
+        maxKey = Math.max(maxKey, key instanceof Long k ? k : Long.parseLong((String) key));
       }
       if (width == 1) {
         return D1Values.toCalcite(row[0], types[0], scales[0], labels[0]);
@@ -173,24 +182,13 @@ public final class D1Runtime {
       if (width == 0) {
         return List.of();
       }
-      // A fresh array from the cursor: convert in place unless it also holds the page key (rows must be exactly
-      // as wide as the row type, e.g. for set operations comparing whole rows).
+      // A fresh array from the cursor: convert in place unless it also holds an extra page key column (rows must be
+      // exactly as wide as the row type, e.g. for set operations comparing whole rows).
       Object[] values = row.length == width ? row : new Object[width];
       for (int i = 0; i < width; i++) {
         values[i] = D1Values.toCalcite(row[i], types[i], scales[i], labels[i]);
       }
       return values;
-    }
-
-    /**
-     * Whether integer text {@code a} is greater than {@code b}. Keys ascend within a page (ORDER BY the key), so this is
-     * usually decided by the lengths, without parsing; negative keys are parsed.
-     */
-    static boolean keyAfter(String a, String b) {
-      if (a.startsWith("-") || b.startsWith("-")) {
-        return Long.parseLong(a) > Long.parseLong(b);
-      }
-      return a.length() != b.length() ? a.length() > b.length() : a.compareTo(b) > 0;
     }
 
     private void closeCursor() {

@@ -50,7 +50,8 @@ import org.apache.calcite.util.Util;
  *   <li>{@link D1ParameterBinder} turns literals and user parameters into D1 parameters.</li>
  *   <li>A plain scan (table, filter, projection) of a rowid table is read by keyset pages:
  *       {@code … WHERE (filter) AND rowid >= ? ORDER BY rowid LIMIT pageSize}, with the rowid as an extra last
- *       column; the runtime repeats the statement from the largest rowid seen plus one.</li>
+ *       column unless the rowid column (an {@code INTEGER PRIMARY KEY}) is an output already; the runtime repeats
+ *       the statement from the largest rowid seen plus one.</li>
  *   <li>BIGINT and DECIMAL output columns are read as text, because D1's JSON carries numbers as doubles and so
  *       loses integers past 2^53: {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}.
  *       Casting in an outer query, rather than in the statement's own SELECT list, keeps its ORDER BY, GROUP BY and
@@ -86,10 +87,15 @@ final class D1SqlGenerator {
     Optional<String> rowid = pagingKey(root);
     boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
         && select.getFrom() instanceof SqlIdentifier;
+    int pageKeyColumn = -1;
     if (paged) {
-      addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize);
-      names.add(PAGE_KEY_COLUMN);
-      asText.add(true);
+      pageKeyColumn = outputColumn((SqlSelect) statement, rowidAlias(root), names, asText);
+      addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize, pageKeyColumn < 0);
+      if (pageKeyColumn < 0) {
+        names.add(PAGE_KEY_COLUMN);
+        asText.add(true);
+        pageKeyColumn = names.size() - 1;
+      }
     }
     if (asText.contains(true)) {
       // A paged scan's order is the runtime's business (it tracks the largest key, whatever the order), and
@@ -110,7 +116,7 @@ final class D1SqlGenerator {
     if (order != null) {
       order.forEach(i -> params.add(binder.params().get(i)));
     }
-    return new D1Query(sql.getSql(), List.copyOf(params), paged);
+    return new D1Query(sql.getSql(), List.copyOf(params), pageKeyColumn);
   }
 
   /**
@@ -154,6 +160,15 @@ final class D1SqlGenerator {
     return node instanceof D1TableScan scan ? scan.d1Table.table().rowidName() : Optional.empty();
   }
 
+  /** The rowid alias of the table a plain scan (see {@link #pagingKey}) reads. */
+  private static Optional<String> rowidAlias(RelNode rel) {
+    RelNode node = rel;
+    while (node instanceof Project || node instanceof Filter) {
+      node = node.getInput(0);
+    }
+    return node instanceof D1TableScan scan ? scan.d1Table.table().rowidAlias() : Optional.empty();
+  }
+
   /** Whether the filter requires {@code column = constant} of every primary-key column of the scanned table. */
   private static boolean pinsPrimaryKey(Filter filter, D1TableScan scan) {
     List<String> key = scan.d1Table.table().columns().stream()
@@ -179,16 +194,46 @@ final class D1SqlGenerator {
     return pinned.containsAll(key);
   }
 
-  private static void addPaging(SqlSelect select, String rowid, SqlNode lowerBound, int pageSize) {
-    SqlIdentifier key = new SqlIdentifier(rowid, POS);
-    List<SqlNode> items = new ArrayList<>();
-    if (select.getSelectList() == null) {
-      items.add(SqlIdentifier.star(POS));
-    } else {
-      select.getSelectList().forEach(items::add);
+  /**
+   * The output column that is the table's rowid alias ({@code INTEGER PRIMARY KEY}) as such, read as text, or -1:
+   * it can serve as the page key without an extra column.
+   */
+  private static int outputColumn(SqlSelect select, Optional<String> alias, List<String> names,
+      List<Boolean> asText) {
+    if (alias.isEmpty()) {
+      return -1;
     }
-    items.add(SqlStdOperatorTable.AS.createCall(POS, key, new SqlIdentifier(PAGE_KEY_COLUMN, POS)));
-    select.setSelectList(new SqlNodeList(items, POS));
+    int found = -1;
+    SqlNodeList list = select.getSelectList();
+    if (list == null || list.size() == 1 && list.get(0) instanceof SqlIdentifier star && star.isStar()) {
+      found = names.indexOf(alias.get()); // SELECT *: the table's columns
+    } else {
+      for (int i = 0; i < list.size() && found < 0; i++) {
+        SqlNode item = list.get(i);
+        if (item.getKind() == SqlKind.AS) {
+          item = ((SqlCall) item).operand(0);
+        }
+        if (item instanceof SqlIdentifier id && !id.isStar() && Util.last(id.names).equalsIgnoreCase(alias.get())) {
+          found = i;
+        }
+      }
+    }
+    return found >= 0 && asText.get(found) ? found : -1;
+  }
+
+  private static void addPaging(SqlSelect select, String rowid, SqlNode lowerBound, int pageSize,
+      boolean keyColumn) {
+    SqlIdentifier key = new SqlIdentifier(rowid, POS);
+    if (keyColumn) {
+      List<SqlNode> items = new ArrayList<>();
+      if (select.getSelectList() == null) {
+        items.add(SqlIdentifier.star(POS));
+      } else {
+        select.getSelectList().forEach(items::add);
+      }
+      items.add(SqlStdOperatorTable.AS.createCall(POS, key, new SqlIdentifier(PAGE_KEY_COLUMN, POS)));
+      select.setSelectList(new SqlNodeList(items, POS));
+    }
     SqlNode bound = SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS, key, lowerBound);
     select.setWhere(select.getWhere() == null ? bound
         : SqlStdOperatorTable.AND.createCall(POS, select.getWhere(), bound));

@@ -147,7 +147,8 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
         Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
             Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, params),
             Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
-            Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0)));
+            Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0),
+            Expressions.constant(query.pageKeyColumn())));
     builder.add(Expressions.return_(null, enumerable));
     return implementor.result(physType, builder.toBlock());
   }

@@ -53,7 +53,7 @@ final class D1Values {
     }
     switch (type) {
       case BIGINT:
-        return toLong(raw, Long.MIN_VALUE, Long.MAX_VALUE, type, label);
+        return raw instanceof Long ? raw : toLong(raw, Long.MIN_VALUE, Long.MAX_VALUE, type, label);
       case INTEGER:
         return (int) toLong(raw, Integer.MIN_VALUE, Integer.MAX_VALUE, type, label);
       case SMALLINT:

@@ -53,8 +53,12 @@ public final class D1Catalog {
   /** The collation of a column whose definition could not be read (view columns). */
   public static final String UNKNOWN = "?";
 
-  /** A table or view. {@code kind} is {@code table}, {@code view} or {@code virtual}. */
-  public record Table(String name, String kind, boolean withoutRowid, List<Column> columns) {
+  /**
+   * A table or view. {@code kind} is {@code table}, {@code view} or {@code virtual}; {@code descendingPrimaryKey}:
+   * a column is declared {@code PRIMARY KEY DESC} (see {@link #rowidAlias()}).
+   */
+  public record Table(String name, String kind, boolean withoutRowid, List<Column> columns,
+      boolean descendingPrimaryKey) {
     public boolean isView() {
       return "view".equals(kind);
     }
@@ -78,6 +82,17 @@ public final class D1Catalog {
         }
       }
       // All three names are real columns; an INTEGER PRIMARY KEY is still an alias of the rowid.
+      return rowidAlias();
+    }
+
+    /**
+     * The column that is another name for the rowid: the {@code INTEGER PRIMARY KEY} of a rowid table (declared type
+     * exactly INTEGER, the whole primary key, not {@code PRIMARY KEY DESC} in its definition).
+     */
+    public Optional<String> rowidAlias() {
+      if (!"table".equals(kind) || withoutRowid || descendingPrimaryKey) {
+        return Optional.empty();
+      }
       List<Column> pk = columns.stream().filter(Column::isPrimaryKey).toList();
       if (pk.size() == 1 && pk.get(0).declaredType().equalsIgnoreCase("INTEGER")) {
         return Optional.of(pk.get(0).name());
@@ -168,8 +183,8 @@ public final class D1Catalog {
       Rows rows = new Rows(xinfo);
       List<Column> columns = new ArrayList<>();
       String[] kindAndWr = e.getValue().split("/");
-      Map<String, String> collations = "table".equals(kindAndWr[0])
-          ? D1Collations.of(sqlByTable.getOrDefault(e.getKey(), "")) : null;
+      String definition = sqlByTable.getOrDefault(e.getKey(), "");
+      Map<String, String> collations = "table".equals(kindAndWr[0]) ? D1Collations.of(definition) : null;
       for (Object[] row : xinfo.rows()) {
         long hidden = rows.number(row, "hidden");
         if (hidden == 1) {
@@ -183,7 +198,8 @@ public final class D1Catalog {
             rows.number(row, "notnull") != 0, (int) rows.number(row, "pk"), hidden >= 2,
             dflt == null ? null : dflt.toString(), collation));
       }
-      tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]), List.copyOf(columns)));
+      tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]), List.copyOf(columns),
+          D1Collations.hasDescendingPrimaryKeyColumn(definition)));
     }
     return new D1Catalog(tables);
   }

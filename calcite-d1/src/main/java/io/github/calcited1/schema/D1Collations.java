@@ -41,6 +41,25 @@ public final class D1Collations {
     return collations;
   }
 
+  /**
+   * Whether a column definition says {@code PRIMARY KEY DESC}: SQLite then does not make an {@code INTEGER PRIMARY
+   * KEY} the rowid's alias (a quirk kept for compatibility), so it may hold NULLs and non-integers.
+   */
+  public static boolean hasDescendingPrimaryKeyColumn(String createTable) {
+    for (List<String> item : columnItems(tokens(createTable))) {
+      if (item.isEmpty() || TABLE_CONSTRAINTS.contains(item.get(0).toUpperCase(Locale.ROOT))) {
+        continue;
+      }
+      for (int i = 1; i + 2 < item.size(); i++) {
+        if (item.get(i).equalsIgnoreCase("PRIMARY") && item.get(i + 1).equalsIgnoreCase("KEY")
+            && item.get(i + 2).equalsIgnoreCase("DESC")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The top-level items of the first parenthesis, as tokens; a nested parenthesis is one token "(". */
   private static List<List<String>> columnItems(List<String> tokens) {
     List<List<String>> items = new ArrayList<>();

@@ -63,6 +63,29 @@ class D1LocalIntegrationTest {
         new byte[] {0, -1, 7}, "blob", 12.25, "real"}, r.rows().get(0));
   }
 
+  /** Integer text of a flagged column becomes a Long when it is exactly an integer; any other text stays text. */
+  @Test
+  void flaggedIntegerTextIsDecodedOnlyWhenItIsAPlainInteger() throws Exception {
+    String[] texts = {"0", "-5", "123456789012345678", "-123456789012345678", "1234567890123456789",
+        "9223372036854775807", "+5", "1.5", "", "-", "abc", "0x10", "٣", "007"};
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 0; i < texts.length; i++) {
+      sql.append(i > 0 ? ", " : "").append("?");
+    }
+    Object[] params = texts.clone();
+    boolean[] flags = new boolean[texts.length + 1]; // one more than the columns: ignored
+    java.util.Arrays.fill(flags, true);
+    try (D1Cursor c = client.query(db, D1Statement.of(sql.toString(), params), flags)) {
+      assertTrue(c.next());
+      assertArrayEquals(new Object[] {0L, -5L, 123456789012345678L, -123456789012345678L, "1234567890123456789",
+          "9223372036854775807", "+5", "1.5", "", "-", "abc", "0x10", "٣", 7L}, c.row());
+    }
+    try (D1Cursor c = client.query(db, D1Statement.of("SELECT ?, ?", "12", "34"), new boolean[] {false, true})) {
+      assertTrue(c.next());
+      assertArrayEquals(new Object[] {"12", 34L}, c.row());
+    }
+  }
+
   @Test
   void booleansAndIntegersBindAsIntegersWithCast() throws Exception {
     D1Result r = client.execute(db, D1Statement.of("SELECT typeof(CAST(? AS INTEGER)), CAST(? AS INTEGER),"

@@ -44,6 +44,12 @@ class D1ReadPathTest {
       st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT, amount INTEGER)");
       st.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + EVENTS + ")"
           + " INSERT INTO events SELECT x, 'k' || (x % 7), x * 3 FROM c");
+      // PRIMARY KEY DESC keeps SQLite from making the column the rowid's alias: it can hold a NULL.
+      st.execute("CREATE TABLE desc_key (id INTEGER PRIMARY KEY DESC, v TEXT)");
+      st.execute("INSERT INTO desc_key (rowid, id, v) VALUES (1, 30, 'a'), (2, NULL, 'b'), (3, 10, 'c'),"
+          + " (4, 20, 'd'), (5, 5, 'e')");
+      st.execute("CREATE TABLE table_key (id INTEGER, v TEXT, PRIMARY KEY (id DESC))"); // an alias all the same
+      st.execute("INSERT INTO table_key VALUES (30, 'a'), (10, 'c'), (20, 'd'), (5, 'e'), (40, 'f')");
       st.execute("CREATE TABLE bad (id INTEGER PRIMARY KEY, n INTEGER, d DATE, t TIMESTAMP, flag BOOLEAN)");
       st.execute("INSERT INTO bad VALUES (1, 5, '2024-01-02', '2024-01-02T03:04:05.678Z', 1),"
           + " (2, 'five', '2024-1-2', 'yesterday', 7)");
@@ -90,6 +96,53 @@ class D1ReadPathTest {
     assertTrue(ascending, "keyset pages come in rowid order");
     // 4 full pages, then one that finds nothing more.
     assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
+  }
+
+  /** The rowid column, when selected, is the page key itself; otherwise the key travels as an extra column. */
+  @Test void pageKeyIsTheSelectedRowidColumnOrAnExtraOne() throws SQLException {
+    List<String> sent = new ArrayList<>();
+    long before = D1.requestCount();
+    List<String> rows = capture(calcite, "select amount, id from events", sent);
+    assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
+    assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
+    assertTrue(sent.get(0).contains("\"rowid\" >= CAST(? AS INTEGER)"), sent::toString);
+    assertEquals(EVENTS, rows.size());
+    assertEquals("3 | 1", rows.get(0));
+    assertEquals(3L * EVENTS + " | " + EVENTS, rows.get(EVENTS - 1));
+
+    sent.clear();
+    before = D1.requestCount();
+    long sum = 0;
+    long count = 0;
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) q -> sent.add((String) q));
+         Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery("select amount from events")) {
+      assertEquals(1, rs.getMetaData().getColumnCount());
+      while (rs.next()) {
+        sum += rs.getLong(1);
+        count++;
+      }
+    }
+    assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
+    assertTrue(sent.get(0).contains("AS \"__d1_page_key\""), sent::toString);
+    assertEquals(EVENTS, count);
+    assertEquals(3L * EVENTS * (EVENTS + 1) / 2, sum);
+  }
+
+  /** Only a true rowid alias stands in for the page key; every row comes back either way. */
+  @Test void pageKeyIsOnlyATrueRowidAlias() throws SQLException {
+    try (Connection small = connect(Map.of("pageSize", 2))) {
+      List<String> sent = new ArrayList<>();
+      List<String> rows = capture(small, "select id, v from desc_key", sent);
+      assertEquals(List.of("30 | a", "NULL | b", "10 | c", "20 | d", "5 | e"), rows);
+      assertTrue(sent.get(0).contains("\"rowid\" AS \"__d1_page_key\""), sent::toString);
+
+      sent.clear();
+      long before = D1.requestCount();
+      rows = capture(small, "select v, id from table_key", sent);
+      assertEquals(List.of("e | 5", "c | 10", "d | 20", "a | 30", "f | 40"), rows);
+      assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
+      assertEquals(3, D1.requestCount() - before, "pages of 2, 2 and 1 rows");
+    }
   }
 
   @Test void filteredScanIsPagedToo() throws SQLException {
