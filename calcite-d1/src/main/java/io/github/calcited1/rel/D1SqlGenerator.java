@@ -89,7 +89,7 @@ final class D1SqlGenerator {
         && select.getFrom() instanceof SqlIdentifier;
     int pageKeyColumn = -1;
     if (paged) {
-      pageKeyColumn = outputColumn((SqlSelect) statement, rowidAlias(root), names, asText);
+      pageKeyColumn = rowidAliasOutput((SqlSelect) statement, rowidAlias(root), names, asText);
       addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize, pageKeyColumn < 0);
       if (pageKeyColumn < 0) {
         names.add(PAGE_KEY_COLUMN);
@@ -198,7 +198,7 @@ final class D1SqlGenerator {
    * The output column that is the table's rowid alias ({@code INTEGER PRIMARY KEY}) as such, read as text, or -1:
    * it can serve as the page key without an extra column.
    */
-  private static int outputColumn(SqlSelect select, Optional<String> alias, List<String> names,
+  private static int rowidAliasOutput(SqlSelect select, Optional<String> alias, List<String> names,
       List<Boolean> asText) {
     if (alias.isEmpty()) {
       return -1;
