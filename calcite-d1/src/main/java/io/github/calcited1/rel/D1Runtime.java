@@ -86,6 +86,8 @@ public final class D1Runtime {
     private final int pageSize;
     private final int pageKeyColumn;
     private final AtomicBoolean cancel;
+    /** Reads the pages of a paged statement, one ahead; null when not paged. */
+    private final D1PageReader pages;
     private D1Cursor cursor;
     private Object current;
     private boolean done;
@@ -118,6 +120,7 @@ public final class D1Runtime {
       if (pageKeyColumn >= 0) {
         integerText[pageKeyColumn] = true;
       }
+      this.pages = pageSize > 0 ? new D1PageReader(schema, sql, params, integerText, pageKeyColumn, pageSize) : null;
     }
 
     @Override public Object current() {
@@ -155,18 +158,16 @@ public final class D1Runtime {
           }
         }
       } catch (D1Exception e) {
-        closeCursor();
+        close();
         throw new D1QueryException("D1 failed to run: " + sql + "\n" + e.getMessage(), e);
       }
     }
 
     private void open() throws D1Exception {
-      if (pageSize > 0) {
-        params[params.length - 1] = lowerBound;
-      }
       rowsInPage = 0;
       maxKey = Long.MIN_VALUE;
-      cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)), integerText);
+      cursor = pages != null ? pages.open(lowerBound)
+          : schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)), integerText);
     }
 
     private Object convert(Object[] row) {
@@ -199,7 +200,7 @@ public final class D1Runtime {
     }
 
     @Override public void reset() {
-      closeCursor();
+      close();
       done = false;
       lowerBound = Long.MIN_VALUE;
       recorded = null;
@@ -207,6 +208,9 @@ public final class D1Runtime {
 
     @Override public void close() {
       closeCursor();
+      if (pages != null) {
+        pages.discardAhead();
+      }
     }
   }
 }

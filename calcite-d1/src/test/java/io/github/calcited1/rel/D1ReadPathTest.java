@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.calcited1.local.Fault;
 import io.github.calcited1.schema.D1Schema;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +144,48 @@ class D1ReadPathTest {
       assertEquals(List.of("e | 5", "c | 10", "d | 20", "a | 30", "f | 40"), rows);
       assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
       assertEquals(3, D1.requestCount() - before, "pages of 2, 2 and 1 rows");
+    }
+  }
+
+  /**
+   * The next page is read ahead on another thread while one is consumed: a consumer that stops early costs at most
+   * that one page, and a page read ahead that fails fails the scan where its rows would have come, never a short
+   * result.
+   */
+  @Test void pageReadAheadStopsEarlyAndFailsLoudly() throws SQLException {
+    try (Connection small = connect(Map.of("pageSize", 2, "maxAttempts", 1));
+         Statement st = small.createStatement()) {
+      String sql = "select id, v from table_key";
+      assertEquals(5, Rows.read(st.executeQuery(sql)).size()); // catalog loaded, plan cached
+
+      long before = D1.requestCount();
+      try (ResultSet rs = st.executeQuery(sql)) {
+        assertTrue(rs.next());
+        assertEquals(5, rs.getLong(1));
+      }
+      // The first page was full, so the second was requested ahead; nothing more.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (D1.requestCount() - before < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertEquals(2, D1.requestCount() - before, "the first page and the one read ahead");
+
+      // The first page passes; the next one, read ahead, fails (no retries with maxAttempts 1).
+      D1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
+      List<Long> seen = new ArrayList<>();
+      // Under jdbc:calcite: the failure reaches next() as calcite-d1's D1QueryException.
+      Exception e = assertThrows(D1QueryException.class, () -> {
+        try (ResultSet rs = st.executeQuery(sql)) {
+          while (rs.next()) {
+            seen.add(rs.getLong(1));
+          }
+        }
+      });
+      // Calcite's iterator looks one row ahead, so the failure of page 2 (rows 3 to 4) comes with the second row.
+      assertEquals(List.of(5L), seen, "rows of the first page, then the failure: never a short result");
+      assertTrue(causes(e).contains("500"), causes(e));
+      D1.server().faults().clear();
+      assertEquals(5, Rows.read(st.executeQuery(sql)).size());
     }
   }
 
