@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs a d1-local server on a loopback port for one test class, with one database, in a fresh temporary
- * directory. Register it as a static field:
+ * Runs a d1-local server on a loopback port for one test class, with one database (or more; the first is the one
+ * the accessors below mean), in a fresh temporary directory, deleted afterwards. Register it as a static field:
  * <pre>{@literal @}RegisterExtension
  * static final D1LocalExtension D1 = new D1LocalExtension("shop");</pre>
  * It exposes what a test needs to reach the database through D1's REST API ({@link #baseUrl()},
@@ -28,20 +29,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * asking SQLite the same question directly.
  */
 public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallback {
-  private static final String TOKEN = "test-token";
-  private static final String ACCOUNT = "test-account";
+  public static final String TOKEN = "test-token";
+  public static final String ACCOUNT = "test-account";
 
   private final String database;
+  private final List<String> others;
   private Path dataDir;
   private D1LocalServer server;
 
-  public D1LocalExtension(String database) {
+  public D1LocalExtension(String database, String... others) {
     this.database = database;
+    this.others = List.of(others);
   }
 
   @Override public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("d1-local-" + context.getRequiredTestClass().getSimpleName());
-    server = D1LocalServer.builder().port(0).dataDir(dataDir).token(TOKEN).database(database).build().start();
+    D1LocalServer.Builder builder = D1LocalServer.builder().port(0).dataDir(dataDir).token(TOKEN).database(database);
+    others.forEach(builder::database);
+    server = builder.build().start();
   }
 
   @Override public void afterAll(ExtensionContext context) throws IOException {
@@ -61,6 +66,11 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
 
   public D1LocalServer server() {
     return server;
+  }
+
+  /** The temporary directory the databases live in (deleted after the class). */
+  public Path dataDir() {
+    return dataDir;
   }
 
   public String baseUrl() {

@@ -5,51 +5,46 @@ import io.github.calcited1.client.D1ClientConfig;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.local.D1LocalServer;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A d1-local server on loopback with the databases "shop" and "other", plus helpers for the write-path tests.
- * Register it once per test class; it starts before the class's {@code @BeforeAll} methods, so they can seed data:
+ * The write-path tests' d1-local: {@link D1LocalExtension} with the databases "shop" and "other", plus a client and
+ * helpers. Register it once per test class; it starts before the class's {@code @BeforeAll} methods, so they can
+ * seed data:
  * <pre>{@literal @}RegisterExtension
  * static final D1Fixture d1 = new D1Fixture();</pre>
  */
 public final class D1Fixture implements BeforeAllCallback, AfterAllCallback {
-  public static final String TOKEN = "write-path-test-token";
-  public static final String ACCOUNT = "acc";
+  public static final String TOKEN = D1LocalExtension.TOKEN;
+  public static final String ACCOUNT = D1LocalExtension.ACCOUNT;
 
+  private final D1LocalExtension local = new D1LocalExtension("shop", "other");
   public D1LocalServer server;
   public D1Client client;
   public Path dir;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    dir = Files.createTempDirectory("d1-write-test");
-    server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").database("other")
-        .build().start();
+    local.beforeAll(context);
+    server = local.server();
+    dir = local.dataDir();
     client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId(ACCOUNT)
         .apiToken(TOKEN).build());
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
-    server.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(f);
-      }
-    }
+    local.afterAll(context);
   }
 
   /** The one-database URL, with any extra {@code key=value} pairs. */
@@ -85,10 +80,10 @@ public final class D1Fixture implements BeforeAllCallback, AfterAllCallback {
 
   /** The SQLite file behind "shop", read with sqlite-jdbc (exact storage classes, 64-bit integers). */
   public Connection sqliteFile() throws SQLException {
-    return DriverManager.getConnection("jdbc:sqlite:" + server.databaseFile("shop"));
+    return local.sqlite();
   }
 
   public long requests() {
-    return server.requestCount();
+    return local.requestCount();
   }
 }
