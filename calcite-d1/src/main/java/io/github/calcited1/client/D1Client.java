@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Talks to D1's REST API: statements and batches through {@code POST .../d1/database/{id}/raw}, and database names
- * through {@code GET .../d1/database?name=}. The only code in the project that knows HTTP and JSON.
+ * through {@code GET .../d1/database?name=}. With {@code RequestJson}, {@code RawReader} and {@code ErrorMapper} it is
+ * the only code that knows D1's HTTP API and its JSON.
  *
  * <p>Always {@code /raw}: unlike {@code /query} it keeps duplicate column names and reports columns for empty
  * results. Thread-safe; create one per configuration and share it. All clients share one OkHttp connection pool.
@@ -334,8 +335,7 @@ public final class D1Client {
             return reader.read(response);
           } catch (D1Exception e) {
             failure = e;
-            boolean broken = e instanceof D1ProtocolException || e instanceof D1ConnectionException;
-            if (!broken) {
+            if (!broken(e)) {
               throw e; // D1 said no (an error envelope): definite
             }
             if (!read) {
@@ -360,6 +360,11 @@ public final class D1Client {
       }
       attempts.backOff(failure, what);
     }
+  }
+
+  /** Whether the exchange broke (connection lost, answer cut short or unreadable), rather than D1 saying no. */
+  private static boolean broken(D1Exception e) {
+    return e instanceof D1ProtocolException || e instanceof D1ConnectionException;
   }
 
   /** Rows a read holds back before handing out the first one, so that a failure among them can still be retried. */
@@ -429,8 +434,7 @@ public final class D1Client {
           }
           return;
         } catch (D1Exception e) {
-          boolean broken = e instanceof D1ProtocolException || e instanceof D1ConnectionException;
-          if (!broken) {
+          if (!broken(e)) {
             throw e;
           }
           ahead.clear();
@@ -465,7 +469,7 @@ public final class D1Client {
 
     @Override
     public D1Meta meta() {
-      return ended ? cursor.meta() : null;
+      return ended && ahead.isEmpty() && row == null ? cursor.meta() : null; // after next() said false
     }
 
     @Override

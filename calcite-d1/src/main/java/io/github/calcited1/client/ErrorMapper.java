@@ -170,11 +170,7 @@ final class ErrorMapper {
   D1Exception fromIo(IOException e, int status) {
     String said = scrubber.scrub(e.toString());
     Throwable c = scrubber.scrub(e);
-    boolean noConnection = e instanceof ConnectException || e instanceof UnknownHostException
-        || e instanceof NoRouteToHostException
-        || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
-            .contains("connect"));
-    if (noConnection) {
+    if (neverSent(e)) {
       return new D1ConnectionException(text(said, status, 0,
           "Could not connect to " + config.parsedBaseUrl().host() + ": check baseUrl (" + config.baseUrl()
               + "), the network and any proxy; connectTimeout is " + config.connectTimeout() + "."),

@@ -59,18 +59,19 @@ final class ReadOnlySql {
     return any;
   }
 
+  private static final java.util.regex.Pattern NOT_A_WORD = java.util.regex.Pattern.compile("[^A-Z_]");
+
   private static boolean statementReadsOnly(String s) {
-    String first = s.split("[^A-Z_]", 2)[0];
+    String first = NOT_A_WORD.split(s, 2)[0];
     switch (first) {
       case "SELECT":
       case "VALUES":
       case "EXPLAIN":
-        return !writes(s);
       case "WITH":
         return !writes(s);
       case "PRAGMA": {
         String rest = s.substring("PRAGMA".length()).strip();
-        String name = rest.split("[^A-Z_]", 2)[0].toLowerCase(Locale.ROOT);
+        String name = NOT_A_WORD.split(rest, 2)[0].toLowerCase(Locale.ROOT);
         return REPORTING_PRAGMAS.contains(name) && !rest.contains("=");
       }
       default:

@@ -108,6 +108,11 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   /** A token key inside a model (JSON {@code "apiToken":}, YAML {@code apiToken:}); {@code apiTokenEnv} does not match. */
   private static final java.util.regex.Pattern TOKEN_IN_MODEL = java.util.regex.Pattern.compile(
       "(?i)(?<![A-Za-z0-9_])['\"]?apiToken['\"]?\\s*:");
+  /** Whether {@code text} (a connect string, a model) sets an {@code apiToken} the way a JSON or YAML model does. */
+  public static boolean modelHoldsToken(String text) {
+    return TOKEN_IN_MODEL.matcher(text).find();
+  }
+
   /** A token assignment left after the cut; any means the cut was not clean. */
   private static final java.util.regex.Pattern TOKEN_KEY = java.util.regex.Pattern.compile(
       "(?i)(?<![A-Za-z0-9_])apiToken\\s*=");

@@ -1,6 +1,5 @@
 package io.github.calcited1.jdbc;
 
-import io.github.calcited1.write.D1CommitStats;
 import io.github.calcited1.write.D1DirectInsert;
 import io.github.calcited1.write.D1Session;
 import io.github.calcited1.write.D1SqlWrite;
@@ -182,11 +181,6 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
       out[i] = c;
     }
     return out;
-  }
-
-  /** Statistics of the last commit (one entry per database written), or of the last autocommit write. */
-  public List<D1CommitStats> lastCommitStats() {
-    return session.lastCommitStats();
   }
 
   @FunctionalInterface

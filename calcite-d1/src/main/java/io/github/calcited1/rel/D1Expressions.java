@@ -191,7 +191,7 @@ final class D1Expressions {
    * disagree only between a supplementary character (U+10000 and up, e.g. emoji) and one in U+E000–U+FFFF:
    * SQLite sorts U+FFFD before U+1F600 (😀), Calcite after (a surrogate, U+D83D, is below U+E000).
    * Equality is the same in both. Text columns declared with another collation (NOCASE, RTRIM) are read through
-   * {@code COLLATE BINARY} (see {@link D1Implementor}), so that this holds for them too.
+   * {@code COLLATE BINARY} (see {@link D1TableScan#sqlFrom}), so that this holds for them too.
    */
   static boolean isComparable(RelDataType type) {
     SqlTypeName name = type.getSqlTypeName();

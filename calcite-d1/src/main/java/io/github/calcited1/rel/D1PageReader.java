@@ -43,12 +43,12 @@ final class D1PageReader {
   private CompletableFuture<Page> ahead;
   private long aheadBound;
 
-  /** {@code params}' last element is the page's lower bound, set per page. */
+  /** {@code params}' last element is the page's lower bound, set in a copy per page. */
   D1PageReader(D1Schema schema, String sql, Object[] params, boolean[] integerText, int pageKeyColumn,
       int pageSize) {
     this.schema = schema;
     this.sql = sql;
-    this.params = params.clone();
+    this.params = params;
     this.integerText = integerText;
     this.pageKeyColumn = pageKeyColumn;
     this.pageSize = pageSize;

@@ -183,8 +183,8 @@ public final class D1Catalog {
       Rows rows = new Rows(xinfo);
       List<Column> columns = new ArrayList<>();
       String[] kindAndWr = e.getValue().split("/");
-      String definition = sqlByTable.getOrDefault(e.getKey(), "");
-      Map<String, String> collations = "table".equals(kindAndWr[0]) ? D1Collations.of(definition) : null;
+      D1TableDefinition definition = D1TableDefinition.parse(sqlByTable.getOrDefault(e.getKey(), ""));
+      Map<String, String> collations = "table".equals(kindAndWr[0]) ? definition.collations() : null;
       for (Object[] row : xinfo.rows()) {
         long hidden = rows.number(row, "hidden");
         if (hidden == 1) {
@@ -199,7 +199,7 @@ public final class D1Catalog {
             dflt == null ? null : dflt.toString(), collation));
       }
       tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]), List.copyOf(columns),
-          D1Collations.hasDescendingPrimaryKeyColumn(definition)));
+          definition.descendingPrimaryKey()));
     }
     return new D1Catalog(tables);
   }

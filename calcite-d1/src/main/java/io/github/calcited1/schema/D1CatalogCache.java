@@ -65,9 +65,4 @@ public final class D1CatalogCache {
       return entry.catalog;
     }
   }
-
-  /** Forgets everything about one database, e.g. after DDL changed it. */
-  public static void invalidate(Key key) {
-    ENTRIES.remove(key);
-  }
 }

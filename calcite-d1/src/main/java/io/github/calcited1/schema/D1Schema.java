@@ -104,8 +104,8 @@ public class D1Schema extends AbstractSchema {
     return tables;
   }
 
-  /** Creates the Calcite table for a catalog entry; the write path overrides this to add modification. */
-  protected D1Table createTable(D1Catalog.Table table) {
+  /** Creates the Calcite table for a catalog entry. */
+  private D1Table createTable(D1Catalog.Table table) {
     return new D1Table(this, table);
   }
 

@@ -49,9 +49,12 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
 
   @Override public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     RelDataTypeFactory.Builder b = typeFactory.builder();
+    String rowidAlias = table.rowidAlias().orElse(null);
     for (D1Catalog.Column c : table.columns()) {
-      boolean rowidAlias = c.isPrimaryKey() && c.declaredType().equalsIgnoreCase("INTEGER");
-      b.add(c.name(), D1Types.columnType(typeFactory, c.declaredType(), !(c.notNull() || rowidAlias)));
+      // SQLite keeps NULL out of the rowid alias and of a WITHOUT ROWID table's key, whatever the declaration says;
+      // other key columns of a rowid table (a composite key, PRIMARY KEY DESC) can hold NULL.
+      boolean notNull = c.notNull() || c.name().equals(rowidAlias) || table.withoutRowid() && c.isPrimaryKey();
+      b.add(c.name(), D1Types.columnType(typeFactory, c.declaredType(), !notNull));
     }
     return b.build();
   }
@@ -85,7 +88,10 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
     return null;
   }
 
-  /** Write path: INSERT becomes a D1LogicalTableModify in the private D1_LOGICAL convention (no hijacking). */
+  /**
+   * Write path: INSERT, UPDATE, DELETE and MERGE become a D1LogicalTableModify in the private D1_LOGICAL convention,
+   * which only D1WriteRules convert (no other adapter's modify rule can claim a D1 table).
+   */
   @Override public org.apache.calcite.rel.core.TableModify toModificationRel(RelOptCluster cluster,
       RelOptTable table, org.apache.calcite.prepare.Prepare.CatalogReader catalogReader, RelNode child,
       org.apache.calcite.rel.core.TableModify.Operation operation, List<String> updateColumnList,

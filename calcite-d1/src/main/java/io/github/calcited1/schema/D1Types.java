@@ -30,9 +30,12 @@ public final class D1Types {
     return typeFactory.createTypeWithNullability(type, nullable);
   }
 
+  /** A type's size or precision and scale, e.g. {@code (10, 2)} in {@code DECIMAL(10, 2)}. */
+  private static final Pattern SIZE = Pattern.compile("\\s*\\(.*$");
+
   private static RelDataType baseType(RelDataTypeFactory typeFactory, String declaredType) {
     String upper = declaredType.trim().toUpperCase(Locale.ROOT);
-    String name = upper.replaceAll("\\s*\\(.*$", "").trim();
+    String name = SIZE.matcher(upper).replaceAll("").trim();
     switch (name) {
       case "BOOLEAN":
       case "BOOL":

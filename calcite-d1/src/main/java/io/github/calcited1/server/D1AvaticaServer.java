@@ -1,5 +1,7 @@
 package io.github.calcited1.server;
 
+import io.github.calcited1.jdbc.D1Driver;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -362,8 +364,11 @@ public final class D1AvaticaServer implements AutoCloseable {
     };
   }
 
-  /** The connect string without secret-looking values. */
+  /** The connect string without secret-looking values; not shown at all when an inline model holds a token. */
   static String redact(String url) {
+    if (D1Driver.modelHoldsToken(url)) {
+      return "<connect string not shown: its model holds an apiToken>";
+    }
     return url.replaceAll("(?i)(apiToken|password|token)=[^;]*", "$1=***");
   }
 

@@ -2,7 +2,6 @@ package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +22,7 @@ public final class D1BatchPacker {
     Planned(D1Statement statement, D1Write owner) {
       this.statement = statement;
       this.owner = owner;
-      long b = statement.sql().getBytes(StandardCharsets.UTF_8).length + 32;
+      long b = D1ValueKind.utf8Length(statement.sql()) + 32;
       for (Object p : statement.params()) {
         if (p instanceof String) {
           b += D1ValueKind.utf8Length((String) p) + 8; // JSON re-escapes some characters; slack for that

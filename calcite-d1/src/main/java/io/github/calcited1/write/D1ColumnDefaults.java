@@ -56,7 +56,7 @@ public final class D1ColumnDefaults extends NullInitializerExpressionFactory {
     if (c.generated()) {
       return ColumnStrategy.STORED;
     }
-    if (c.defaultValue() != null || isRowidAlias(table, c) || !c.notNull()) {
+    if (c.defaultValue() != null || c.name().equals(table.rowidAlias().orElse(null)) || !c.notNull()) {
       return ColumnStrategy.DEFAULT;
     }
     return super.generationStrategy(relTable, iColumn);
@@ -66,13 +66,6 @@ public final class D1ColumnDefaults extends NullInitializerExpressionFactory {
   public RexNode newColumnDefaultValue(RelOptTable relTable, int iColumn, InitializerContext context) {
     RelDataTypeField field = relTable.getRowType().getFieldList().get(iColumn);
     return context.getRexBuilder().makeCall(field.getType(), SqlStdOperatorTable.DEFAULT, List.of());
-  }
-
-  /** Whether {@code c} is SQLite's alias of the rowid: the one-column {@code INTEGER PRIMARY KEY} of a rowid table. */
-  static boolean isRowidAlias(D1Catalog.Table table, D1Catalog.Column c) {
-    return "table".equals(table.kind()) && !table.withoutRowid() && c.primaryKeyPosition() == 1
-        && c.declaredType().equalsIgnoreCase("INTEGER")
-        && table.columns().stream().filter(D1Catalog.Column::isPrimaryKey).count() == 1;
   }
 
   /**

@@ -3,9 +3,10 @@ package io.github.calcited1.write;
 import java.sql.SQLException;
 
 /**
- * A flush of a {@link D1Transaction} failed. The failed request changed nothing in D1 (a D1 batch is atomic); if the
- * transaction had been split, {@link #requestsApplied()} earlier requests were applied. The buffer is cleared either
- * way, as after a rollback.
+ * A flush of a {@link D1Transaction} failed. Unless the SQLState is 08007 (outcome unknown: the request left and its
+ * answer was lost), the failed request changed nothing in D1 (a D1 batch is atomic); if the transaction had been
+ * split, {@link #requestsApplied()} earlier requests were applied. The buffer is cleared either way, as after a
+ * rollback.
  */
 public class D1CommitException extends SQLException {
   private static final long serialVersionUID = 1L;

@@ -35,7 +35,7 @@ public final class D1CommitStats {
     return database;
   }
 
-  /** User statements (after coalescing of consecutive inserts) that were buffered. */
+  /** User statements that were buffered (counted before consecutive inserts coalesce). */
   public int writesBuffered() {
     return writesBuffered;
   }

@@ -4,7 +4,6 @@ import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.sql.SQLException;
@@ -133,15 +132,7 @@ public final class D1DirectInsert {
     if (c != null && c.root == root) {
       return c;
     }
-    SchemaPlus at = root.plus();
-    for (String name : schemaPath) {
-      at = at == null ? null : at.getSubSchema(name);
-    }
-    D1Schema s = at == null ? null : at.unwrap(D1Schema.class);
-    if (s == null) {
-      throw new SQLException("D1 schema " + String.join(".", schemaPath) + " not found at run time");
-    }
-    c = new Target(root, s);
+    c = new Target(root, D1WriteRuntime.schema(root.plus(), schemaPath));
     cached = c;
     return c;
   }

@@ -43,7 +43,10 @@ public final class D1Session {
     return batchDepth > 0 || !autoCommit.getAsBoolean();
   }
 
-  /** Starts a JDBC batch: writes are buffered until {@link #endBatch} flushes them as one request per database. */
+  /**
+   * Starts a JDBC batch: writes are buffered until {@link #endBatch}; the caller then commits them (one request per
+   * database) if autocommit is on.
+   */
   public synchronized void beginBatch() {
     batchDepth++;
   }

@@ -47,14 +47,6 @@ public final class D1Transaction {
     this.options = options;
   }
 
-  public String database() {
-    return database;
-  }
-
-  public D1WriteOptions options() {
-    return options;
-  }
-
   /** Buffers a write (coalescing it into the previous one when both are row inserts into the same table). */
   public synchronized void add(D1Write write) {
     userStatements++;

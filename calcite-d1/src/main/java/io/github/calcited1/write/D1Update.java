@@ -1,7 +1,10 @@
 package io.github.calcited1.write;
 
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An UPDATE by key, for UPDATEs whose WHERE or SET could not run inside D1 (e.g. a sub-query on a CSV file): Calcite
@@ -13,6 +16,8 @@ import java.util.List;
 public final class D1Update extends D1RowsWrite {
   private final D1KeyMatch key;
   private final List<String> setColumns;
+  /** The key of each row, as JSON text. */
+  private final Set<String> keys = new HashSet<>();
 
   /** {@code kinds} covers the key columns first, then the set columns, as in each row passed to {@link #add}. */
   public D1Update(String table, List<String> keyColumns, List<String> setColumns, List<D1ValueKind> kinds) {
@@ -31,7 +36,25 @@ public final class D1Update extends D1RowsWrite {
   /** Adds (key values..., new values...). */
   public D1Update add(Object[] row) throws SQLException {
     addRow(row);
+    StringBuilder k = new StringBuilder();
+    for (int i = 0; i < key.size(); i++) {
+      rows.kinds().get(i).appendJson(k.append(','), row[i]);
+    }
+    keys.add(k.toString());
     return this;
+  }
+
+  /**
+   * Joins the next UPDATE's rows only when no key is in both: {@code UPDATE ... FROM} that finds a row twice applies
+   * one of its matches, no telling which, so a later UPDATE of the same row must stay a later statement.
+   */
+  @Override
+  public boolean absorb(D1Write next) {
+    if (!(next instanceof D1Update o) || !Collections.disjoint(keys, o.keys) || !super.absorb(next)) {
+      return false;
+    }
+    keys.addAll(o.keys);
+    return true;
   }
 
   @Override

@@ -169,16 +169,6 @@ public final class D1WriteOptions {
         diagnoseFailedCommit, commitLedger, commitLedgerTable);
   }
 
-  public D1WriteOptions withRequestBudget(int statements, long bytes) {
-    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, statements, bytes, diagnoseFailedCommit,
-        commitLedger, commitLedgerTable);
-  }
-
-  public D1WriteOptions withCommitLedger(boolean on, String table) {
-    return new D1WriteOptions(readOnly, strictAtomicity, maxValueBytes, maxStatementsPerRequest, maxRequestBytes,
-        diagnoseFailedCommit, on, table);
-  }
-
   @Override
   public String toString() {
     return "D1WriteOptions{readOnly=" + readOnly + ", strictAtomicity=" + strictAtomicity + ", maxValueBytes="

@@ -44,7 +44,7 @@ public final class D1WriteRuntime {
   private static Enumerable<Long> pushed0(DataContext root, String[] schemaPath, String kind, String table, String sql,
       Object[] params) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, table);
+    checkWritable(schema, table);
     D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql, Arrays.asList(params), -1);
     return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
@@ -67,7 +67,7 @@ public final class D1WriteRuntime {
   private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
       String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, table);
+    checkWritable(schema, table);
     List<D1Write> writes = new ArrayList<>();
     boolean[] given = new boolean[columns.length];
     boolean[] previous = null;
@@ -152,7 +152,7 @@ public final class D1WriteRuntime {
   private static Enumerable<Long> byKey(DataContext root, String[] schemaPath, D1Write w, int[] fields,
       RowSink sink, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, w.table());
+    checkWritable(schema, w.table());
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
         sink.add(pick(e.current(), fields));
@@ -185,7 +185,7 @@ public final class D1WriteRuntime {
       String[] kinds, int[] keyFields, int[] updateFields, int width, Enumerable<Object[]> rows)
       throws SQLException {
     D1Schema schema = schema(root, schemaPath);
-    checkWritable(root, schema, table);
+    checkWritable(schema, table);
     int n = columns.length;
     int m = updateFields.length;
     if (width < n + m) {
@@ -262,7 +262,12 @@ public final class D1WriteRuntime {
   }
 
   static D1Schema schema(DataContext root, String[] path) throws SQLException {
-    SchemaPlus s = root.getRootSchema();
+    return schema(root.getRootSchema(), List.of(path));
+  }
+
+  /** The D1 schema at {@code path} below {@code rootSchema}. */
+  static D1Schema schema(SchemaPlus rootSchema, List<String> path) throws SQLException {
+    SchemaPlus s = rootSchema;
     for (String name : path) {
       s = s == null ? null : s.getSubSchema(name);
     }
@@ -273,7 +278,7 @@ public final class D1WriteRuntime {
     return d1;
   }
 
-  private static void checkWritable(DataContext root, D1Schema schema, String table) throws SQLException {
+  private static void checkWritable(D1Schema schema, String table) throws SQLException {
     if (options(schema).readOnly()) {
       throw new SQLException("D1 schema '" + String.join(".", schema.path()) + "' (database '"
           + schema.config().database() + "') is read-only (operand readOnly: true); the write to table '" + table
@@ -308,7 +313,7 @@ public final class D1WriteRuntime {
    */
   static void bufferDirect(D1Session session, D1Schema schema, String key, D1Insert shape, Object[] row)
       throws SQLException {
-    checkWritable(null, schema, shape.table());
+    checkWritable(schema, shape.table());
     session.transaction(key, () -> newTransaction(schema)).addRow(shape, row);
     session.noteDirectRow();
   }

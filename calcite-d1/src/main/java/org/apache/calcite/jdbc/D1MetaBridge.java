@@ -86,10 +86,10 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
   }
 
   /**
-   * As {@code CalciteConnectionImpl.enumerable}, but with a {@link DataContext} built from {@link #constants()}:
-   * Calcite's own re-parses the connection's properties three times per execution
-   * ({@code CalciteConnectionImpl.config()} builds a new config on every call), which dominated a prepared INSERT
-   * executed many times. The context holds the same variables as Calcite's {@code DataContextImpl}.
+   * As {@code CalciteConnectionImpl.enumerable}, but with a {@link DataContext} built from {@link #constants()}, read
+   * once per connection: Calcite's own reads the connection's properties on each execution and derives the
+   * time-frame set again, which dominated a prepared INSERT executed many times. The context holds the same
+   * variables as Calcite's {@code DataContextImpl}.
    */
   private Enumerable<Object> enumerable(StatementHandle handle, CalcitePrepare.CalciteSignature<Object> signature,
       List<TypedValue> parameterValues0) throws SQLException {

@@ -169,6 +169,8 @@ class D1ReadPathTest {
         Thread.onSpinWait();
       }
       assertEquals(2, D1.requestCount() - before, "the first page and the one read ahead");
+      assertEquals(List.of("c"), Rows.read(st.executeQuery("select v from table_key where id = 10")));
+      assertEquals(3, D1.requestCount() - before, "nothing more was read for the closed scan");
 
       // The first page passes; the next one, read ahead, fails (no retries with maxAttempts 1).
       D1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.calcited1.schema.D1TableDefinition;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -155,9 +156,20 @@ class D1SemanticsTest {
   }
 
   @Test void collationsAreReadFromTheTableDefinitions() {
-    Map<String, String> c = io.github.calcited1.schema.D1Collations.of(
+    D1TableDefinition d = D1TableDefinition.parse(
         "CREATE TABLE t (\"a,b\" TEXT CHECK (x COLLATE NOCASE = 'y') COLLATE rtrim, [c] TEXT DEFAULT 'COLLATE NOCASE',"
         + " `d` TEXT /* COLLATE NOCASE */ COLLATE \"NOCASE\", e TEXT COLLATE BINARY, CONSTRAINT k UNIQUE (a COLLATE NOCASE))");
-    assertEquals(Map.of("a,b", "RTRIM", "d", "NOCASE"), c);
+    assertEquals(Map.of("a,b", "RTRIM", "d", "NOCASE"), d.collations());
+    assertFalse(d.descendingPrimaryKey());
+  }
+
+  /** Only a column's own PRIMARY KEY DESC stops an INTEGER PRIMARY KEY being the rowid's alias. */
+  @Test void descendingPrimaryKeyIsReadFromTheColumnDefinition() {
+    assertTrue(D1TableDefinition.parse("CREATE TABLE t (id INTEGER PRIMARY KEY DESC, v)").descendingPrimaryKey());
+    assertFalse(D1TableDefinition.parse("CREATE TABLE t (id INTEGER PRIMARY KEY ASC, v)").descendingPrimaryKey());
+    assertFalse(D1TableDefinition.parse("CREATE TABLE t (id INTEGER, v, PRIMARY KEY (id DESC))")
+        .descendingPrimaryKey());
+    assertFalse(D1TableDefinition.parse("CREATE TABLE t (id INTEGER PRIMARY KEY, v CHECK (v <> 'PRIMARY KEY DESC'))")
+        .descendingPrimaryKey());
   }
 }

@@ -232,6 +232,7 @@ class FaultMatrixTest {
     }
     long requestsBefore;
     long start;
+    int unplayed;
     Outcome outcome;
     String detail = "";
     int expectedRows = op == Op.READ ? 100 : 3;
@@ -315,11 +316,14 @@ class FaultMatrixTest {
         }
       }
     } finally {
+      unplayed = d1.faults().pending() + proxy.pending();
       d1.faults().clear();
       if (late != null) {
         late.close();
       }
     }
+    // A fault never played would make the cell pass without testing anything.
+    assertEquals(0, unplayed, f + " x " + op + ": the queued fault was never played");
     long millis = (System.nanoTime() - start) / 1_000_000;
     long requests = d1.requestCount() - requestsBefore;
     if (f == FaultKind.DELAY) {

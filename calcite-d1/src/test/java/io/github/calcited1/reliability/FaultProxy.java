@@ -71,6 +71,11 @@ final class FaultProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getPort() + "/client/v4";
   }
 
+  /** Spoils queued and not yet played. */
+  synchronized int pending() {
+    return spoils.size();
+  }
+
   synchronized void next(Spoil spoil) {
     spoils.add(spoil);
   }

@@ -249,5 +249,9 @@ class D1AvaticaServerTest {
     assertEquals(Duration.ofHours(2), D1AvaticaServer.parseDuration("2h"));
     assertEquals(Duration.ofMillis(250), D1AvaticaServer.parseDuration("250ms"));
     assertEquals("jdbc:d1:database=x;apiToken=***;a=b", D1AvaticaServer.redact("jdbc:d1:database=x;apiToken=abc;a=b"));
+    String inline = "jdbc:d1:model=inline:{\"version\":\"1.0\",\"schemas\":[{\"operand\":{\"apiToken\":\"s3cret\"}}]}";
+    assertFalse(D1AvaticaServer.redact(inline).contains("s3cret"), D1AvaticaServer.redact(inline));
+    assertFalse(D1AvaticaServer.redact("jdbc:d1:model=inline:schemas: [{operand: {apiToken: s3cret}}]")
+        .contains("s3cret"));
   }
 }

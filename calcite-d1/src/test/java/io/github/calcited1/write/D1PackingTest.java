@@ -122,6 +122,17 @@ class D1PackingTest {
     assertTrue(st.size() > 1, st.size() + " chunks");
   }
 
+  /** UPDATE ... FROM applies one arbitrary match to a row found twice: updates of one key never share a statement. */
+  @Test
+  void updatesOfTheSameKeyStaySeparateStatements() throws Exception {
+    List<D1ValueKind> kinds = List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT);
+    D1Update first = new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {1L, "a"});
+    assertTrue(first.absorb(new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {2L, "b"})));
+    assertTrue(!first.absorb(new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {1L, "c"})),
+        "key 1 again");
+    assertEquals(2, first.knownRows());
+  }
+
   @Test
   void packerRespectsStatementAndByteBudgets() {
     D1WriteOptions o = new D1WriteOptions(false, false, 1_000, 3, 101_500L, true);

@@ -40,7 +40,14 @@ class CommandLineAndSecrecyTest extends D1LocalTestBase {
 
   @Test
   void tokenMayComeFromTheEnvironment() throws Exception {
-    D1LocalMain.parse(new String[] {"--port", "0", "--data", dataDir.toString(), "--database", "x"}, SECRET);
+    try (D1LocalServer server = D1LocalMain.parse(
+        new String[] {"--port", "0", "--data", dataDir.toString(), "--database", "x"}, SECRET).build().start()) {
+      String url = server.baseUrl() + "/accounts/a/d1/database/" + server.databaseId("x") + "/query";
+      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"));
+      assertEquals(200, send(request.copy().header("Authorization", "Bearer " + SECRET).build()).status());
+      assertEquals(401, send(request.copy().header("Authorization", "Bearer nope").build()).status());
+    }
   }
 
   @Test

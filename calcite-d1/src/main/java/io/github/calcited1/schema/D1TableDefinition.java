@@ -7,57 +7,51 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The declared collation of each column of a {@code CREATE TABLE} statement as {@code sqlite_master} keeps it.
- * {@code PRAGMA table_xinfo} does not report collations.
+ * What {@code PRAGMA table_xinfo} does not report, read from a {@code CREATE TABLE} statement as {@code sqlite_master}
+ * keeps it: each column's declared collation, and whether a column is declared {@code PRIMARY KEY DESC}.
  *
  * <p>A small tokenizer: words, quoted names and strings ({@code "…" `…` […] '…'}, doubled quotes inside),
  * comments, and parentheses, whose contents (CHECK, DEFAULT, GENERATED ALWAYS AS expressions, type sizes) are
  * skipped. Within the table's top-level parentheses, each comma-separated item that does not begin with a table
- * constraint keyword is a column definition: its first token is the name, and a top-level {@code COLLATE x}
- * is its collation.
+ * constraint keyword is a column definition: its first token is the name, a top-level {@code COLLATE x} is its
+ * collation, and {@code PRIMARY KEY DESC} marks it.
  */
-public final class D1Collations {
-  private D1Collations() {}
-
+public record D1TableDefinition(Map<String, String> collations, boolean descendingPrimaryKey) {
   private static final List<String> TABLE_CONSTRAINTS = List.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN");
 
-  /** Column name (lower case: SQLite names are case-insensitive) to upper-case collation; BINARY ones omitted. */
-  public static Map<String, String> of(String createTable) {
+  /**
+   * @param collations column name (lower case: SQLite names are case-insensitive) to upper-case collation; BINARY
+   *     ones omitted
+   * @param descendingPrimaryKey whether a column definition says {@code PRIMARY KEY DESC}: SQLite then does not make
+   *     an {@code INTEGER PRIMARY KEY} the rowid's alias (a quirk kept for compatibility), so it may hold NULLs and
+   *     non-integers
+   */
+  public D1TableDefinition {
+    collations = Map.copyOf(collations);
+  }
+
+  /** Reads a {@code CREATE TABLE} statement as {@code sqlite_master} keeps it. */
+  public static D1TableDefinition parse(String createTable) {
     Map<String, String> collations = new HashMap<>();
-    List<List<String>> items = columnItems(tokens(createTable));
-    for (List<String> item : items) {
+    boolean descendingPrimaryKey = false;
+    for (List<String> item : columnItems(tokens(createTable))) {
       if (item.isEmpty() || TABLE_CONSTRAINTS.contains(item.get(0).toUpperCase(Locale.ROOT))) {
         continue;
       }
-      for (int i = 1; i + 1 < item.size(); i++) {
-        if (item.get(i).equalsIgnoreCase("COLLATE")) {
+      for (int i = 1; i < item.size(); i++) {
+        if (i + 1 < item.size() && item.get(i).equalsIgnoreCase("COLLATE")) {
           String collation = unquote(item.get(i + 1)).toUpperCase(Locale.ROOT);
           if (!collation.equals(D1Catalog.BINARY)) {
             collations.put(unquote(item.get(0)).toLowerCase(Locale.ROOT), collation);
           }
         }
-      }
-    }
-    return collations;
-  }
-
-  /**
-   * Whether a column definition says {@code PRIMARY KEY DESC}: SQLite then does not make an {@code INTEGER PRIMARY
-   * KEY} the rowid's alias (a quirk kept for compatibility), so it may hold NULLs and non-integers.
-   */
-  public static boolean hasDescendingPrimaryKeyColumn(String createTable) {
-    for (List<String> item : columnItems(tokens(createTable))) {
-      if (item.isEmpty() || TABLE_CONSTRAINTS.contains(item.get(0).toUpperCase(Locale.ROOT))) {
-        continue;
-      }
-      for (int i = 1; i + 2 < item.size(); i++) {
-        if (item.get(i).equalsIgnoreCase("PRIMARY") && item.get(i + 1).equalsIgnoreCase("KEY")
-            && item.get(i + 2).equalsIgnoreCase("DESC")) {
-          return true;
+        if (i + 2 < item.size() && item.get(i).equalsIgnoreCase("PRIMARY")
+            && item.get(i + 1).equalsIgnoreCase("KEY") && item.get(i + 2).equalsIgnoreCase("DESC")) {
+          descendingPrimaryKey = true;
         }
       }
     }
-    return false;
+    return new D1TableDefinition(collations, descendingPrimaryKey);
   }
 
   /** The top-level items of the first parenthesis, as tokens; a nested parenthesis is one token "(". */
