@@ -51,6 +51,9 @@ class D1ReadPathTest {
       st.execute("INSERT INTO desc_key (rowid, id, v) VALUES (1, 30, 'a'), (2, NULL, 'b'), (3, 10, 'c'),"
           + " (4, 20, 'd'), (5, 5, 'e')");
       st.execute("CREATE TABLE table_key (id INTEGER, v TEXT, PRIMARY KEY (id DESC))"); // an alias all the same
+      // SQLite lets NULL into the key columns of a rowid table, except the rowid alias.
+      st.execute("CREATE TABLE two_key (a INTEGER, b INTEGER, PRIMARY KEY (a, b))");
+      st.execute("INSERT INTO two_key VALUES (1, 1), (NULL, 2), (3, NULL)");
       st.execute("INSERT INTO table_key VALUES (30, 'a'), (10, 'c'), (20, 'd'), (5, 'e'), (40, 'f')");
       st.execute("CREATE TABLE bad (id INTEGER PRIMARY KEY, n INTEGER, d DATE, t TIMESTAMP, flag BOOLEAN)");
       st.execute("INSERT INTO bad VALUES (1, 5, '2024-01-02', '2024-01-02T03:04:05.678Z', 1),"
@@ -189,6 +192,13 @@ class D1ReadPathTest {
       D1.server().faults().clear();
       assertEquals(5, Rows.read(st.executeQuery(sql)).size());
     }
+  }
+
+  /** Key columns that may hold NULL are typed nullable, so Calcite does not fold IS NULL to false. */
+  @Test void nullsInKeyColumnsAreFound() throws SQLException {
+    assertEquals(List.of("1 | 1"), capture(calcite,
+        "select count(*) filter (where a is null), count(*) filter (where b is null) from two_key", new ArrayList<>()));
+    assertEquals(List.of("b"), capture(calcite, "select v from desc_key where id is null", new ArrayList<>()));
   }
 
   @Test void filteredScanIsPagedToo() throws SQLException {
