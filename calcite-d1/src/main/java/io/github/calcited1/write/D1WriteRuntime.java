@@ -87,7 +87,8 @@ public final class D1WriteRuntime {
           writes.add(w);
           previous = given.clone();
         }
-        w.add(select(r, given));
+        // Rows are encoded at once (not kept), so a row that gives every column is added as it is.
+        w.add(perRowDefaults.length == 0 && r.length == columns.length ? r : select(r, given));
         count++;
       }
     }
