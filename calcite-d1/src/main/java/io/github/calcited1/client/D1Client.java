@@ -336,7 +336,9 @@ public final class D1Client {
           } catch (D1Exception e) {
             failure = e;
             if (!broken(e)) {
-              throw e; // D1 said no (an error envelope): definite
+              // An error envelope. On a 2xx it contradicts the status: definite for a read (sending it again would
+              // get the same answer), unknown for a write, which may have run.
+              throw read ? e : errors.errorOnSuccess(e, status);
             }
             if (!read) {
               // Cut short or broken: D1 answered 2xx, so it ran the write, and only the answer is lost. Malformed

@@ -157,13 +157,26 @@ final class ErrorMapper {
    * answered (5xx, or 2xx with an unreadable body), else 0.
    */
   D1OutcomeUnknownException outcomeUnknown(D1Exception failure, int status) {
-    String what = status >= 200 && status < 300
+    boolean applied = status >= 200 && status < 300;
+    String what = applied
         ? "D1 answered HTTP " + status + ", so it applied the write, but its answer could not be read; the update"
             + " counts are unknown"
         : "the write request had been sent when this happened, so D1 may or may not have applied it";
     return new D1OutcomeUnknownException(failure.getMessage() + " -- OUTCOME UNKNOWN: " + what
         + ". It was not sent again: a write is never repeated blindly.", status, failure.d1Code(),
-        failure.d1Message(), failure);
+        failure.d1Message(), failure, applied);
+  }
+
+  /**
+   * A write answered with a 2xx status whose body is an error envelope ({@code "success": false}). D1 refuses a
+   * request with a 4xx and sends 2xx only for one it ran, so the answer contradicts itself: whether the write was
+   * applied is unknown.
+   */
+  D1OutcomeUnknownException errorOnSuccess(D1Exception failure, int status) {
+    return new D1OutcomeUnknownException(failure.getMessage() + " -- OUTCOME UNKNOWN: D1 answered HTTP " + status
+        + ", which it sends only for a request it ran, but with an error instead of results, so the write may or"
+        + " may not have been applied. It was not sent again: a write is never repeated blindly.", status,
+        failure.d1Code(), failure.d1Message(), failure, false);
   }
 
   /** For a network failure: before any response ({@code status} 0) or while reading one. */

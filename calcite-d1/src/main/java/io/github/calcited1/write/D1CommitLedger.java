@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,6 +23,14 @@ final class D1CommitLedger {
   private static final Logger LOG = LoggerFactory.getLogger(D1Transaction.class);
   /** Resends of one request whose fate stayed unknown, with the ledger, before giving up with 08007. */
   private static final int MAX_LEDGER_RESENDS = 3;
+  /**
+   * How long to keep asking the ledger after an unknown outcome. The lost answer is often the server or the network
+   * going away for a moment; the client's own retries of one read last well under a second, which is too little for
+   * a restart. D1 ends any request after 30 s, so a request still in flight has settled by then too.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final long FIRST_PAUSE_MILLIS = 250;
+  private static final long MAX_PAUSE_MILLIS = 4_000;
 
   private final String database;
   private final D1BatchSender batches;
@@ -45,14 +54,14 @@ final class D1CommitLedger {
   }
 
   /**
-   * A request whose fate is unknown: ask D1 whether the commit id landed; if so it succeeded; if not, send the same
-   * request again (a second copy cannot apply: the ledger's primary key rolls it back), up to
-   * {@value #MAX_LEDGER_RESENDS} times.
+   * A request whose fate is unknown: ask D1 whether the commit id landed (patiently: {@link #ledgerHas}); if so it
+   * succeeded; if not, send the same request again (a second copy cannot apply: the ledger's primary key rolls it
+   * back), up to {@value #MAX_LEDGER_RESENDS} times.
    *
    * @return the results of the request, or an empty list when it is known to have landed but its answer is lost
    */
   List<D1Result> resolve(SQLException unknown, List<D1Statement> stmts, String commitId,
-      List<D1BatchPacker.Planned> request, int applied, int total, Consumer<SQLWarning> warnings) throws SQLException {
+      D1FailedCommit.Progress progress, Consumer<SQLWarning> warnings) throws SQLException {
     SQLException last = unknown;
     for (int resend = 0; ; resend++) {
       Boolean landed = ledgerHas(commitId);
@@ -63,13 +72,12 @@ final class D1CommitLedger {
             + " ledger after its answer was lost; its update counts are unknown");
         return List.of();
       }
-      if (landed == null || resend >= MAX_LEDGER_RESENDS) {
-        throw new D1CommitException(last.getMessage() + " -- D1 " + database + ": the outcome of commit " + commitId
-            + " is UNKNOWN (SQLState 08007) and the commit ledger could not settle it ("
-            + (landed == null ? "the ledger could not be read" : resend + " resends were not answered either")
-            + "). It landed exactly once or not at all: SELECT * FROM " + D1Write.quote(options.commitLedgerTable())
-            + " WHERE id = '" + commitId + "' tells which; re-run the transaction only if that finds no row. The"
-            + " buffer was cleared.", new SQLException(last.getMessage(), "08007", last), 0, null, applied);
+      if (landed == null) {
+        throw failures.unresolved(last, progress, commitId, "the ledger could not be read within "
+            + PATIENCE.toSeconds() + " s");
+      }
+      if (resend >= MAX_LEDGER_RESENDS) {
+        throw failures.unresolved(last, progress, commitId, resend + " resends were not answered either");
       }
       LOG.warn("D1 {}: commit {} did not land (outcome was unknown: {}); sending it again ({} of {})", database,
           commitId, last.getMessage(), resend + 1, MAX_LEDGER_RESENDS);
@@ -87,26 +95,48 @@ final class D1CommitLedger {
               + " refused by the commit ledger); its update counts are unknown");
           return List.of();
         }
-        throw failures.failure(e, request, applied, total);
+        throw failures.failure(e, progress);
       }
     }
   }
 
-  /** Whether the commit id is in the ledger; null if that could not be read. */
+  /**
+   * Whether the commit id is in the ledger; null if that could not be read within {@link #PATIENCE}. A failure that
+   * waiting can cure (no connection, a 5xx, a rate limit: typically D1 or the network restarting right after the
+   * lost answer) is asked again after a pause, each read with the client's own retries; one that it cannot (D1
+   * refused the read, e.g. the token) ends the patience at once.
+   */
   private Boolean ledgerHas(String commitId) {
     String table = D1Write.quote(options.commitLedgerTable());
-    try {
-      List<D1Result> r = batches.batch(List.of(D1Statement.of("SELECT count(*) FROM " + table + " WHERE id = ?",
-          commitId)));
-      Object n = r.get(0).rows().get(0)[0];
-      return n instanceof Number && ((Number) n).longValue() > 0;
-    } catch (SQLException e) {
-      String said = e instanceof D1Exception ? ((D1Exception) e).d1Message() : e.getMessage();
-      if (said != null && said.startsWith("no such table")) {
-        return false; // the ledger's first request never landed
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    long pauseMillis = FIRST_PAUSE_MILLIS;
+    while (true) {
+      try {
+        List<D1Result> r = batches.batch(List.of(D1Statement.of("SELECT count(*) FROM " + table + " WHERE id = ?",
+            commitId)));
+        Object n = r.get(0).rows().get(0)[0];
+        return n instanceof Number && ((Number) n).longValue() > 0;
+      } catch (SQLException e) {
+        String said = e instanceof D1Exception ? ((D1Exception) e).d1Message() : e.getMessage();
+        if (said != null && said.startsWith("no such table")) {
+          return false; // the ledger's first request never landed
+        }
+        int status = e instanceof D1Exception ? ((D1Exception) e).httpStatus() : 0;
+        boolean curable = status == 0 || status == 429 || status >= 500;
+        if (!curable || System.nanoTime() + pauseMillis * 1_000_000L > deadline) {
+          LOG.warn("D1 {}: cannot read the commit ledger: {}", database, e.getMessage());
+          return null;
+        }
+        LOG.info("D1 {}: cannot read the commit ledger yet ({}); asking again in {} ms", database, e.getMessage(),
+            pauseMillis);
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        pauseMillis = Math.min(MAX_PAUSE_MILLIS, 2 * pauseMillis);
       }
-      LOG.warn("D1 {}: cannot read the commit ledger: {}", database, e.getMessage());
-      return null;
     }
   }
 }

@@ -68,6 +68,7 @@ final class D1CommitSender {
     int sentRequests = 0;
     int sentStatements = 0;
     long changes = 0;
+    boolean changesKnown = true;
     long rowsRead = 0;
     long rowsWritten = 0;
     double d1Millis = 0;
@@ -85,11 +86,13 @@ final class D1CommitSender {
       try {
         results = batches.batch(stmts);
       } catch (SQLException e) {
+        D1FailedCommit.Progress progress = new D1FailedCommit.Progress(requests, sentRequests, changes, changesKnown);
         if (!D1FailedCommit.outcomeUnknown(e)) {
-          throw failures.failure(e, request, sentRequests, requests.size());
+          throw failures.failure(e, progress);
         }
-        results = ledger == null ? failures.unknownWithoutLedger(e, request, sentRequests, requests.size(), warnings)
-            : ledger.resolve(e, stmts, commitId, request, sentRequests, requests.size(), warnings);
+        results = ledger == null ? failures.unknownWithoutLedger(e, progress, warnings)
+            : ledger.resolve(e, stmts, commitId, progress, warnings);
+        changesKnown &= !results.isEmpty();
       }
       sentRequests++;
       sentStatements += stmts.size();
