@@ -153,6 +153,20 @@ final class ErrorMapper {
   }
 
   /**
+   * A failure before the request was completely written ({@link RequestSending}): D1 cannot have run it, since it runs
+   * only requests it received whole.
+   */
+  D1Exception notSent(IOException e) {
+    if (neverSent(e)) {
+      return fromIo(e, 0); // no connection at all: the "could not connect" advice
+    }
+    String said = scrubber.scrub(e.toString());
+    return new D1ConnectionException(text(said, 0, 0, "The connection failed before the request was completely sent,"
+        + " so D1 did not run it; it is sent again on a new connection while attempts remain."), "08001", 0, 0, said,
+        scrubber.scrub(e));
+  }
+
+  /**
    * A write that failed after it left: {@code failure} is what happened; {@code status} is D1's HTTP status if it
    * answered (5xx, or 2xx with an unreadable body), else 0.
    */
