@@ -43,6 +43,11 @@ final class D1FailedCommit {
     boolean split() {
       return requests.size() > 1;
     }
+
+    /** "request k of n", or "this request" when the COMMIT was not split. */
+    String name() {
+      return split() ? "request " + (current + 1) + " of " + requests.size() : "this request";
+    }
   }
 
   private final String database;
@@ -84,13 +89,11 @@ final class D1FailedCommit {
     }
     StringBuilder msg = new StringBuilder(d1Message == null ? "D1 error" : d1Message);
     msg.append(" -- D1 ").append(database).append(": ");
-    String thisRequest = progress.split() ? "request " + (progress.current() + 1) + " of " + progress.requests().size()
-        : "this request";
+    String thisRequest = progress.name();
+    String sentenceStart = Character.toUpperCase(thisRequest.charAt(0)) + thisRequest.substring(1);
     String write = null;
     boolean unknown = outcomeUnknown(e);
-    if (unknown) {
-      // said below
-    } else if (e instanceof D1AuthenticationException) {
+    if (e instanceof D1AuthenticationException) {
       msg.append("D1 refused the API token (HTTP ").append(((D1Exception) e).httpStatus())
           .append(", SQLState 28000), so no statement of ").append(thisRequest).append(" ran. Check the token and its"
               + " D1 Edit permission for this account. ");
@@ -101,9 +104,8 @@ final class D1FailedCommit {
     } else if (statementError) {
       msg.append("one of the ").append(request.size()).append(" statements of ").append(thisRequest)
           .append(" failed. ");
-    } else {
-      msg.append(thisRequest.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(thisRequest.substring(1))
-          .append(" (").append(request.size()).append(" statement(s)) failed as a whole. ");
+    } else if (!unknown) {
+      msg.append(sentenceStart).append(" (").append(request.size()).append(" statement(s)) failed as a whole. ");
     }
     if (unknown) {
       int status = ((D1Exception) e).httpStatus();
@@ -121,8 +123,7 @@ final class D1FailedCommit {
           .append("). ");
     } else {
       unknown = true;
-      msg.append(thisRequest.substring(0, 1).toUpperCase(java.util.Locale.ROOT)).append(thisRequest.substring(1))
-          .append(" failed before D1 answered; whether it was applied is unknown. ");
+      msg.append(sentenceStart).append(" failed before D1 answered; whether it was applied is unknown. ");
     }
     if (progress.split()) {
       msg.append(parts(progress, unknown ? "OUTCOME UNKNOWN" : "NOT APPLIED"));
@@ -147,11 +148,10 @@ final class D1FailedCommit {
   D1CommitException unresolved(SQLException last, Progress progress, String commitId, String why) {
     String ledgerQuery = "SELECT * FROM " + D1Write.quote(options.commitLedgerTable()) + " WHERE id = '" + commitId
         + "'";
-    String thisRequest = progress.split() ? "request " + (progress.current() + 1) + " of " + progress.requests().size()
-        : "this request";
-    StringBuilder msg = new StringBuilder(last.getMessage()).append(" -- D1 ").append(database).append(": the outcome of ")
-        .append(thisRequest).append(" (commit ").append(commitId).append(") is UNKNOWN (SQLState 08007) and the commit"
-            + " ledger could not settle it (").append(why).append("). It landed exactly once or not at all: ")
+    String thisRequest = progress.name();
+    StringBuilder msg = new StringBuilder(last.getMessage()).append(" -- D1 ").append(database)
+        .append(": the outcome of ").append(thisRequest).append(" (commit ").append(commitId)
+        .append(") is UNKNOWN (SQLState 08007) and the commit ledger could not settle it (").append(why).append("). It landed exactly once or not at all: ")
         .append(ledgerQuery).append(" tells which. ");
     if (progress.split()) {
       msg.append(parts(progress, "OUTCOME UNKNOWN"));

@@ -49,12 +49,16 @@ class CallTimeoutTest {
         .throttleBody(1, 100, TimeUnit.MILLISECONDS).build();
   }
 
+  /** A client with a 1 s call timeout, whose server will trickle its next answer. */
+  private static D1Client tricklingServer(MockD1 mock) {
+    mock.answer(trickling());
+    return new D1Client(mock.config().readTimeout(Duration.ofSeconds(10)).callTimeout(Duration.ofSeconds(1)).build());
+  }
+
   @Test
   void aTricklingAnswerToAReadEndsWithAClearErrorWithinTheCallTimeout() throws Exception {
     try (MockD1 mock = new MockD1()) {
-      D1Client client = new D1Client(mock.config().readTimeout(Duration.ofSeconds(10))
-          .callTimeout(Duration.ofSeconds(1)).build());
-      mock.answer(trickling());
+      D1Client client = tricklingServer(mock);
       long start = System.nanoTime();
       D1Exception e = assertThrows(D1Exception.class, () -> client.execute(MockD1.DB, D1Statement.of("SELECT 1")));
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -68,9 +72,7 @@ class CallTimeoutTest {
   @Test
   void aTricklingAnswerToACommitEndsWithinTheCallTimeout() throws Exception {
     try (MockD1 mock = new MockD1()) {
-      D1Client client = new D1Client(mock.config().readTimeout(Duration.ofSeconds(10))
-          .callTimeout(Duration.ofSeconds(1)).build());
-      mock.answer(trickling());
+      D1Client client = tricklingServer(mock);
       long start = System.nanoTime();
       D1OutcomeUnknownException e = assertThrows(D1OutcomeUnknownException.class,
           () -> client.batch(MockD1.DB, List.of(D1Statement.of("INSERT INTO t VALUES (1)"))));

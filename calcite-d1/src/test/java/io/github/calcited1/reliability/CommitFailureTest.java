@@ -46,6 +46,13 @@ class CommitFailureTest {
     d1.server.faults().clear();
   }
 
+  /** Fails, showing the message, unless it contains every part. */
+  static void assertMentions(String message, String... parts) {
+    for (String part : parts) {
+      assertTrue(message.contains(part), "missing \"" + part + "\" in: " + message);
+    }
+  }
+
   static boolean hasWarning(Connection c, String text) throws Exception {
     for (SQLWarning w = D1Connections.warnings(c); w != null; w = w.getNextWarning()) {
       if (w.getMessage().contains(text)) {
@@ -77,12 +84,13 @@ class CommitFailureTest {
       assertEquals("23505", e.getSQLState());
       assertEquals(1, e.requestsApplied());
       assertEquals(2, e.requests());
-      assertTrue(m.contains("statement 1 of 1 in request 2 of 2 failed (INSERT INTO \"orders\""), m);
-      assertTrue(m.contains("APPLIED: request 1 (2 D1 statement(s) from UPDATE"), m);
-      assertTrue(m.contains("D1 reported 2 row(s) changed"), m);
-      assertTrue(m.contains("NOT APPLIED: request 2 (1 D1 statement(s) from INSERT INTO \"orders\""), m);
-      assertTrue(m.contains("Do NOT re-run the whole transaction: request 1 (applied) would be applied twice"), m);
-      assertTrue(m.contains("re-run only the writes of request 2 (1 D1 statement(s) from INSERT"), m);
+      assertMentions(m,
+          "statement 1 of 1 in request 2 of 2 failed (INSERT INTO \"orders\"",
+          "APPLIED: request 1 (2 D1 statement(s) from UPDATE",
+          "D1 reported 2 row(s) changed",
+          "NOT APPLIED: request 2 (1 D1 statement(s) from INSERT INTO \"orders\"",
+          "Do NOT re-run the whole transaction: request 1 (applied) would be applied twice",
+          "re-run only the writes of request 2 (1 D1 statement(s) from INSERT");
       assertFalse(m.contains("re-run the transaction"), m);
     }
     assertEquals(10, value("SELECT qty FROM orders WHERE id = 1"), "request 1 is applied");
@@ -106,13 +114,14 @@ class CommitFailureTest {
       String m = e.getMessage();
       assertEquals("08007", e.getSQLState());
       assertEquals(1, e.requestsApplied());
-      assertTrue(m.contains("the outcome of request 2 of 2 (commit "), m);
-      assertTrue(m.contains("3 resends were not answered either"), m);
-      assertTrue(m.contains("APPLIED: request 1 ("), m);
-      assertTrue(m.contains("OUTCOME UNKNOWN: request 2 ("), m);
-      assertTrue(m.contains("Do NOT re-run the whole transaction"), m);
-      assertTrue(m.contains("If the ledger query finds a row, the transaction is complete; if it finds none, re-run"
-          + " only the writes of request 2 (1 D1 statement(s) from INSERT INTO \"orders\""), m);
+      assertMentions(m,
+          "the outcome of request 2 of 2 (commit ",
+          "3 resends were not answered either",
+          "APPLIED: request 1 (",
+          "OUTCOME UNKNOWN: request 2 (",
+          "Do NOT re-run the whole transaction",
+          "If the ledger query finds a row, the transaction is complete; if it finds none, re-run only the writes of"
+              + " request 2 (1 D1 statement(s) from INSERT INTO \"orders\"");
       assertFalse(m.contains("re-run the transaction only if"), m);
     }
     assertEquals(10, value("SELECT qty FROM orders WHERE id = 1"));
@@ -129,13 +138,13 @@ class CommitFailureTest {
       String m = e.getMessage();
       assertEquals("08007", e.getSQLState());
       assertEquals(1, e.requestsApplied());
-      assertTrue(m.contains("The outcome of request 2 of 2 is UNKNOWN (SQLState 08007)"), m);
-      assertTrue(m.contains("APPLIED: request 1 ("), m);
-      assertTrue(m.contains("OUTCOME UNKNOWN: request 2 ("), m);
-      assertTrue(m.contains("Do NOT re-run the whole transaction"), m);
-      assertTrue(m.contains("Check first: read back a row that request 2 wrote (INSERT INTO \"orders\""), m);
-      assertTrue(m.contains("if it is there, the transaction is complete; if it is absent, re-run only the writes of"
-          + " request 2"), m);
+      assertMentions(m,
+          "The outcome of request 2 of 2 is UNKNOWN (SQLState 08007)",
+          "APPLIED: request 1 (",
+          "OUTCOME UNKNOWN: request 2 (",
+          "Do NOT re-run the whole transaction",
+          "Check first: read back a row that request 2 wrote (INSERT INTO \"orders\"",
+          "if it is there, the transaction is complete; if it is absent, re-run only the writes of" + " request 2");
       assertFalse(m.contains("this transaction wrote"), m);
     }
     assertEquals(1, value("SELECT count(*) FROM orders WHERE id = 3"), "the lost request had landed");
@@ -235,9 +244,9 @@ class CommitFailureTest {
         D1CommitException e = assertThrows(D1CommitException.class, c::commit);
         String m = e.getMessage();
         assertEquals("28000", e.getSQLState(), m);
-        assertTrue(m.contains("D1 refused the API token (HTTP 401, SQLState 28000), so no statement of this request"
-            + " ran"), m);
-        assertTrue(m.contains("Nothing of this request was applied"), m);
+        assertMentions(m,
+            "D1 refused the API token (HTTP 401, SQLState 28000), so no statement of this request" + " ran",
+            "Nothing of this request was applied");
         assertFalse(m.contains("statements of the request failed"), m);
         assertFalse(m.contains("statement 1 of"), m);
       }
