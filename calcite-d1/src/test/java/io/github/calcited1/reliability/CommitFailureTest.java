@@ -99,6 +99,37 @@ class CommitFailureTest {
   }
 
   @Test
+  void aWriteSplitAcrossRequestsIsNamedWithTheStatementsEachPartHolds() throws Exception {
+    try (Connection c = d1.connect("maxStatementsPerRequest=2", "maxValueBytes=1000");
+         java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO orders VALUES (?, ?, 1)")) {
+      c.setAutoCommit(false);
+      for (int id = 100; id <= 200; id++) {
+        insert.setInt(1, id == 200 ? 1 : id); // the last row repeats key 1: the write's last statement fails
+        insert.setString(2, "customer number " + id);
+        insert.executeUpdate(); // 101 rows of ~30 bytes: one write, packed into statements of at most 1,000 bytes
+      }
+      D1CommitException e = assertThrows(D1CommitException.class, c::commit);
+      String m = e.getMessage();
+      java.util.regex.Matcher applied = java.util.regex.Pattern.compile("APPLIED: requests? 1(\\.\\.\\d+)? \\((\\d+)"
+          + " D1 statement\\(s\\) from INSERT INTO \"orders\" \\[id, customer, qty\\] \\(101 rows\\): its D1 statements"
+          + " 1-(\\d+) of (\\d+)\\), D1 reported (\\d+) row\\(s\\) changed").matcher(m);
+      assertTrue(applied.find(), m);
+      int appliedStatements = Integer.parseInt(applied.group(2));
+      int all = Integer.parseInt(applied.group(4));
+      assertEquals(appliedStatements, Integer.parseInt(applied.group(3)), m);
+      assertTrue(appliedStatements < all, m);
+      assertEquals(2 * e.requestsApplied(), appliedStatements, m);
+      assertMentions(m, "NOT APPLIED: request " + e.requests() + " (" + (all - appliedStatements) + " D1 statement(s)"
+          + " from INSERT INTO \"orders\" [id, customer, qty] (101 rows): its D1 statements " + (appliedStatements + 1)
+          + "-" + all + " of " + all + ")");
+      long reported = Long.parseLong(applied.group(5));
+      assertTrue(reported > 0 && reported < 100, m);
+      assertEquals(reported, value("SELECT count(*) FROM orders WHERE id >= 100"),
+          "exactly the rows the message reports as applied are in D1");
+    }
+  }
+
+  @Test
   void splitCommitWithUnresolvableLedgerNeverAdvisesRerunningTheWholeTransaction() throws Exception {
     try (Connection c = d1.connect("maxStatementsPerRequest=2", "commitLedger=true");
          Statement s = c.createStatement()) {
