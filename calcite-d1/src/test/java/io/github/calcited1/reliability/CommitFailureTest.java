@@ -129,6 +129,19 @@ class CommitFailureTest {
     }
   }
 
+  /**
+   * Commits {@link #bufferSplitTransaction} and returns the message of its failure: request 1 applied, request 2's
+   * outcome unknown (08007), and never the advice to re-run the whole transaction.
+   */
+  private static String unknownAfterRequestOne(Connection c) {
+    D1CommitException e = assertThrows(D1CommitException.class, c::commit);
+    assertEquals("08007", e.getSQLState());
+    assertEquals(1, e.requestsApplied());
+    assertMentions(e.getMessage(), "APPLIED: request 1 (", "OUTCOME UNKNOWN: request 2 (",
+        "Do NOT re-run the whole transaction");
+    return e.getMessage();
+  }
+
   @Test
   void splitCommitWithUnresolvableLedgerNeverAdvisesRerunningTheWholeTransaction() throws Exception {
     try (Connection c = d1.connect("maxStatementsPerRequest=2", "commitLedger=true");
@@ -141,16 +154,10 @@ class CommitFailureTest {
       for (int i = 0; i < 3; i++) {
         d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
       }
-      D1CommitException e = assertThrows(D1CommitException.class, c::commit);
-      String m = e.getMessage();
-      assertEquals("08007", e.getSQLState());
-      assertEquals(1, e.requestsApplied());
+      String m = unknownAfterRequestOne(c);
       assertMentions(m,
           "the outcome of request 2 of 2 (commit ",
           "3 resends were not answered either",
-          "APPLIED: request 1 (",
-          "OUTCOME UNKNOWN: request 2 (",
-          "Do NOT re-run the whole transaction",
           "If the ledger query finds a row, the transaction is complete; if it finds none, re-run only the writes of"
               + " request 2 (1 D1 statement(s) from INSERT INTO \"orders\"");
       assertFalse(m.contains("re-run the transaction only if"), m);
@@ -165,17 +172,11 @@ class CommitFailureTest {
       c.setAutoCommit(false);
       bufferSplitTransaction(s, 3);
       d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
-      D1CommitException e = assertThrows(D1CommitException.class, c::commit);
-      String m = e.getMessage();
-      assertEquals("08007", e.getSQLState());
-      assertEquals(1, e.requestsApplied());
+      String m = unknownAfterRequestOne(c);
       assertMentions(m,
           "The outcome of request 2 of 2 is UNKNOWN (SQLState 08007)",
-          "APPLIED: request 1 (",
-          "OUTCOME UNKNOWN: request 2 (",
-          "Do NOT re-run the whole transaction",
           "Check first: read back a row that request 2 wrote (INSERT INTO \"orders\"",
-          "if it is there, the transaction is complete; if it is absent, re-run only the writes of" + " request 2");
+          "if it is there, the transaction is complete; if it is absent, re-run only the writes of request 2");
       assertFalse(m.contains("this transaction wrote"), m);
     }
     assertEquals(1, value("SELECT count(*) FROM orders WHERE id = 3"), "the lost request had landed");
