@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.AsyncTimeout;
 import okio.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>it only reads ({@link ReadOnlySql}): also after a 5xx, a broken or timed-out connection, or a malformed or
  *       cut-short body; a streamed result only until its first row was handed out.</li>
  * </ul>
- * A write that failed after it left (timeout, reset, 5xx, an unreadable 2xx answer) is never sent again here: it
- * fails with {@link D1OutcomeUnknownException} (SQLState 08007). When the attempts run out the error is a
+ * A write that failed after it was completely written (timeout, reset, 5xx, an unreadable 2xx answer) is never sent
+ * again here: it fails with {@link D1OutcomeUnknownException} (SQLState 08007). One that failed before its last byte
+ * was written (no connection, a kept-alive connection the server had closed: {@link RequestSending}) was certainly not
+ * run, and is sent again like a read. When the attempts run out the error is a
  * {@link D1RetriesExhaustedException} saying how many attempts over how long.
  */
 public final class D1Client {
@@ -152,7 +156,7 @@ public final class D1Client {
     Attempts attempts = new Attempts();
     D1Cursor cursor = call(request, "statement", read, attempts,
         response -> RawCursor.open(response, JSON, errors, hints));
-    return read && config.maxAttempts() > 1 ? new RetryingCursor(cursor, request, attempts, hints) : cursor;
+    return read ? new RetryingCursor(cursor, request, attempts, hints) : cursor;
   }
 
   /** Runs one statement and reads its whole result; for results known to be small. */
@@ -247,6 +251,8 @@ public final class D1Client {
   private final class Attempts {
     final long start = System.nanoTime();
     int count;
+    /** The call of the last attempt. */
+    Call call;
 
     Duration elapsed() {
       return Duration.ofNanos(System.nanoTime() - start);
@@ -309,21 +315,34 @@ public final class D1Client {
    */
   private <T> T call(Request request, String what, boolean read, Attempts attempts, BodyReader<T> reader)
       throws D1Exception {
+    boolean staleConnectionSeen = false;
     while (true) {
       attempts.count++;
       long start = System.nanoTime();
       D1Exception failure = null;
       Response response = null;
+      RequestSending.Progress sending = new RequestSending.Progress(!read);
       try {
-        response = http.newCall(request).execute();
+        attempts.call = http.newCall(RequestSending.attempt(request, sending));
+        response = attempts.call.execute();
       } catch (IOException e) {
-        failure = errors.fromIo(e, 0);
+        failure = sending.written ? errors.fromIo(e, 0) : errors.notSent(e);
         LOG.debug("D1 {} failed: {}", what, failure.getMessage());
         if (e instanceof javax.net.ssl.SSLException) {
           throw failure; // a certificate or TLS problem: sending again cannot help
         }
-        if (!read && !ErrorMapper.neverSent(e)) {
+        if (!read && sending.written) {
           throw errors.outcomeUnknown(failure, 0);
+        }
+        if (e instanceof RequestSending.StaleConnectionException) {
+          // The server closed its kept-alive connections (a restart): the others in the pool are dead too. Nothing
+          // was sent; the first such attempt is not counted against maxAttempts.
+          http.connectionPool().evictAll();
+          if (!staleConnectionSeen) {
+            staleConnectionSeen = true;
+            attempts.count--;
+            continue;
+          }
         }
       }
       if (response != null) {
@@ -336,7 +355,9 @@ public final class D1Client {
           } catch (D1Exception e) {
             failure = e;
             if (!broken(e)) {
-              throw e; // D1 said no (an error envelope): definite
+              // An error envelope. On a 2xx it contradicts the status: definite for a read (sending it again would
+              // get the same answer), unknown for a write, which may have run.
+              throw read ? e : errors.errorOnSuccess(e, status);
             }
             if (!read) {
               // Cut short or broken: D1 answered 2xx, so it ran the write, and only the answer is lost. Malformed
@@ -376,7 +397,9 @@ public final class D1Client {
    * A streamed read that is read again from the start if it fails before its first row is handed out. To make that
    * cover most results, it first reads ahead up to {@value #READ_AHEAD_ROWS} rows or about 4 MB: a result that fits
    * is retried whole on a cut-short body or a reset; a bigger one streams on, and a failure after its first row was
-   * handed out fails the read (never a silently short or repeated result).
+   * handed out fails the read (never a silently short or repeated result). With retries off it reads ahead only the
+   * first row. The call's deadline ({@code callTimeout}) covers the read-ahead; the rest of a bigger result is paced
+   * by the application, each read bounded by {@code readTimeout}.
    */
   private final class RetryingCursor implements D1Cursor {
     private final Request request;
@@ -405,6 +428,7 @@ public final class D1Client {
       if (!filled) {
         fill();
         filled = true;
+        endDeadline(attempts.call);
       }
       row = ahead.poll();
       if (row != null) {
@@ -423,7 +447,9 @@ public final class D1Client {
       while (true) {
         try {
           long bytes = 0;
-          while (ahead.size() < READ_AHEAD_ROWS && bytes < READ_AHEAD_BYTES) {
+          // Retries off: nothing to read ahead for, only the first row (so the deadline still covers its wait).
+          int rows = config.maxAttempts() > 1 ? READ_AHEAD_ROWS : 1;
+          while (ahead.size() < rows && bytes < READ_AHEAD_BYTES) {
             if (!cursor.next()) {
               ended = true;
               return;
@@ -476,6 +502,17 @@ public final class D1Client {
     public void close() {
       ahead.clear();
       cursor.close();
+    }
+  }
+
+  /**
+   * Ends the call's deadline ({@code callTimeout}) once the read-ahead is done: from then on the application paces
+   * the rows, and a slow consumer of a big result must not be failed by it. OkHttp's call timeout is an okio
+   * {@link AsyncTimeout}; leaving it early is what OkHttp itself does for calls that outlive their setup.
+   */
+  private static void endDeadline(Call call) {
+    if (call != null && call.timeout() instanceof AsyncTimeout) {
+      ((AsyncTimeout) call.timeout()).exit();
     }
   }
 

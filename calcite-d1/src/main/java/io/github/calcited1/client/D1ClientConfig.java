@@ -28,8 +28,13 @@ public final class D1ClientConfig {
    * network.
    */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(45);
-  /** Zero means none: a whole call includes streaming the result, which may legitimately take long. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ZERO;
+  /**
+   * The most one attempt may take, from connecting to the last byte of the answer (a streamed result: to the end of
+   * its read-ahead, after which the application paces it). D1 resolves an API request within 30 s; the rest is for
+   * sending up to 10 MB of COMMIT and receiving the answer. Without it, a server trickling its answer (one byte
+   * before each {@link #DEFAULT_READ_TIMEOUT}) could hold a read or a COMMIT for hours.
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(90);
   public static final String DEFAULT_USER_AGENT = "calcite-d1";
   /** Attempts per request, the first included. */
   public static final int DEFAULT_MAX_ATTEMPTS = 4;

@@ -153,17 +153,44 @@ final class ErrorMapper {
   }
 
   /**
+   * A failure before the request was completely written ({@link RequestSending}): D1 cannot have run it, since it runs
+   * only requests it received whole.
+   */
+  D1Exception notSent(IOException e) {
+    if (neverSent(e)) {
+      return fromIo(e, 0); // no connection at all: the "could not connect" advice
+    }
+    String said = scrubber.scrub(e.toString());
+    return new D1ConnectionException(text(said, 0, 0, "The connection failed before the request was completely sent,"
+        + " so D1 did not run it; it is sent again on a new connection while attempts remain."), "08001", 0, 0, said,
+        scrubber.scrub(e));
+  }
+
+  /**
    * A write that failed after it left: {@code failure} is what happened; {@code status} is D1's HTTP status if it
    * answered (5xx, or 2xx with an unreadable body), else 0.
    */
   D1OutcomeUnknownException outcomeUnknown(D1Exception failure, int status) {
-    String what = status >= 200 && status < 300
+    boolean applied = status >= 200 && status < 300;
+    String what = applied
         ? "D1 answered HTTP " + status + ", so it applied the write, but its answer could not be read; the update"
             + " counts are unknown"
         : "the write request had been sent when this happened, so D1 may or may not have applied it";
     return new D1OutcomeUnknownException(failure.getMessage() + " -- OUTCOME UNKNOWN: " + what
         + ". It was not sent again: a write is never repeated blindly.", status, failure.d1Code(),
-        failure.d1Message(), failure);
+        failure.d1Message(), failure, applied);
+  }
+
+  /**
+   * A write answered with a 2xx status whose body is an error envelope ({@code "success": false}). D1 refuses a
+   * request with a 4xx and sends 2xx only for one it ran, so the answer contradicts itself: whether the write was
+   * applied is unknown.
+   */
+  D1OutcomeUnknownException errorOnSuccess(D1Exception failure, int status) {
+    return new D1OutcomeUnknownException(failure.getMessage() + " -- OUTCOME UNKNOWN: D1 answered HTTP " + status
+        + ", which it sends only for a request it ran, but with an error instead of results, so the write may or"
+        + " may not have been applied. It was not sent again: a write is never repeated blindly.", status,
+        failure.d1Code(), failure.d1Message(), failure, false);
   }
 
   /** For a network failure: before any response ({@code status} 0) or while reading one. */

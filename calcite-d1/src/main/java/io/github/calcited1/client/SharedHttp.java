@@ -11,6 +11,9 @@ final class SharedHttp {
       // OkHttp would silently resend a POST after some connection failures; a write batch must not be sent twice
       // behind the caller's back, so every retry decision is left to the client's call seam.
       .retryOnConnectionFailure(false)
+      // Whether a failed request had been written at all, and no write on a connection the server has closed.
+      .eventListener(RequestSending.EVENTS)
+      .addNetworkInterceptor(RequestSending.STALE_CHECK)
       .build();
 
   private SharedHttp() {}

@@ -11,9 +11,9 @@ import java.sql.SQLWarning;
 import java.util.List;
 
 /**
- * Transaction details of a {@code jdbc:d1:} connection. Calcite's connection class is fixed (its factory's connection
- * type is private), so {@code connection.unwrap(...)} cannot reach them and {@code Connection.getWarnings()} is always
- * null; this class is the way in:
+ * Transaction details of a {@code jdbc:d1:} connection. Calcite's connection class cannot be reached with
+ * {@code connection.unwrap(...)}, so this class is the way in ({@code Connection.getWarnings()} and
+ * {@code clearWarnings()} also reach the same warnings):
  * <pre>
  *   conn.commit();
  *   List&lt;D1CommitStats&gt; stats = D1Connections.lastCommitStats(conn);   // requests, statements, rows, D1 time

@@ -32,7 +32,14 @@ public final class D1Session {
   private int batchDepth;
   private List<D1Write> executionWrites;
   private List<D1CommitStats> lastCommitStats = List.of();
+  /** Warnings kept per connection until cleared; the last of them says that more were dropped. */
+  public static final int MAX_WARNINGS = 100;
+  /** SQLState of the warning that ends a full chain. */
+  public static final String TOO_MANY_WARNINGS_STATE = "01D03";
+
   private SQLWarning warnings;
+  private SQLWarning lastWarning;
+  private int warningCount;
 
   public D1Session(BooleanSupplier autoCommit) {
     this.autoCommit = autoCommit;
@@ -160,19 +167,35 @@ public final class D1Session {
     return lastCommitStats;
   }
 
+  /**
+   * Adds a warning to the connection's chain. The chain keeps the first {@value #MAX_WARNINGS} warnings until they are
+   * cleared, then one saying that later ones were dropped: a long-lived connection that never clears them (20,000
+   * split commits) must not grow without bound.
+   */
   public synchronized void addWarning(SQLWarning w) {
-    if (warnings == null) {
-      warnings = w;
-    } else {
-      warnings.setNextWarning(w);
+    if (warningCount == MAX_WARNINGS) {
+      return;
     }
+    warningCount++;
+    SQLWarning next = warningCount < MAX_WARNINGS ? w : new SQLWarning("More warnings followed and were dropped: a"
+        + " connection keeps at most " + MAX_WARNINGS + " until they are cleared (Connection.clearWarnings()). The"
+        + " first dropped one: " + w.getMessage(), TOO_MANY_WARNINGS_STATE);
+    if (warnings == null) {
+      warnings = next;
+    } else {
+      lastWarning.setNextWarning(next); // appended after lastWarning, which is the end of the chain: no walk
+    }
+    lastWarning = next;
   }
 
+  /** The chain of warnings (oldest first), or null. */
   public synchronized SQLWarning warnings() {
     return warnings;
   }
 
   public synchronized void clearWarnings() {
     warnings = null;
+    lastWarning = null;
+    warningCount = 0;
   }
 }

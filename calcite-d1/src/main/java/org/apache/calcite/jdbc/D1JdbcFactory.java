@@ -1,5 +1,6 @@
 package org.apache.calcite.jdbc;
 
+import io.github.calcited1.write.D1Session;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
@@ -14,6 +15,7 @@ import org.apache.calcite.config.CalciteConnectionConfig;
 
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
@@ -93,6 +95,29 @@ public final class D1JdbcFactory extends CalciteFactory {
         config = c;
       }
       return c;
+    }
+
+    /**
+     * The warnings of the connection's D1 transactions (e.g. a split COMMIT, an update count known only at COMMIT),
+     * the same chain as {@code D1Connections.warnings}; Avatica's own are always null.
+     */
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+      D1Session session = session();
+      return session == null ? super.getWarnings() : session.warnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+      D1Session session = session();
+      if (session != null) {
+        session.clearWarnings();
+      }
+      super.clearWarnings();
+    }
+
+    private D1Session session() {
+      return meta() instanceof D1Session.Holder ? ((D1Session.Holder) meta()).d1Session() : null;
     }
 
     /** As Avatica's, without parsing the property again: a config parses its property on every read. */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.write.D1CommitStats;
 import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.write.D1Session;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
@@ -34,7 +36,8 @@ class D1UrlTokenAndWarningsTest {
   static void start() throws Exception {
     // Before any connection reads the catalog.
     d1.d1Batch("CREATE TABLE wt (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)",
-        "INSERT INTO wt VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+        "INSERT INTO wt VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)",
+        "CREATE TABLE ww (id INTEGER PRIMARY KEY, n INTEGER)", "INSERT INTO ww VALUES (1, 0), (2, 0)");
   }
 
   private static String cut(String url, Properties info) throws SQLException {
@@ -147,5 +150,57 @@ class D1UrlTokenAndWarningsTest {
       assertEquals(2, s.executeUpdate("UPDATE wt SET v = 'q' WHERE n <= 2"));
       assertNull(D1Connections.warnings(c));
     }
+  }
+
+  private static int length(SQLWarning w) {
+    int n = 0;
+    for (; w != null; w = w.getNextWarning()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void warningsOfALongLivedConnectionAreBoundedAndConnectionClearWarningsClearsThem() throws Exception {
+    int commits = D1Session.MAX_WARNINGS + 5;
+    try (Connection c = d1.connect("maxStatementsPerRequest=1");
+         PreparedStatement a = c.prepareStatement("UPDATE ww SET n = n + 1 WHERE id = 1");
+         PreparedStatement b = c.prepareStatement("UPDATE ww SET n = n + 1 WHERE id = 2")) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < commits; i++) {
+        a.executeUpdate();
+        b.executeUpdate();
+        c.commit(); // 2 requests: one split warning each time
+      }
+      SQLWarning w = c.getWarnings();
+      assertTrue(w == D1Connections.warnings(c), "Connection.getWarnings() is the connection's chain");
+      assertEquals(D1Session.MAX_WARNINGS, length(w), "bounded");
+      SQLWarning last = w;
+      while (last.getNextWarning() != null) {
+        last = last.getNextWarning();
+      }
+      assertEquals(D1Session.TOO_MANY_WARNINGS_STATE, last.getSQLState());
+      assertTrue(last.getMessage().contains("More warnings followed and were dropped"), last.getMessage());
+      c.clearWarnings();
+      assertNull(c.getWarnings());
+      assertNull(D1Connections.warnings(c));
+      a.executeUpdate();
+      b.executeUpdate();
+      c.commit();
+      assertEquals(2, length(c.getWarnings()), "the count warning and one split warning, after clearing");
+    }
+    assertEquals(commits + 1, ((Number) d1.d1("SELECT n FROM ww WHERE id = 1").rows().get(0)[0]).longValue());
+  }
+
+  @Test
+  void aSessionKeepsAtMostMaxWarningsWhateverIsAdded() {
+    D1Session session = new D1Session(() -> false);
+    for (int i = 0; i < 20_000; i++) {
+      session.addWarning(new SQLWarning("split commit " + i, "01D01"));
+    }
+    assertEquals(D1Session.MAX_WARNINGS, length(session.warnings()));
+    assertEquals("split commit 0", session.warnings().getMessage());
+    session.clearWarnings();
+    assertNull(session.warnings());
   }
 }

@@ -28,7 +28,11 @@ final class FaultProxy implements AutoCloseable {
     /** HTTP 200 with a body that is not D1's JSON (after forwarding: the request ran). */
     MALFORMED_JSON,
     /** HTTP 200, complete framing, the JSON cut in the middle (after forwarding: the request ran). */
-    TRUNCATED_JSON
+    TRUNCATED_JSON,
+    /** HTTP 200 with D1's error envelope ({@code "success": false}) instead of results (after forwarding). */
+    ERROR_ENVELOPE,
+    /** Forwards with another API token, so d1-local itself answers 401 (the request does not run). */
+    WRONG_TOKEN
   }
 
   private final String target;
@@ -87,7 +91,8 @@ final class FaultProxy implements AutoCloseable {
   private MockResponse forward(RecordedRequest in) {
     forwarded.incrementAndGet();
     Request.Builder out = new Request.Builder().url(target + in.getTarget());
-    String auth = in.getHeaders().get("Authorization");
+    Spoil spoil = take();
+    String auth = spoil == Spoil.WRONG_TOKEN ? "Bearer revoked-token" : in.getHeaders().get("Authorization");
     if (auth != null) {
       out.header("Authorization", auth);
     }
@@ -103,8 +108,10 @@ final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       return new MockResponse.Builder().code(502).body("proxy: " + e).build();
     }
-    Spoil spoil = take();
-    if (spoil == Spoil.MALFORMED_JSON) {
+    if (spoil == Spoil.ERROR_ENVELOPE) {
+      body = "{\"result\":[],\"success\":false,\"errors\":[{\"code\":7500,\"message\":\"internal error\"}],"
+          + "\"messages\":[]}";
+    } else if (spoil == Spoil.MALFORMED_JSON) {
       body = "<html><body>502 Bad Gateway</body></html>";
     } else if (spoil == Spoil.TRUNCATED_JSON) {
       body = body.substring(0, body.length() / 2);

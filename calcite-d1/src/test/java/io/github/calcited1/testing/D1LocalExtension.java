@@ -68,6 +68,21 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     return server;
   }
 
+  /**
+   * Stops the server (its connections close, as when a real server restarts) and starts a new one on the same port
+   * over the same files; {@link #server()} is the new one afterwards.
+   *
+   * @param down how long nothing listens on the port in between
+   */
+  public void restart(java.time.Duration down) throws InterruptedException {
+    int port = server.port();
+    server.close();
+    Thread.sleep(down.toMillis());
+    D1LocalServer.Builder builder = D1LocalServer.builder().port(port).dataDir(dataDir).token(TOKEN).database(database);
+    others.forEach(builder::database);
+    server = builder.build().start();
+  }
+
   /** The temporary directory the databases live in (deleted after the class). */
   public Path dataDir() {
     return dataDir;

@@ -47,6 +47,12 @@ public final class D1Fixture implements BeforeAllCallback, AfterAllCallback {
     local.afterAll(context);
   }
 
+  /** Restarts d1-local on the same port over the same files ({@link D1LocalExtension#restart}). */
+  public void restart(java.time.Duration down) throws InterruptedException {
+    local.restart(down);
+    server = local.server();
+  }
+
   /** The one-database URL, with any extra {@code key=value} pairs. */
   public String url(String... extra) {
     StringBuilder sb = new StringBuilder("jdbc:d1:database=shop;accountId=" + ACCOUNT + ";baseUrl="

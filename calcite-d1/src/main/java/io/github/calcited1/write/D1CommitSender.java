@@ -1,0 +1,116 @@
+package io.github.calcited1.write;
+
+import io.github.calcited1.client.D1Result;
+import io.github.calcited1.client.D1Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Sends the writes of one COMMIT to one D1 database: packs them into requests ({@link D1BatchPacker}), sends the
+ * requests in order, and sums D1's figures into {@link D1CommitStats}. A request whose fate is unknown goes to the
+ * {@link D1CommitLedger} (when on); a failed one is diagnosed and explained by {@link D1FailedCommit}.
+ */
+final class D1CommitSender {
+  /** The commit statistics are logged under the transaction's name, as documented in docs/transactions.md. */
+  private static final Logger LOG = LoggerFactory.getLogger(D1Transaction.class);
+
+  private final String database;
+  private final D1BatchSender batches;
+  private final D1WriteOptions options;
+  private final D1CommitLedger ledger;
+  private final D1FailedCommit failures;
+
+  D1CommitSender(String database, D1BatchSender batches, D1WriteOptions options) {
+    this.database = database;
+    this.batches = batches;
+    this.options = options;
+    this.failures = new D1FailedCommit(database, batches, options);
+    this.ledger = options.commitLedger() ? new D1CommitLedger(database, batches, options, failures) : null;
+  }
+
+  /** Sends {@code ws} ({@code buffered} user statements) in order; returns what was done. */
+  D1CommitStats send(List<D1Write> ws, int buffered, Consumer<SQLWarning> warnings) throws SQLException {
+    long start = System.nanoTime();
+    List<D1BatchPacker.Planned> planned = new ArrayList<>();
+    long rowsInserted = 0;
+    for (D1Write w : ws) {
+      for (D1Statement s : w.toStatements(options)) {
+        planned.add(new D1BatchPacker.Planned(s, w));
+      }
+      if (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT) {
+        rowsInserted += w.knownRows();
+      }
+    }
+    List<List<D1BatchPacker.Planned>> requests = D1BatchPacker.pack(planned, options);
+    if (requests.size() > 1) {
+      String msg = "D1 " + database + ": the transaction (" + buffered + " statement(s), " + planned.size()
+          + " D1 statement(s)) does not fit one D1 request (budget: " + options.maxStatementsPerRequest()
+          + " statements / " + options.maxRequestBytes() + " bytes per request) and needs " + requests.size()
+          + " requests";
+      if (options.strictAtomicity()) {
+        throw new SQLException(msg + "; strictAtomicity is on, so nothing was sent and the buffer was discarded."
+            + " Commit more often, or turn strictAtomicity off to accept atomicity per request.", "25000");
+      }
+      String warn = msg + ", sent in order; atomicity holds per request only (a failure in request k leaves"
+          + " requests 1..k-1 applied).";
+      LOG.warn(warn);
+      if (warnings != null) {
+        warnings.accept(new SQLWarning(warn, "01D01"));
+      }
+    }
+    int sentRequests = 0;
+    int sentStatements = 0;
+    long changes = 0;
+    boolean changesKnown = true;
+    long rowsRead = 0;
+    long rowsWritten = 0;
+    double d1Millis = 0;
+    for (List<D1BatchPacker.Planned> request : requests) {
+      List<D1Statement> stmts = new ArrayList<>(request.size() + 2);
+      String commitId = ledger != null ? UUID.randomUUID().toString() : null;
+      if (commitId != null) {
+        stmts.addAll(ledger.statements(commitId));
+      }
+      int offset = stmts.size();
+      for (D1BatchPacker.Planned p : request) {
+        stmts.add(p.statement);
+      }
+      List<D1Result> results;
+      try {
+        results = batches.batch(stmts);
+      } catch (SQLException e) {
+        D1FailedCommit.Progress progress = new D1FailedCommit.Progress(requests, sentRequests, changes, changesKnown);
+        if (!D1FailedCommit.outcomeUnknown(e)) {
+          throw failures.failure(e, progress);
+        }
+        results = ledger == null ? failures.unknownWithoutLedger(e, progress, warnings)
+            : ledger.resolve(e, stmts, commitId, progress, warnings);
+        changesKnown &= !results.isEmpty();
+      }
+      sentRequests++;
+      sentStatements += stmts.size();
+      for (int i = 0; i + offset < results.size() && i < request.size(); i++) {
+        D1Result r = results.get(i + offset);
+        if (r == null || r.meta() == null) {
+          continue;
+        }
+        request.get(i).owner.addChanges(r.meta().changes());
+        changes += r.meta().changes();
+        rowsRead += r.meta().rowsRead();
+        rowsWritten += r.meta().rowsWritten();
+        d1Millis += r.meta().durationMillis();
+      }
+    }
+    D1CommitStats stats = new D1CommitStats(database, buffered, sentStatements, sentRequests, rowsInserted, changes,
+        rowsRead, rowsWritten, d1Millis, (System.nanoTime() - start) / 1_000_000L);
+    LOG.info("D1 {}: sent {}", database, stats);
+    return stats;
+  }
+}
