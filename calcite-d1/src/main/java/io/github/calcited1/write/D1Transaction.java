@@ -117,8 +117,9 @@ public final class D1Transaction {
     List<D1BatchPacker.Planned> planned = new ArrayList<>();
     long rowsInserted = 0;
     for (D1Write w : ws) {
-      for (D1Statement s : w.toStatements(options)) {
-        planned.add(new D1BatchPacker.Planned(s, w));
+      List<D1Statement> statements = w.toStatements(options);
+      for (int i = 0; i < statements.size(); i++) {
+        planned.add(new D1BatchPacker.Planned(statements.get(i), w, w.staysWithPrevious(i)));
       }
       if (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT) {
         rowsInserted += w.knownRows();
@@ -187,6 +188,11 @@ public final class D1Transaction {
   }
 
   private D1CommitException failure(SQLException e, List<D1BatchPacker.Planned> request, int applied, int total) {
+    D1CommitException conflict = D1WriteConflict.of(e, request, applied, database);
+    if (conflict != null) {
+      LOG.info("D1 {}: commit failed: {}", database, conflict.getMessage());
+      return conflict;
+    }
     String d1Message = e instanceof D1Exception && ((D1Exception) e).d1Message() != null
         ? ((D1Exception) e).d1Message() : e.getMessage();
     int failed = request.size() == 1 ? 1 : 0;
