@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.rel.D1SqlGenerator;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -92,25 +93,17 @@ abstract class D1RowsWrite extends D1Write {
   }
 
   /**
-   * {@code wanted}, or {@code wanted} with the smallest number appended that makes it differ from every name in
-   * {@code taken} (SQLite compares names ignoring ASCII case): a generated alias never hides the user's table.
+   * {@code wanted}, or {@code wanted} with a number appended, differing from every name in {@code taken}: a generated
+   * alias never hides the user's table or column ({@link D1SqlGenerator#freeName}).
    */
   static String freeName(String wanted, String... taken) {
-    String name = wanted;
-    for (int n = 1; isTaken(name, taken); n++) {
-      name = wanted + n;
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String t : taken) {
+      names.add(t.toLowerCase(java.util.Locale.ROOT));
     }
-    return name;
+    return D1SqlGenerator.freeName(wanted, names);
   }
 
-  private static boolean isTaken(String name, String... taken) {
-    for (String t : taken) {
-      if (name.equalsIgnoreCase(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** {@code "a", "b", "c"}: the quoted names, comma-separated. */
   static String quotedList(List<String> names) {

@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.rel.D1Query;
 import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.jdbc.D1MetaBridge;
@@ -32,22 +33,21 @@ public final class D1WriteRuntime {
   private D1WriteRuntime() {
   }
 
-  /** A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT). */
+  /**
+   * A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT); {@code params} are its parameters' values,
+   * of the kinds {@code paramKinds} ({@link D1Query#paramKinds()}).
+   */
   public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      Object[] params) {
+      String paramKinds, Object[] params) {
     try {
-      return pushed0(root, schemaPath, kind, table, sql, params);
+      D1Schema schema = schema(root, schemaPath);
+      checkWritable(schema, table);
+      D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql,
+          Arrays.asList(D1Query.bind(paramKinds, params)), -1);
+      return Linq4j.singletonEnumerable(submit(root, schema, w));
     } catch (SQLException e) {
       throw sneaky(e);
     }
-  }
-
-  private static Enumerable<Long> pushed0(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      Object[] params) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
-    checkWritable(schema, table);
-    D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql, Arrays.asList(params), -1);
-    return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
 
   /**

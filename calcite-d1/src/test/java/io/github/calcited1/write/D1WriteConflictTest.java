@@ -1,13 +1,11 @@
 package io.github.calcited1.write;
 
-import io.github.calcited1.local.RecordedRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -46,11 +44,6 @@ class D1WriteConflictTest {
         "CREATE TABLE log (id INTEGER PRIMARY KEY, msg TEXT)");
   }
 
-  private static String lastBody() {
-    List<RecordedRequest> r = d1.server.recordedRequests();
-    return r.get(r.size() - 1).body();
-  }
-
   private static Object value(String sql) throws SQLException {
     return d1.d1(sql).rows().get(0)[0];
   }
@@ -80,7 +73,7 @@ class D1WriteConflictTest {
       assertTrue(e.getMessage().contains("Write conflict on D1 table \"" + table + "\""), e.getMessage());
       assertTrue(e.getMessage().contains("the row changed since it was read; re-run the transaction"),
           e.getMessage());
-      assertTrue(lastBody().contains("json_each"), "ran by key: " + lastBody());
+      assertTrue(d1.lastRequestBody().contains("json_each"), "ran by key: " + d1.lastRequestBody());
       assertEquals(0L, d1.count("log"), "nothing of the failed COMMIT was applied");
     }
   }
@@ -134,13 +127,13 @@ class D1WriteConflictTest {
       assertEquals(3, s.executeUpdate("UPDATE acct SET price = price + 1 WHERE id > 0"));
     }
     assertEquals(List.of("1|1.1|9007199254740993", "1|2.5|-9223372036854775808", "1|null|null"),
-        file("SELECT n, price, big FROM acct ORDER BY id"));
+        d1.fileRows("SELECT n, price, big FROM acct ORDER BY id"));
     // Identical rows of a table without a key are one JSON row that the statement changes twice.
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       assertEquals(3, s.executeUpdate("UPDATE nopk SET a = a + 10 WHERE UPPER(b) = 'X'"));
       assertEquals(3, s.executeUpdate("DELETE FROM nopk WHERE UPPER(b) = 'X'"));
     }
-    assertEquals(List.of("2|y"), file("SELECT a, b FROM nopk"));
+    assertEquals(List.of("2|y"), d1.fileRows("SELECT a, b FROM nopk"));
   }
 
   @Test
@@ -150,7 +143,7 @@ class D1WriteConflictTest {
     // DECIMAL arithmetic stays in Calcite: each increment reads the row, then writes it back by key.
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
-      assertTrue(lastBody().contains("json_each"), lastBody());
+      assertTrue(d1.lastRequestBody().contains("json_each"), d1.lastRequestBody());
     }
     d1.d1("UPDATE counter SET n = 0");
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -191,22 +184,6 @@ class D1WriteConflictTest {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** Rows of a query on the SQLite file (exact storage), columns joined by "|". */
-  private static List<String> file(String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = d1.sqliteFile(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        out.add(sb.toString());
-      }
-    }
-    return out;
   }
 
   @Test
