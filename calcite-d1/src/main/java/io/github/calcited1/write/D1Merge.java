@@ -24,8 +24,8 @@ final class D1Merge extends D1Write {
   private final D1KeyMatch read;
   private final D1JsonRows readRows;
   private final String marker = D1WriteConflict.newMarker();
-  final D1Update update;
-  final D1Insert insert;
+  private final D1Update update;
+  private final D1Insert insert;
 
   /**
    * @param read the key and the target columns the update values were computed from ({@link D1KeyMatch#guarded})

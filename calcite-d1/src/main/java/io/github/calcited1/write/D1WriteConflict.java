@@ -58,7 +58,7 @@ final class D1WriteConflict {
     String marker = m.group();
     for (int i = 0; i < request.size(); i++) {
       D1BatchPacker.Planned p = request.get(i);
-      if (p.statement().sql().endsWith("'" + marker + "') END")) {
+      if (p.statement().sql().contains("'" + marker + "'")) {
         String write = p.owner().describe();
         StringBuilder msg = new StringBuilder("Write conflict on D1 table ")
             .append(D1Write.quote(p.owner().table())).append(" (SQLState ").append(SQLSTATE)

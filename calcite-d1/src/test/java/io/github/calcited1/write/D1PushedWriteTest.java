@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,14 +64,9 @@ class D1PushedWriteTest {
   }
 
   private static TreeSet<Long> fileIds(String sql) throws SQLException {
-    TreeSet<Long> out = new TreeSet<>();
-    try (Connection c = d1.sqliteFile(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getLong(1));
-      }
-    }
-    return out;
+    return d1.fileRows(sql).stream().map(Long::valueOf).collect(Collectors.toCollection(TreeSet::new));
   }
+
 
   @Test
   void likeTouchesTheSameRowInSelectUpdateDeleteAndInsertSelect() throws Exception {
