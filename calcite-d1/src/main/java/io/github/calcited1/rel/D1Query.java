@@ -14,6 +14,22 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *     statement is not paged.
  */
 public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
+  /** Each parameter's {@link Kind} as one character ({@code 'a'} + its ordinal), a constant for generated code. */
+  public String paramKinds() {
+    StringBuilder kinds = new StringBuilder();
+    params.forEach(p -> kinds.append((char) ('a' + p.kind().ordinal())));
+    return kinds.toString();
+  }
+
+  /** The values D1 receives for parameters of the given {@link #paramKinds()}. */
+  public static Object[] bind(String paramKinds, Object[] values) {
+    Object[] bound = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      bound[i] = D1Values.toParam(values[i], Kind.values()[paramKinds.charAt(i) - 'a']);
+    }
+    return bound;
+  }
+
   /** Whether the statement is read by keyset pages. */
   public boolean paged() {
     return pageKeyColumn >= 0;

@@ -42,10 +42,7 @@ public final class D1Runtime {
    */
   public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, String paramKinds,
       Object[] params, String[] columnTypes, String[] columnLabels, int pageSize, int pageKeyColumn) {
-    Object[] bound = new Object[params.length];
-    for (int i = 0; i < params.length; i++) {
-      bound[i] = D1Values.toParam(params[i], D1Query.Kind.values()[paramKinds.charAt(i) - 'a']);
-    }
+    Object[] bound = D1Query.bind(paramKinds, params);
     SqlTypeName[] types = new SqlTypeName[columnTypes.length];
     int[] scales = new int[columnTypes.length];
     for (int i = 0; i < columnTypes.length; i++) {

@@ -61,7 +61,7 @@ import org.apache.calcite.util.Util;
  *       columns by qualified name ({@code ORDER BY "d1"."id" DESC}): SQL keeps no sub-query's order.</li>
  * </ol>
  */
-final class D1SqlGenerator {
+public final class D1SqlGenerator {
   private static final SqlParserPos POS = SqlParserPos.ZERO;
   /** Alias of the statement inside the outer, text-casting query. */
   static final String INNER_ALIAS = "d1";
@@ -84,15 +84,17 @@ final class D1SqlGenerator {
     root.getRowType().getFieldList().forEach(f -> asText.add(readsAsText(f.getType())));
 
     nameOutputs(statement, root.getRowType().getFieldNames());
+    Set<String> taken = namesIn(root);
     Optional<String> rowid = pagingKey(root);
     boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
         && select.getFrom() instanceof SqlIdentifier;
     int pageKeyColumn = -1;
     if (paged) {
       pageKeyColumn = rowidAliasOutput((SqlSelect) statement, rowidAlias(root), names, asText);
-      addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize, pageKeyColumn < 0);
+      String pageKeyName = freeName(PAGE_KEY_COLUMN, taken);
+      addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize, pageKeyColumn < 0, pageKeyName);
       if (pageKeyColumn < 0) {
-        names.add(PAGE_KEY_COLUMN);
+        names.add(pageKeyName);
         asText.add(true);
         pageKeyColumn = names.size() - 1;
       }
@@ -101,7 +103,7 @@ final class D1SqlGenerator {
       // A paged scan's order is the runtime's business (it tracks the largest key, whatever the order), and
       // the user asked for none.
       List<OrderKey> order = paged ? List.of() : outputOrder(root);
-      List<String> orderNames = orderColumns(statement, order, names);
+      List<String> orderNames = orderColumns(statement, order, names, taken);
       if (orderNames == null) {
         order = List.of(); // cannot be named outside: SQLite's flattening keeps the inner order (see docs)
       } else if (!order.isEmpty() && statement instanceof SqlSelect select && select.getFetch() == null
@@ -110,6 +112,11 @@ final class D1SqlGenerator {
       }
       statement = castOutputsToText(statement, names, asText, order, orderNames);
     }
+    return toQuery(statement, binder, pageKeyColumn);
+  }
+
+  /** The statement's SQL text, with the binder's parameters in the order their {@code ?} appear. */
+  private static D1Query toQuery(SqlNode statement, D1ParameterBinder binder, int pageKeyColumn) {
     SqlString sql = statement.toSqlString(D1SqlDialect.INSTANCE);
     List<D1Query.Param> params = new ArrayList<>();
     List<Integer> order = sql.getDynamicParameters();
@@ -222,7 +229,7 @@ final class D1SqlGenerator {
   }
 
   private static void addPaging(SqlSelect select, String rowid, SqlNode lowerBound, int pageSize,
-      boolean keyColumn) {
+      boolean keyColumn, String keyName) {
     SqlIdentifier key = new SqlIdentifier(rowid, POS);
     if (keyColumn) {
       List<SqlNode> items = new ArrayList<>();
@@ -231,7 +238,7 @@ final class D1SqlGenerator {
       } else {
         select.getSelectList().forEach(items::add);
       }
-      items.add(SqlStdOperatorTable.AS.createCall(POS, key, new SqlIdentifier(PAGE_KEY_COLUMN, POS)));
+      items.add(SqlStdOperatorTable.AS.createCall(POS, key, new SqlIdentifier(keyName, POS)));
       select.setSelectList(new SqlNodeList(items, POS));
     }
     SqlNode bound = SqlStdOperatorTable.GREATER_THAN_OR_EQUAL.createCall(POS, key, lowerBound);
@@ -306,7 +313,8 @@ final class D1SqlGenerator {
    * ORDER BY id}) is added to its SELECT list as {@code __d1_order_k}, which the outer query does not return.
    * Null if that is not possible (a compound or DISTINCT statement, an ORDER BY unlike the sort's keys).
    */
-  private static List<String> orderColumns(SqlNode statement, List<OrderKey> order, List<String> names) {
+  private static List<String> orderColumns(SqlNode statement, List<OrderKey> order, List<String> names,
+      Set<String> taken) {
     List<String> columns = new ArrayList<>();
     for (OrderKey key : order) {
       if (key.field() >= 0) {
@@ -325,7 +333,7 @@ final class D1SqlGenerator {
       if (expr instanceof SqlNumericLiteral) {
         return null; // an ordinal is a returned column, which the mapping would have found
       }
-      String alias = ORDER_COLUMN_PREFIX + key.position();
+      String alias = freeName(ORDER_COLUMN_PREFIX + key.position(), taken);
       List<SqlNode> items = new ArrayList<>();
       if (select.getSelectList() == null) {
         items.add(SqlIdentifier.star(POS));
@@ -392,6 +400,37 @@ final class D1SqlGenerator {
         null, null, null);
   }
 
+  /**
+   * The names a generated name must differ from: the statement's outputs and every column of the D1 tables it reads,
+   * lower-cased (SQLite ignores ASCII case in names). The name it returns is then taken too.
+   */
+  private static Set<String> namesIn(RelNode root) {
+    Set<String> taken = new HashSet<>();
+    root.getRowType().getFieldNames().forEach(n -> taken.add(n.toLowerCase(java.util.Locale.ROOT)));
+    new RelVisitor() {
+      @Override public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof D1TableScan scan) {
+          scan.getRowType().getFieldNames().forEach(n -> taken.add(n.toLowerCase(java.util.Locale.ROOT)));
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(root);
+    return taken;
+  }
+
+  /**
+   * {@code wanted}, or {@code wanted} with the smallest number appended that is not in {@code taken} (lower-cased
+   * names, to which the result is added): a generated alias or column never hides one of the user's.
+   */
+  public static String freeName(String wanted, java.util.Collection<String> taken) {
+    String name = wanted;
+    for (int n = 1; taken.contains(name.toLowerCase(java.util.Locale.ROOT)); n++) {
+      name = wanted + n;
+    }
+    taken.add(name.toLowerCase(java.util.Locale.ROOT));
+    return name;
+  }
+
   /** Types of the user's parameters ({@code ?}) used in the subtree, by index. */
   private static Map<Integer, RelDataType> userParamTypes(RelNode root) {
     Map<Integer, RelDataType> types = new HashMap<>();
@@ -410,4 +449,73 @@ final class D1SqlGenerator {
     return types;
   }
 
+
+  // ---- Pushed writes (write/D1TableModify): the read path's implementor, binder and dialect. ----
+
+  /**
+   * The one statement of a pushed {@code UPDATE ... WHERE}, {@code DELETE ... WHERE} or {@code INSERT ... SELECT}, made
+   * as reads are: {@code RelToSqlConverter} through {@link D1Implementor}, then {@link D1ParameterBinder} (literals
+   * and user parameters bound, LIKE as case-sensitive GLOB), so a WHERE selects in a write exactly the rows it selects
+   * in a SELECT.
+   *
+   * @param target the table's bare D1 name
+   * @param insertColumns the columns an INSERT gives (D1 fills in the others with their defaults)
+   * @param nonBinaryColumns columns that SQLite compares with another collation (NOCASE, RTRIM): an UPDATE/DELETE has
+   *     no FROM to read them as BINARY through ({@link D1TableScan#sqlFrom}), so its WHERE and SET name them
+   *     {@code "e" COLLATE BINARY}, which keeps their values and compares them as Calcite does
+   */
+  public static D1Query generateModify(org.apache.calcite.rel.core.TableModify modify, JavaTypeFactory typeFactory,
+      String target, List<String> insertColumns, Set<String> nonBinaryColumns) {
+    D1ParameterBinder binder = D1ParameterBinder.create(userParamTypes(modify));
+    SqlNode generated = new D1Implementor(D1SqlDialect.INSTANCE, typeFactory).visitRoot(modify).asStatement();
+    SqlIdentifier name = new SqlIdentifier(target, POS);
+    org.apache.calcite.sql.util.SqlShuttle binary = new org.apache.calcite.sql.util.SqlShuttle() {
+      @Override public SqlNode visit(SqlIdentifier id) {
+        return nonBinaryColumns.stream().anyMatch(c -> c.equalsIgnoreCase(Util.last(id.names)))
+            ? D1TableScan.BINARY_COLLATE.createCall(POS, id) : id;
+      }
+    };
+    SqlNode statement;
+    if (generated instanceof org.apache.calcite.sql.SqlInsert insert) {
+      SqlNodeList columns = new SqlNodeList(POS);
+      insertColumns.forEach(c -> columns.add(new SqlIdentifier(c, POS)));
+      statement = new org.apache.calcite.sql.SqlInsert(POS, SqlNodeList.EMPTY, name, insert.getSource().accept(binder),
+          columns);
+    } else if (generated instanceof org.apache.calcite.sql.SqlUpdate update) {
+      checkReadsOnlyTarget(update.getSourceSelect(), modify);
+      statement = new org.apache.calcite.sql.SqlUpdate(POS, name, update.getTargetColumnList(),
+          (SqlNodeList) update.getSourceExpressionList().accept(binary).accept(binder),
+          bindCondition(update.getCondition(), binary, binder), null, null);
+    } else if (generated instanceof org.apache.calcite.sql.SqlDelete delete) {
+      checkReadsOnlyTarget(delete.getSourceSelect(), modify);
+      statement = new org.apache.calcite.sql.SqlDelete(POS, name, bindCondition(delete.getCondition(), binary, binder),
+          null, null);
+    } else {
+      throw new IllegalStateException("not a pushed write: " + generated);
+    }
+    return toQuery(statement, binder, -1);
+  }
+
+  private static SqlNode bindCondition(SqlNode condition, org.apache.calcite.sql.util.SqlShuttle binary,
+      D1ParameterBinder binder) {
+    return condition == null ? null : condition.accept(binary).accept(binder);
+  }
+
+  /**
+   * An UPDATE/DELETE keeps only the WHERE of the SELECT Calcite made of its input; anything else there (a join, an
+   * aggregate) would be dropped, changing other rows. The write rules only push a scan with filters and projections,
+   * so this is a guard against a silently wrong write, never expected to fire.
+   */
+  private static void checkReadsOnlyTarget(SqlSelect select, RelNode modify) {
+    SqlNode from = select == null ? null : select.getFrom();
+    if (from != null && from.getKind() == SqlKind.AS) {
+      from = ((SqlCall) from).operand(0);
+    }
+    boolean plain = from instanceof SqlIdentifier || from instanceof SqlSelect inner && inner.getWhere() == null
+        && inner.getFrom() instanceof SqlIdentifier;
+    if (!plain || select.getGroup() != null || select.getHaving() != null || select.getFetch() != null
+        || select.getOffset() != null) {
+      throw new IllegalStateException("pushed write reads more than its table: " + modify.getInput(0).explain());
+    }
+  }
 }

@@ -124,14 +124,7 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
     // Rows are Object[], or the bare value for one column: what D1Runtime produces.
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
 
-    StringBuilder kinds = new StringBuilder();
-    List<Expression> params = new ArrayList<>();
-    for (D1Query.Param p : query.params()) {
-      kinds.append((char) ('a' + p.kind().ordinal()));
-      params.add(p.source() >= 0
-          ? Expressions.call(DataContext.ROOT, "get", Expressions.constant("?" + p.source()))
-          : Expressions.constant(p.value()));
-    }
+    List<Expression> params = paramValues(query);
     List<Expression> types = new ArrayList<>();
     List<Expression> labels = new ArrayList<>();
     RelMetadataQuery mq = getCluster().getMetadataQuery();
@@ -145,12 +138,23 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
     BlockBuilder builder = new BlockBuilder();
     Expression enumerable = builder.append("enumerable",
         Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
-            Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, params),
+            Expressions.constant(query.paramKinds()), Expressions.newArrayInit(Object.class, params),
             Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
             Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
     builder.add(Expressions.return_(null, enumerable));
     return implementor.result(physType, builder.toBlock());
+  }
+
+  /** Each parameter's value in generated code: a constant, or the user's parameter from the data context. */
+  public static List<Expression> paramValues(D1Query query) {
+    List<Expression> params = new ArrayList<>();
+    for (D1Query.Param p : query.params()) {
+      params.add(p.source() >= 0
+          ? Expressions.call(DataContext.ROOT, "get", Expressions.constant("?" + p.source()))
+          : Expressions.constant(p.value()));
+    }
+    return params;
   }
 
   /** {@code table.column} when the output column is a table's column, else its name. */

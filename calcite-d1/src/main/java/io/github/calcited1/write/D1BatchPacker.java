@@ -10,7 +10,8 @@ import java.util.List;
  * ({@link D1WriteOptions#maxStatementsPerRequest()}, {@link D1WriteOptions#maxRequestBytes()}). Per-statement limits
  * are already met by each {@link D1Write}; this only decides where one request ends and the next begins. Greedy
  * packing of an ordered list is optimal for two additive budgets with a single constraint each (every request but the
- * last is full on one of them).
+ * last is full on one of them). A statement that {@link Planned#staysWithPrevious} joins the request of the one before
+ * it even when that request is full (the budget is calcite-d1's own, not D1's).
  */
 public final class D1BatchPacker {
   /** One statement with the write it belongs to and its size in UTF-8 bytes (SQL plus parameters, approximately). */
@@ -18,10 +19,17 @@ public final class D1BatchPacker {
     final D1Statement statement;
     final D1Write owner;
     final long bytes;
+    /** Must travel in the same request as the statement before it (a write's compare-and-set check). */
+    final boolean staysWithPrevious;
 
     Planned(D1Statement statement, D1Write owner) {
+      this(statement, owner, false);
+    }
+
+    Planned(D1Statement statement, D1Write owner, boolean staysWithPrevious) {
       this.statement = statement;
       this.owner = owner;
+      this.staysWithPrevious = staysWithPrevious;
       long b = D1ValueKind.utf8Length(statement.sql()) + 32;
       for (Object p : statement.params()) {
         if (p instanceof String) {
@@ -57,7 +65,7 @@ public final class D1BatchPacker {
     List<Planned> cur = new ArrayList<>();
     long curBytes = 0;
     for (Planned p : statements) {
-      if (!cur.isEmpty() && (cur.size() >= options.maxStatementsPerRequest()
+      if (!cur.isEmpty() && !p.staysWithPrevious && (cur.size() >= options.maxStatementsPerRequest()
           || curBytes + p.bytes > options.maxRequestBytes())) {
         requests.add(cur);
         cur = new ArrayList<>();

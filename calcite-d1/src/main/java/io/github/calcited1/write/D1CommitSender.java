@@ -41,8 +41,9 @@ final class D1CommitSender {
     List<D1BatchPacker.Planned> planned = new ArrayList<>();
     long rowsInserted = 0;
     for (D1Write w : ws) {
-      for (D1Statement s : w.toStatements(options)) {
-        planned.add(new D1BatchPacker.Planned(s, w));
+      List<D1Statement> statements = w.toStatements(options);
+      for (int i = 0; i < statements.size(); i++) {
+        planned.add(new D1BatchPacker.Planned(statements.get(i), w, w.staysWithPrevious(i)));
       }
       if (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT) {
         rowsInserted += w.knownRows();

@@ -18,14 +18,20 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.convert.Converter;
 import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.sql.SqlKind;
@@ -103,30 +109,47 @@ public final class D1EnumerableModify extends D1ModifyRel {
       List<String> updateColumns = getUpdateColumnList();
       List<Integer> kindFields = new ArrayList<>(fieldIndexes(key.columns()));
       kindFields.addAll(fieldIndexes(updateColumns));
-      int[] setFields = new int[updateColumns.size()];
-      for (int i = 0; i < setFields.length; i++) {
-        setFields[i] = getTable().getRowType().getFieldCount() + i;
+      kindFields.addAll(fieldIndexes(key.guarded()));
+      List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
+      for (int i = 0; i < updateColumns.size(); i++) {
+        fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
       }
+      fields.addAll(fieldIndexes(key.guarded()));
       call = Expressions.call(D1WriteRuntime.class, "updateByKey", DataContext.ROOT, path, table,
-          Expressions.constant(key.columns().toArray(new String[0])), Expressions.constant(key.wholeRow()),
-          intArray(fieldIndexes(key.columns())), Expressions.constant(updateColumns.toArray(new String[0])),
-          Expressions.constant(setFields), kinds(kindFields), rows);
+          names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
+          intArray(fields), kinds(kindFields), rows);
       break;
     }
     case DELETE: {
       D1KeyMatch key = key();
+      List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
+      fields.addAll(fieldIndexes(key.guarded()));
       call = Expressions.call(D1WriteRuntime.class, "deleteByKey", DataContext.ROOT, path, table,
-          Expressions.constant(key.columns().toArray(new String[0])), Expressions.constant(key.wholeRow()),
-          intArray(fieldIndexes(key.columns())), kinds(fieldIndexes(key.columns())), rows);
+          names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
+          kinds(fields), rows);
       break;
     }
     case MERGE: {
       List<String> updateColumns = getUpdateColumnList() == null ? List.of() : getUpdateColumnList();
+      // Between the insert values and the update values: the target columns the update reads.
+      int width = getInput().getRowType().getFieldCount();
+      List<Integer> readFields = new ArrayList<>();
+      for (int i = insertColumns.columns().size(); i < width - updateColumns.size(); i++) {
+        int column = targetColumn(getInput(), i);
+        if (column < 0) {
+          builder.add(Expressions.return_(null, Expressions.call(D1WriteRuntime.class, "refuse",
+              Expressions.constant("MERGE into D1 table '" + target.name() + "': cannot tell which target column its"
+                  + " field " + getInput().getRowType().getFieldNames().get(i) + " is, so the update could not be"
+                  + " checked against concurrent writes; nothing was sent. Write it as UPDATE ... WHERE followed by"
+                  + " INSERT ... SELECT ... WHERE NOT EXISTS"))));
+          return implementor.result(physType, builder.toBlock());
+        }
+        readFields.add(column);
+      }
       call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, path, table,
           Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
           kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
-          intArray(fieldIndexes(updateColumns)), Expressions.constant(getInput().getRowType().getFieldCount()),
-          rows);
+          intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);
       break;
     }
     default:
@@ -204,6 +227,10 @@ public final class D1EnumerableModify extends D1ModifyRel {
         .toArray(String[]::new));
   }
 
+  private static Expression names(List<String> names) {
+    return Expressions.constant(names.toArray(new String[0]));
+  }
+
   private static Expression intArray(List<Integer> ints) {
     return Expressions.constant(ints.stream().mapToInt(Integer::intValue).toArray());
   }
@@ -236,6 +263,28 @@ public final class D1EnumerableModify extends D1ModifyRel {
     }
   }
 
+  /**
+   * The column of the target table that field {@code field} of {@code rel} passes on unchanged (a MERGE's row holds
+   * the target columns its update reads), or -1.
+   */
+  private int targetColumn(RelNode rel, int field) {
+    if (rel instanceof TableScan scan) {
+      return scan.getTable().getQualifiedName().equals(getTable().getQualifiedName()) ? field : -1;
+    }
+    RexNode e = null;
+    if (rel instanceof Calc calc) {
+      e = calc.getProgram().expandLocalRef(calc.getProgram().getProjectList().get(field));
+    } else if (rel instanceof Project project) {
+      e = project.getProjects().get(field);
+    } else if (rel instanceof Join join) {
+      int left = join.getLeft().getRowType().getFieldCount();
+      return field < left ? targetColumn(join.getLeft(), field) : targetColumn(join.getRight(), field - left);
+    } else if (rel instanceof Filter || rel instanceof Converter || rel instanceof Sort) {
+      return targetColumn(rel.getInput(0), field);
+    }
+    return e instanceof RexInputRef ref ? targetColumn(rel.getInput(0), ref.getIndex()) : -1;
+  }
+
   /** Calcite plans MERGE as source LEFT JOIN target when it has an INSERT branch, else as an inner join. */
   private boolean mergeHasInsert() {
     RelNode r = getInput();
@@ -259,14 +308,18 @@ public final class D1EnumerableModify extends D1ModifyRel {
         .sorted(Comparator.comparingInt(D1Catalog.Column::primaryKeyPosition)).map(D1Catalog.Column::name).toList();
   }
 
-  /** How a by-key UPDATE/DELETE finds its rows: the primary key, else (rowid tables) all non-generated columns. */
+  /**
+   * How a by-key UPDATE/DELETE finds its rows and checks they are as read: the primary key and the other
+   * non-generated columns, else (rowid tables) all non-generated columns.
+   */
   private D1KeyMatch key() {
     List<String> pk = primaryKeyColumns();
+    List<String> stored = target.table().columns().stream().filter(c -> !c.generated()).map(D1Catalog.Column::name)
+        .toList();
     if (!pk.isEmpty()) {
-      return new D1KeyMatch(pk, false);
+      return new D1KeyMatch(pk, false, stored.stream().filter(c -> !pk.contains(c)).toList());
     }
-    return new D1KeyMatch(target.table().columns().stream().filter(c -> !c.generated()).map(D1Catalog.Column::name)
-        .toList(), true);
+    return new D1KeyMatch(stored, true);
   }
 
   private List<Integer> fieldIndexes(List<String> names) {

@@ -80,6 +80,10 @@ final class D1FailedCommit {
   /** The COMMIT failed at {@code progress}'s current request with {@code e}. */
   D1CommitException failure(SQLException e, Progress progress) {
     List<D1BatchPacker.Planned> request = progress.request();
+    int conflicting = D1WriteConflict.failedCheck(e, request);
+    if (conflicting > 0) {
+      return conflict(e, progress, conflicting);
+    }
     String d1Message = e instanceof D1Exception && ((D1Exception) e).d1Message() != null
         ? ((D1Exception) e).d1Message() : e.getMessage();
     boolean statementError = statementError(e);
@@ -139,6 +143,30 @@ final class D1FailedCommit {
         ? new SQLException(e.getMessage(), "08007", e) : e;
     return new D1CommitException(msg.toString(), cause, failed, write, progress.current(),
         progress.requests().size());
+  }
+
+  /** A compare-and-set check failed: SQLState 40001, and what is safe to do given the requests already applied. */
+  private D1CommitException conflict(SQLException e, Progress progress, int check) {
+    D1Write owner = progress.request().get(check - 1).owner;
+    String write = owner.describe();
+    String said = e instanceof D1Exception d && d.d1Message() != null ? d.d1Message() : e.getMessage();
+    StringBuilder msg = new StringBuilder("Write conflict on D1 table ").append(D1Write.quote(owner.table()))
+        .append(" (SQLState ").append(D1WriteConflict.SQLSTATE).append("): the row changed since it was read. -- D1 ")
+        .append(database).append(": ").append(write).append(" was computed by calcite-d1 from rows it read, and when ")
+        .append(progress.name()).append(" ran, one of them no longer held the values read (another client updated,"
+            + " deleted or inserted it meanwhile). Nothing of ").append(progress.name())
+        .append(" was applied (a D1 batch is atomic). ");
+    if (progress.split()) {
+      msg.append(parts(progress, "NOT APPLIED"));
+    }
+    msg.append(progress.current() == 0 ? "Nothing of the transaction was applied: re-run it (it reads the new"
+        + " values)." : refusedAdvice(progress));
+    msg.append(" Reads do not see this transaction's own buffered writes, so a row written by an earlier statement of"
+        + " the same transaction and then changed by key conflicts every time: commit in between. The buffer was"
+        + " cleared.");
+    LOG.info("D1 {}: commit failed: {}", database, msg);
+    return new D1CommitException(msg.toString(), new SQLException(said, D1WriteConflict.SQLSTATE, e), check, write,
+        progress.current(), progress.requests().size());
   }
 
   /**

@@ -29,7 +29,7 @@ public final class D1Insert extends D1RowsWrite {
    */
   public D1Insert(String table, List<String> columns, List<D1ValueKind> kinds, List<String> conflictColumns,
       List<String> updateColumns) {
-    super(table, kinds);
+    super(table, kinds, false);
     if (columns.size() != kinds.size() || columns.isEmpty() && !conflictColumns.isEmpty()) {
       throw new IllegalArgumentException("columns and kinds must be of equal size (and non-empty for an upsert)");
     }

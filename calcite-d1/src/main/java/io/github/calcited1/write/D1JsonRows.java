@@ -20,7 +20,10 @@ final class D1JsonRows {
   private int[] ends = new int[8];
   /** UTF-8 length of row i. */
   private int[] bytes = new int[8];
+  /** How many rows Calcite read that row i stands for (more than 1: identical rows of a table without a key). */
+  private int[] weights = new int[8];
   private int size;
+  private long totalWeight;
 
   D1JsonRows(List<D1ValueKind> kinds) {
     this.kinds = List.copyOf(kinds);
@@ -32,6 +35,17 @@ final class D1JsonRows {
 
   int size() {
     return size;
+  }
+
+  /** The rows read that these rows stand for: {@link #size()} plus the duplicates {@link #addWeight} counted. */
+  long totalWeight() {
+    return totalWeight;
+  }
+
+  /** Counts row {@code row} once more, for an identical row that is not added again. */
+  void addWeight(int row) {
+    weights[row]++;
+    totalWeight++;
   }
 
   /** Encodes and keeps one row; {@code row.length} must equal the number of kinds. A refused row leaves no trace. */
@@ -54,7 +68,7 @@ final class D1JsonRows {
         throw new SQLException("A row of " + n + " bytes (as JSON) exceeds D1's limit of "
             + D1WriteOptions.D1_MAX_VALUE_BYTES + " bytes per value (nothing was sent)", "54000");
       }
-      append(text.length(), n);
+      append(text.length(), n, 1);
     } catch (SQLException | RuntimeException e) {
       text.setLength(start);
       throw e;
@@ -65,36 +79,45 @@ final class D1JsonRows {
     int base = text.length();
     text.append(other.text);
     for (int i = 0; i < other.size; i++) {
-      append(base + other.ends[i], other.bytes[i]);
+      append(base + other.ends[i], other.bytes[i], other.weights[i]);
     }
   }
 
-  private void append(int end, int utf8Bytes) {
+  private void append(int end, int utf8Bytes, int weight) {
     if (size == ends.length) {
       ends = Arrays.copyOf(ends, size * 2);
       bytes = Arrays.copyOf(bytes, size * 2);
+      weights = Arrays.copyOf(weights, size * 2);
     }
     ends[size] = end;
     bytes[size] = utf8Bytes;
+    weights[size] = weight;
     size++;
+    totalWeight += weight;
   }
 
+  /** One JSON-array parameter and the number of rows read it stands for (the sum of its rows' weights). */
+  record Chunk(String json, long weight) {}
+
   /** The rows as JSON arrays of rows, each at most {@code maxValueBytes} (a lone bigger row gets a chunk of its own). */
-  List<String> chunks(int maxValueBytes) {
-    List<String> out = new ArrayList<>();
+  List<Chunk> chunks(int maxValueBytes) {
+    List<Chunk> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     int curBytes = 0; // UTF-8 bytes of cur: '[' and the rows, each after a '[' or ','
+    long curWeight = 0;
     for (int i = 0; i < size; i++) {
       if (curBytes > 0 && curBytes + 1 + bytes[i] + 1 > maxValueBytes) {
-        out.add(cur.append(']').toString());
+        out.add(new Chunk(cur.append(']').toString(), curWeight));
         cur.setLength(0);
         curBytes = 0;
+        curWeight = 0;
       }
       cur.append(curBytes == 0 ? '[' : ',').append(text, i == 0 ? 0 : ends[i - 1], ends[i]);
       curBytes += 1 + bytes[i];
+      curWeight += weights[i];
     }
     if (curBytes > 0) {
-      out.add(cur.append(']').toString());
+      out.add(new Chunk(cur.append(']').toString(), curWeight));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.rel.D1SqlGenerator;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -8,15 +9,24 @@ import java.util.List;
 
 /**
  * A write whose rows travel as JSON-array parameters ({@link D1JsonRows}): one SQL text, sent once per chunk of rows.
- * Consecutive writes of the same class, table, columns and value kinds coalesce.
+ * Consecutive writes of the same class, table, columns and value kinds coalesce. A write computed from rows read
+ * ({@code checked}) has each statement followed by its compare-and-set check ({@link D1WriteConflict}).
  */
 abstract class D1RowsWrite extends D1Write {
   final String table;
   final D1JsonRows rows;
+  /** The marker of this write's checks, or null when it is not checked. */
+  private final String conflictMarker;
 
-  D1RowsWrite(String table, List<D1ValueKind> kinds) {
+  D1RowsWrite(String table, List<D1ValueKind> kinds, boolean checked) {
     this.table = table;
     this.rows = new D1JsonRows(kinds);
+    this.conflictMarker = checked ? D1WriteConflict.newMarker() : null;
+  }
+
+  /** Whether each statement is followed by its compare-and-set check. */
+  boolean checked() {
+    return conflictMarker != null;
   }
 
   /** Adds one row (its values in the order of the kinds). */
@@ -37,7 +47,7 @@ abstract class D1RowsWrite extends D1Write {
 
   @Override
   public long knownRows() {
-    return rows.size();
+    return rows.totalWeight();
   }
 
   /** " (n rows)" for {@link #describe()}. */
@@ -60,18 +70,40 @@ abstract class D1RowsWrite extends D1Write {
 
   /** Whether {@code other}, of the same class, writes the same table and columns, so that its rows can join these. */
   boolean coalescesWith(D1RowsWrite other) {
-    return table.equals(other.table) && rows.kinds().equals(other.rows.kinds()) && sameColumns(other);
+    return table.equals(other.table) && rows.kinds().equals(other.rows.kinds()) && checked() == other.checked()
+        && sameColumns(other);
   }
 
   @Override
   public List<D1Statement> toStatements(D1WriteOptions options) throws SQLException {
     String sql = sql();
     List<D1Statement> out = new ArrayList<>();
-    for (String chunk : rows.chunks(options.maxValueBytes())) {
-      out.add(D1Statement.of(sql, chunk));
+    for (D1JsonRows.Chunk chunk : rows.chunks(options.maxValueBytes())) {
+      out.add(D1Statement.of(sql, chunk.json()));
+      if (checked()) {
+        out.add(D1WriteConflict.check(chunk.weight(), conflictMarker));
+      }
     }
     return out;
   }
+
+  @Override
+  public boolean staysWithPrevious(int index) {
+    return checked() && index % 2 == 1;
+  }
+
+  /**
+   * {@code wanted}, or {@code wanted} with a number appended, differing from every name in {@code taken}: a generated
+   * alias never hides the user's table or column ({@link D1SqlGenerator#freeName}).
+   */
+  static String freeName(String wanted, String... taken) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String t : taken) {
+      names.add(t.toLowerCase(java.util.Locale.ROOT));
+    }
+    return D1SqlGenerator.freeName(wanted, names);
+  }
+
 
   /** {@code "a", "b", "c"}: the quoted names, comma-separated. */
   static String quotedList(List<String> names) {

@@ -61,6 +61,30 @@ public enum D1ValueKind {
     return this == BLOB ? "unhex(" + e + ")" : e;
   }
 
+  /**
+   * The SQL condition that a stored value ({@code column}) is still the value Calcite read, given as an unpacked JSON
+   * element ({@code value}): {@code IS}, so that NULLs match; text byte for byte whatever the column's collation
+   * (a COLLATE NOCASE column would take {@code 'bob'} for {@code 'Bob'}); DECIMAL as the text it is read through
+   * ({@code CAST(c AS TEXT)}, see D1SqlGenerator), as a number; TIMESTAMP as the instant its ISO-8601 text names (it is
+   * read as one, in whichever spelling it is stored), to the millisecond. REALs are exact: they are read as JSON numbers
+   * of the shortest round-trip form, and SQLite's JSON parser reads that form back to the same double.
+   */
+  public String sameAsRead(String column, String value) {
+    switch (this) {
+    case DECIMAL:
+      return "CAST(CAST(" + column + " AS TEXT) AS NUMERIC) IS CAST(" + value + " AS NUMERIC)";
+    case TIMESTAMP:
+      return "unixepoch(" + column + ", 'subsec') IS unixepoch(" + value + ", 'subsec')";
+    default:
+      return column + " IS " + value + (hasCollation() ? " COLLATE BINARY" : "");
+    }
+  }
+
+  /** Whether values of this kind may be text, which a column's collation (NOCASE, RTRIM) would compare loosely. */
+  boolean hasCollation() {
+    return this == TEXT || this == DATE || this == TIME || this == ANY;
+  }
+
   /** Appends {@code value} as a JSON value. */
   public void appendJson(StringBuilder sb, Object value) throws SQLException {
     if (value == null) {
@@ -144,7 +168,9 @@ public enum D1ValueKind {
       return;
     }
     if (value instanceof BigDecimal) {
-      sb.append(((BigDecimal) value).toPlainString());
+      // Without trailing zeros: SQLite reads 9007199254740993 as an exact INTEGER, 9007199254740993.00 as a REAL.
+      BigDecimal d = ((BigDecimal) value).stripTrailingZeros();
+      sb.append((d.scale() < 0 ? d.setScale(0) : d).toPlainString());
       return;
     }
     appendString(sb, value.toString());

@@ -34,6 +34,14 @@ public abstract class D1Write {
   /** The D1 statements, each within D1's per-statement limits; throws if that is impossible. */
   public abstract List<D1Statement> toStatements(D1WriteOptions options) throws SQLException;
 
+  /**
+   * Whether statement {@code index} of {@link #toStatements} must be in the same request as the one before it: the
+   * compare-and-set check of a write computed from rows read ({@link D1WriteConflict}).
+   */
+  public boolean staysWithPrevious(int index) {
+    return false;
+  }
+
   /** Takes over {@code next} (which directly follows this write) if both can travel as one; false otherwise. */
   public boolean absorb(D1Write next) {
     return false;

@@ -8,7 +8,14 @@ import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.hep.HepRelVertex;
+import org.apache.calcite.plan.volcano.RelSubset;
+import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalTableModify;
 
 import java.util.List;
@@ -82,22 +89,40 @@ public final class D1WriteRules {
       if (target == null || m.getOperation() == TableModify.Operation.MERGE) {
         return null;
       }
-      if (m.getOperation() != TableModify.Operation.INSERT && target.table().hasNonBinaryColumn()) {
-        // An UPDATE/DELETE has no FROM to read its columns as BINARY: WHERE e = 'BOB' would match 'bob' under
-        // COLLATE NOCASE. Its rows are found by Calcite (see D1TableScan#sqlFrom) and changed by key.
-        return null;
-      }
       if (m.getOperation() == TableModify.Operation.INSERT
           && !(m instanceof D1LogicalTableModify && ((D1LogicalTableModify) m).pushable()
               && insertColumns(m).perRowDefaults().isEmpty())) {
         return null;
       }
       RelNode input = m.getInput();
+      if (m.getOperation() != TableModify.Operation.INSERT && !readsOnlyTarget(input, m.getTable())) {
+        // UPDATE/DELETE ... WHERE id IN (SELECT ...) arrives as a join: one UPDATE statement has no FROM for it.
+        return null;
+      }
       RelNode d1Input = convert(input, input.getTraitSet().replace(target.schema().convention()));
       RelTraitSet traits = m.getTraitSet().replace(EnumerableConvention.INSTANCE);
       return new D1TableModify(m.getCluster(), traits, m.getTable(), m.getCatalogReader(), d1Input,
           m.getOperation(), m.getUpdateColumnList(), m.getSourceExpressionList(), m.isFlattened(), target,
           insertColumns(m));
+    }
+  }
+
+  /**
+   * Whether an UPDATE/DELETE's input is the target's scan under filters and projections only (as planned, before
+   * conversion), which is all that {@code UPDATE t SET ... WHERE ...} can express.
+   */
+  static boolean readsOnlyTarget(RelNode input, RelOptTable target) {
+    RelNode rel = input;
+    while (true) {
+      if (rel instanceof RelSubset subset) {
+        rel = subset.getOriginal();
+      } else if (rel instanceof HepRelVertex vertex) {
+        rel = vertex.getCurrentRel();
+      } else if (rel instanceof Project || rel instanceof Filter || rel instanceof Calc) {
+        rel = rel.getInput(0);
+      } else {
+        return rel instanceof TableScan scan && scan.getTable().getQualifiedName().equals(target.getQualifiedName());
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.rel.D1Query;
 import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.jdbc.D1MetaBridge;
@@ -13,6 +14,7 @@ import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * What generated code calls to write to D1. Decides, per statement, whether the write is buffered or sent now:
@@ -31,22 +33,21 @@ public final class D1WriteRuntime {
   private D1WriteRuntime() {
   }
 
-  /** A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT). */
+  /**
+   * A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT); {@code params} are its parameters' values,
+   * of the kinds {@code paramKinds} ({@link D1Query#paramKinds()}).
+   */
   public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      Object[] params) {
+      String paramKinds, Object[] params) {
     try {
-      return pushed0(root, schemaPath, kind, table, sql, params);
+      D1Schema schema = schema(root, schemaPath);
+      checkWritable(schema, table);
+      D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql,
+          Arrays.asList(D1Query.bind(paramKinds, params)), -1);
+      return Linq4j.singletonEnumerable(submit(root, schema, w));
     } catch (SQLException e) {
       throw sneaky(e);
     }
-  }
-
-  private static Enumerable<Long> pushed0(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      Object[] params) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
-    checkWritable(schema, table);
-    D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql, Arrays.asList(params), -1);
-    return Linq4j.singletonEnumerable(submit(root, schema, w));
   }
 
   /**
@@ -119,27 +120,31 @@ public final class D1WriteRuntime {
 
   /**
    * An UPDATE Calcite computed (its WHERE/SET could not run in D1): each input row is (old columns..., new values...);
-   * the rows are sent as an update by key (by all columns when {@code wholeRow}, see {@link D1KeyMatch}).
+   * the rows are sent as an update by key (by all columns when {@code wholeRow}, see {@link D1KeyMatch}) that applies
+   * only to rows whose {@code guarded} columns still hold the values read ({@link D1WriteConflict}).
    */
   public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, int[] keyFields, String[] setColumns, int[] setFields, String[] kinds,
+      boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, String[] kinds,
       Enumerable<Object[]> rows) {
     try {
-      D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow), List.of(setColumns),
-          kinds(kinds));
-      int[] fields = java.util.stream.IntStream.concat(Arrays.stream(keyFields), Arrays.stream(setFields)).toArray();
+      D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
+          List.of(setColumns), kinds(kinds));
       return byKey(root, schemaPath, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  /** A DELETE Calcite computed: each input row is a full row of the table; the keys are sent. */
+  /**
+   * A DELETE Calcite computed: each input row is a full row of the table; its key and the old values of the
+   * {@code guarded} columns are sent ({@link D1KeyMatch}, {@link D1WriteConflict}).
+   */
   public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, int[] keyFields, String[] kinds, Enumerable<Object[]> rows) {
+      boolean wholeRow, String[] guardedColumns, int[] fields, String[] kinds, Enumerable<Object[]> rows) {
     try {
-      D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow), kinds(kinds));
-      return byKey(root, schemaPath, w, keyFields, w::add, rows);
+      D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
+          kinds(kinds));
+      return byKey(root, schemaPath, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
@@ -167,46 +172,34 @@ public final class D1WriteRuntime {
 
   /**
    * A MERGE with a WHEN NOT MATCHED THEN INSERT branch, whose ON condition matches the target's primary key, as
-   * SQLite's UPSERT. Calcite computes the rows (source LEFT JOIN target); each row starts with the n insert values and
-   * ends with the m update values. If every row's update values equal its insert values for the same columns, it is
-   * ONE statement {@code INSERT ... ON CONFLICT (pk) DO UPDATE SET c = excluded.c}; otherwise two statements in the
-   * same request (atomic): a by-key UPDATE of the rows that exist, then {@code INSERT ... ON CONFLICT (pk) DO
-   * NOTHING}. Both are evaluated by D1 at commit time, against the state then.
+   * SQLite's UPSERT. Calcite computes the rows (source LEFT JOIN target); each row holds the n insert values, the
+   * target columns the update reads ({@code readFields}: their table columns; NULL when no row matched) and the m
+   * update values. If every row's update values equal its insert values for the same columns, it is ONE statement
+   * {@code INSERT ... ON CONFLICT (pk) DO UPDATE SET c = excluded.c}, whose outcome does not depend on what was read.
+   * Otherwise the update values were computed from the rows read, and the MERGE is a {@link D1Merge}: a
+   * compare-and-set check, a by-key UPDATE and {@code INSERT ... ON CONFLICT (pk) DO NOTHING}, in one request.
    */
   public static Enumerable<Long> merge(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int width, Enumerable<Object[]> rows) {
+      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows) {
     try {
-      return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, width, rows);
+      return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
   private static Enumerable<Long> merge0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int width, Enumerable<Object[]> rows)
+      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
       throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
     int n = columns.length;
     int m = updateFields.length;
-    if (width < n + m) {
+    if (width != n + readFields.length + m) {
       throw new SQLException("MERGE into D1 table '" + table + "': unexpected row layout (" + width + " fields for "
-          + n + " columns and " + m + " updated columns); nothing was sent", "0A000");
+          + n + " columns, " + readFields.length + " read and " + m + " updated); nothing was sent", "0A000");
     }
-    String[] keyColumns = new String[keyFields.length];
-    for (int i = 0; i < keyFields.length; i++) {
-      keyColumns[i] = columns[keyFields[i]];
-    }
-    String[] updateColumns = new String[m];
-    String[] updateKinds = new String[keyFields.length + m];
-    for (int i = 0; i < keyFields.length; i++) {
-      updateKinds[i] = kinds[keyFields[i]];
-    }
-    for (int i = 0; i < m; i++) {
-      updateColumns[i] = columns[updateFields[i]];
-      updateKinds[keyFields.length + i] = kinds[updateFields[i]];
-    }
-    List<Object[]> all = new java.util.ArrayList<>();
+    List<Object[]> all = new ArrayList<>();
     boolean sameValues = true;
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
@@ -220,24 +213,39 @@ public final class D1WriteRuntime {
     if (all.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    List<D1Write> writes = new java.util.ArrayList<>();
-    D1Insert ins = new D1Insert(table, List.of(columns), kinds(kinds), List.of(keyColumns),
-        sameValues ? List.of(updateColumns) : List.of());
-    if (!sameValues) {
-      D1Update u = new D1Update(table, List.of(keyColumns), List.of(updateColumns), kinds(updateKinds));
-      int[] fields = java.util.stream.IntStream.concat(Arrays.stream(keyFields),
-          java.util.stream.IntStream.range(width - m, width)).toArray();
+    List<String> keyColumns = List.of(pickNames(columns, keyFields));
+    List<String> updateColumns = List.of(pickNames(columns, updateFields));
+    if (sameValues) {
+      D1Insert upsert = new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, updateColumns);
       for (Object[] r : all) {
-        u.add(pick(r, fields));
+        upsert.add(Arrays.copyOf(r, n));
       }
-      writes.add(u);
+      submit(root, schema, List.of(upsert));
+      return Linq4j.singletonEnumerable((long) all.size());
     }
+    int[] readOnly = Arrays.stream(readFields).filter(c -> Arrays.stream(keyFields).noneMatch(k -> k == c)).toArray();
+    D1KeyMatch key = new D1KeyMatch(keyColumns, false);
+    D1Update update = new D1Update(table, key, updateColumns,
+        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(updateFields)).toArray())),
+        false);
+    D1Merge merge = new D1Merge(new D1KeyMatch(keyColumns, false, List.of(pickNames(columns, readOnly))),
+        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)).toArray())),
+        update, new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, List.of()));
+    int[] updateRow = IntStream.concat(Arrays.stream(keyFields), IntStream.range(width - m, width)).toArray();
+    // A read column's value is at n + its position in readFields.
+    int[] readRow = IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)
+        .map(c -> n + IntStream.range(0, readFields.length).filter(i -> readFields[i] == c).findFirst().getAsInt()))
+        .toArray();
     for (Object[] r : all) {
-      ins.add(java.util.Arrays.copyOf(r, n));
+      merge.add(pick(r, readRow), pick(r, updateRow), Arrays.copyOf(r, n));
     }
-    writes.add(ins);
-    submit(root, schema, writes);
+    submit(root, schema, List.of(merge));
     return Linq4j.singletonEnumerable((long) all.size());
+  }
+
+  /** The elements of {@code names} at {@code fields}. */
+  private static String[] pickNames(String[] names, int[] fields) {
+    return Arrays.stream(fields).mapToObj(i -> names[i]).toArray(String[]::new);
   }
 
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */

@@ -51,19 +51,9 @@ class D1ColumnDefaultsTest {
 
   /** Rows of the SQLite file, each as its columns joined by '|' (NULL as "null"). */
   static List<String> file(String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        out.add(sb.toString());
-      }
-    }
-    return out;
+    return d1.fileRows(sql);
   }
+
 
   private static final String CHECK = "SELECT id, name, status, n, typeof(n), answer, note, g, gs,"
       + " created GLOB '2[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' FROM d ORDER BY id";

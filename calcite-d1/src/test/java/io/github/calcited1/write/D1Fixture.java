@@ -89,6 +89,29 @@ public final class D1Fixture implements BeforeAllCallback, AfterAllCallback {
     return local.sqlite();
   }
 
+  /** The rows of a query on the SQLite file behind "shop" (exact storage), columns as text joined by "|". */
+  public List<String> fileRows(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection f = sqliteFile(); java.sql.Statement s = f.createStatement();
+         java.sql.ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+        }
+        out.add(sb.toString());
+      }
+    }
+    return out;
+  }
+
+  /** The body of the last request d1-local received. */
+  public String lastRequestBody() {
+    var recorded = server.recordedRequests();
+    return recorded.get(recorded.size() - 1).body();
+  }
+
   public long requests() {
     return local.requestCount();
   }

@@ -39,12 +39,25 @@ class D1PackingTest {
 
   @Test
   void byKeySql() {
-    D1Update u = new D1Update("t", List.of("id"), List.of("v"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
-    assertEquals("UPDATE \"t\" SET \"v\" = j.value->>1 FROM json_each(?) AS j WHERE \"t\".\"id\" = j.value->>0",
-        u.sql());
-    D1Delete d = new D1Delete("t", List.of("a", "b"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
-    assertEquals("DELETE FROM \"t\" WHERE (\"a\", \"b\") IN (SELECT value->>0, value->>1 FROM json_each(?))",
-        d.sql());
+    D1Update u = new D1Update("t", new D1KeyMatch(List.of("id"), false, List.of("v", "w")), List.of("v"),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT, D1ValueKind.TEXT, D1ValueKind.DECIMAL));
+    assertEquals("UPDATE \"t\" SET \"v\" = j.value->>1 FROM json_each(?) AS j WHERE \"t\".\"id\" = j.value->>0"
+        + " AND \"t\".\"v\" IS j.value->>2 COLLATE BINARY"
+        + " AND CAST(CAST(\"t\".\"w\" AS TEXT) AS NUMERIC) IS CAST(j.value->>3 AS NUMERIC)", u.sql());
+    D1Delete d = new D1Delete("t", new D1KeyMatch(List.of("a", "b"), false),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT));
+    assertEquals("DELETE FROM \"t\" WHERE (\"a\", \"b\") IN (SELECT x.\"a\", x.\"b\" FROM json_each(?) AS j"
+        + " JOIN \"t\" AS x ON x.\"a\" = j.value->>0 AND x.\"b\" = j.value->>1"
+        + " AND x.\"b\" IS j.value->>1 COLLATE BINARY)", d.sql());
+  }
+
+  /** Generated aliases differ from the table's name and its columns' (SQLite ignores ASCII case in names). */
+  @Test
+  void aliasesNeverCollideWithTheUsersNames() {
+    D1Delete d = new D1Delete("J", new D1KeyMatch(List.of("x"), false, List.of("j1")),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.INTEGER));
+    assertEquals("DELETE FROM \"J\" WHERE (\"x\") IN (SELECT x1.\"x\" FROM json_each(?) AS j2 JOIN \"J\" AS x1"
+        + " ON x1.\"x\" = j2.value->>0 AND x1.\"j1\" IS j2.value->>1)", d.sql());
   }
 
   @Test
@@ -56,15 +69,15 @@ class D1PackingTest {
     D1Update u = new D1Update("t", all, List.of("c"), List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT,
         D1ValueKind.TEXT));
     assertEquals("UPDATE \"t\" SET \"c\" = j.value->>2 FROM json_each(?) AS j WHERE \"t\".\"a\" IS j.value->>0"
-        + " AND \"t\".\"b\" IS j.value->>1", u.sql());
-    assertTrue(!d.absorb(new D1Delete("t", List.of("a", "b"), List.of(D1ValueKind.INTEGER, D1ValueKind.BLOB))),
-        "a whole-row match and a key match do not coalesce");
+        + " AND \"t\".\"b\" IS j.value->>1 COLLATE BINARY", u.sql());
+    assertTrue(!d.absorb(new D1Delete("t", new D1KeyMatch(List.of("a", "b"), false),
+        List.of(D1ValueKind.INTEGER, D1ValueKind.BLOB))), "a whole-row match and a key match do not coalesce");
     D1Insert none = new D1Insert("t", List.of(), List.of());
     none.add(new Object[0]).add(new Object[0]);
     List<D1Statement> st = none.toStatements(D1WriteOptions.DEFAULT);
     assertEquals(2, st.size());
     assertEquals("INSERT INTO \"t\" DEFAULT VALUES", st.get(0).sql());
-    assertTrue(!none.absorb(new D1Update("t", List.of("id"), List.of("v"),
+    assertTrue(!none.absorb(new D1Update("t", new D1KeyMatch(List.of("id"), false), List.of("v"),
         List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT))));
   }
 
@@ -126,11 +139,17 @@ class D1PackingTest {
   @Test
   void updatesOfTheSameKeyStaySeparateStatements() throws Exception {
     List<D1ValueKind> kinds = List.of(D1ValueKind.INTEGER, D1ValueKind.TEXT);
-    D1Update first = new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {1L, "a"});
-    assertTrue(first.absorb(new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {2L, "b"})));
-    assertTrue(!first.absorb(new D1Update("t", List.of("id"), List.of("v"), kinds).add(new Object[] {1L, "c"})),
+    D1KeyMatch id = new D1KeyMatch(List.of("id"), false);
+    D1Update first = new D1Update("t", id, List.of("v"), kinds).add(new Object[] {1L, "a"});
+    assertTrue(first.absorb(new D1Update("t", id, List.of("v"), kinds).add(new Object[] {2L, "b"})));
+    assertTrue(!first.absorb(new D1Update("t", id, List.of("v"), kinds).add(new Object[] {1L, "c"})),
         "key 1 again");
     assertEquals(2, first.knownRows());
+    List<D1Statement> st = first.toStatements(D1WriteOptions.DEFAULT);
+    assertEquals(2, st.size(), "the UPDATE and its compare-and-set check");
+    assertTrue(st.get(1).sql().startsWith("SELECT CASE WHEN changes() = 2 THEN 1 ELSE json_extract('{}',"),
+        st.get(1).sql());
+    assertTrue(first.staysWithPrevious(1));
   }
 
   @Test
