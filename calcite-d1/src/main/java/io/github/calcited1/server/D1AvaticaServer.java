@@ -1,6 +1,8 @@
 package io.github.calcited1.server;
 
+import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.jdbc.D1Driver;
+import io.github.calcited1.write.D1BufferLimit;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,12 +22,18 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
+import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
@@ -65,6 +76,7 @@ public final class D1AvaticaServer implements AutoCloseable {
   static final String EXPIRY_DURATION = "avatica.connectioncache.expiryduration";
   static final String EXPIRY_UNIT = "avatica.connectioncache.expiryunit";
   static final String MAX_CONNECTIONS = "avatica.connectioncache.maxcapacity";
+  static final long DEFAULT_MAX_BUFFER_PER_CONNECTION = 64L << 20;
 
   private final HttpServer http;
   private final Config config;
@@ -84,6 +96,8 @@ public final class D1AvaticaServer implements AutoCloseable {
     Serialization serialization = Serialization.PROTOBUF;
     Duration connectionExpiry = Duration.ofMinutes(10);
     int maxConnections = 100;
+    long maxBufferPerConnection = DEFAULT_MAX_BUFFER_PER_CONNECTION;
+    long maxBufferTotal = Math.max(DEFAULT_MAX_BUFFER_PER_CONNECTION, Runtime.getRuntime().maxMemory() / 4);
     String basicUser;
     String basicPassword;
     String realmFile;
@@ -126,6 +140,18 @@ public final class D1AvaticaServer implements AutoCloseable {
       return this;
     }
 
+    /** Bytes of uncommitted writes one connection may hold (a statement past it is refused with SQLState 54000). */
+    public Config maxBufferPerConnection(long bytes) {
+      this.maxBufferPerConnection = bytes;
+      return this;
+    }
+
+    /** Bytes of uncommitted writes all connections together may hold (past it: SQLState 53200). */
+    public Config maxBufferTotal(long bytes) {
+      this.maxBufferTotal = bytes;
+      return this;
+    }
+
     /** HTTP BASIC with one user. */
     public Config basicAuth(String user, String password) {
       this.basicUser = user;
@@ -153,11 +179,14 @@ public final class D1AvaticaServer implements AutoCloseable {
     Properties metaInfo = new Properties();
     metaInfo.setProperty(EXPIRY_DURATION, Long.toString(Math.max(1, c.connectionExpiry.toMillis())));
     metaInfo.setProperty(EXPIRY_UNIT, TimeUnit.MILLISECONDS.name());
-    metaInfo.setProperty(MAX_CONNECTIONS, Integer.toString(c.maxConnections));
-    JdbcMeta meta = new FilteringJdbcMeta(c.url, metaInfo);
+    // JdbcMeta's cache would evict the least recently used connection, with its uncommitted writes, to make room:
+    // ServerMeta refuses a connection past the maximum instead, so the cache itself must never be full.
+    metaInfo.setProperty(MAX_CONNECTIONS, Long.toString(Long.MAX_VALUE));
+    ServerMeta meta = new ServerMeta(c.url, metaInfo, c.maxConnections,
+        D1BufferLimit.shared(c.maxBufferTotal, "the server's --max-buffer-total"), c.maxBufferPerConnection);
 
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new LocalService(meta), c.serialization)
+        .withHandler(new LocalService(carrySqlStates(meta)), c.serialization)
         .withPort(c.port);
     String bind = c.bind;
     ServerCustomizer<Server> bindTo = server -> {
@@ -233,19 +262,91 @@ public final class D1AvaticaServer implements AutoCloseable {
     }
   }
 
-  /** JdbcMeta that drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES}. */
-  static final class FilteringJdbcMeta extends JdbcMeta {
+  /**
+   * The server's JdbcMeta: drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES},
+   * refuses a connection past {@code --max-connections} rather than evict one (with its uncommitted writes), bounds
+   * each connection's buffered writes.
+   */
+  static final class ServerMeta extends JdbcMeta {
     private final Set<String> serverKeys;
+    private final int maxConnections;
+    private final D1BufferLimit serverBuffer;
+    private final long maxBufferPerConnection;
 
-    FilteringJdbcMeta(String url, Properties info) throws SQLException {
+    ServerMeta(String url, Properties info, int maxConnections, D1BufferLimit serverBuffer,
+        long maxBufferPerConnection) throws SQLException {
       super(url, info);
       this.serverKeys = new LinkedHashSet<>(info.stringPropertyNames());
+      this.maxConnections = maxConnections;
+      this.serverBuffer = serverBuffer;
+      this.maxBufferPerConnection = maxBufferPerConnection;
+    }
+
+    @Override public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+      // One at a time, so that two clients cannot both take the last place.
+      synchronized (this) {
+        getConnectionCache().cleanUp(); // closes the expired connections first: their places are free
+        long open = getConnectionCache().size();
+        if (open >= maxConnections) {
+          throw new AvaticaRuntimeException("The server has its maximum of " + maxConnections + " connections open"
+              + " (--max-connections); no connection was closed to make room. Close connections you no longer use"
+              + " (an idle one closes after --connection-expiry) and retry, or raise --max-connections.", 0,
+              "53300", AvaticaSeverity.ERROR);
+        }
+        super.openConnection(ch, info);
+      }
     }
 
     @Override protected Connection createConnection(String url, Properties info) throws SQLException {
-      Properties safe = filter(info, serverKeys);
-      return super.createConnection(url, safe);
+      Connection connection = super.createConnection(url, filter(info, serverKeys));
+      D1Connections.session(connection).limitBuffer(
+          D1BufferLimit.perConnection(maxBufferPerConnection, "the server's --max-buffer-per-connection"),
+          serverBuffer);
+      return connection;
     }
+  }
+
+  /**
+   * The Meta as the server's handler sees it, with each failure turned into what Avatica's ErrorResponse carries to
+   * the client: JdbcMeta wraps an SQLException in a bare RuntimeException, which Avatica sends as "Error -1 (00000)";
+   * an {@link AvaticaRuntimeException} keeps the SQLState, the vendor code and the message, so the thin client's
+   * AvaticaSqlException (and, for commit/rollback, AvaticaClientRuntimeException) reports them.
+   */
+  static ProtobufMeta carrySqlStates(ProtobufMeta meta) {
+    InvocationHandler handler = (proxy, method, args) -> {
+      try {
+        return method.invoke(meta, args);
+      } catch (InvocationTargetException e) {
+        throw onTheWire(e.getCause());
+      }
+    };
+    return (ProtobufMeta) Proxy.newProxyInstance(ProtobufMeta.class.getClassLoader(),
+        new Class<?>[] {ProtobufMeta.class}, handler);
+  }
+
+  /** The failure as the client should see it (see {@link #carrySqlStates}). */
+  static Throwable onTheWire(Throwable failure) {
+    if (failure instanceof NoSuchConnectionException) {
+      // Avatica's client knows this code (transparent_reconnection); the text says what was lost.
+      return new AvaticaRuntimeException("This connection is no longer open on the server: closed, or idle longer"
+          + " than the server's --connection-expiry. Its uncommitted writes were discarded and none of them was"
+          + " written. Open a new connection and run the transaction again.",
+          ErrorResponse.MISSING_CONNECTION_ERROR_CODE, "08003", AvaticaSeverity.ERROR);
+    }
+    SQLException first = null;
+    for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        if (sql.getSQLState() != null) {
+          return new AvaticaRuntimeException(sql.getMessage(), sql.getErrorCode(), sql.getSQLState(),
+              AvaticaSeverity.ERROR);
+        }
+        first = first == null ? sql : first;
+      }
+    }
+    if (first != null) {
+      return new AvaticaRuntimeException(first.getMessage(), first.getErrorCode(), "HY000", AvaticaSeverity.ERROR);
+    }
+    return failure;
   }
 
   /**

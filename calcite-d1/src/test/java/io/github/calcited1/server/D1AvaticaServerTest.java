@@ -242,6 +242,240 @@ class D1AvaticaServerTest {
     }
   }
 
+  /**
+   * The first SQLState in a failure's chain: of an SQLException (the direct driver's outer "Error while executing SQL"
+   * has none, its cause has it), or of the thin client's unchecked AvaticaClientRuntimeException.
+   */
+  static String firstSqlState(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && e.getSQLState() != null) {
+        return e.getSQLState();
+      }
+    }
+    return null;
+  }
+
+  static String sqlState(Throwable t) throws Exception {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && e.getSQLState() != null) {
+        return e.getSQLState();
+      }
+      if (c.getClass().getName().equals("org.apache.calcite.avatica.AvaticaClientRuntimeException")) {
+        return (String) c.getClass().getMethod("getSqlState").invoke(c);
+      }
+    }
+    throw new AssertionError("no SQLState in " + t, t);
+  }
+
+  static Throwable failure(SqlRunnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      return t;
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  interface SqlRunnable {
+    void run() throws Exception;
+  }
+
+  static void update(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate(sql);
+    }
+  }
+
+  /**
+   * Each error keeps the SQLState and message the direct driver gives, through the thin client (HY000 where the direct
+   * driver's chain has no SQLState, never Avatica's "00000").
+   */
+  @Test void errorsKeepTheirSqlStateThroughTheThinClient() throws Exception {
+    List<String> statements = List.of(
+        "INSERT INTO customers (id, name, country) VALUES (1, 'Again', 'DE')", // 23505 primary key
+        "INSERT INTO customers (id, name, country) VALUES (77, NULL, 'DE')",
+        "SELECT * FROM no_such_table",
+        "SELECT no_such_column FROM customers");
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection thin = thin(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      for (String sql : statements) {
+        Throwable d = failure(() -> update(direct, sql));
+        Throwable t = failure(() -> update(thin, sql));
+        String directState = firstSqlState(d);
+        assertTrue(t instanceof SQLException, "a SQLException: " + t);
+        assertEquals(directState == null ? "HY000" : directState, ((SQLException) t).getSQLState(),
+            sql + ": thin " + t + ", direct " + d);
+        assertFalse(t.getMessage().contains("(00000)"), t.getMessage());
+      }
+      assertEquals("23505", ((SQLException) failure(() -> update(thin, statements.get(0)))).getSQLState());
+      // a commit that fails: Avatica's client throws it unchecked, but with D1's SQLState and message
+      thin.setAutoCommit(false);
+      thin.getAutoCommit();
+      update(thin, "INSERT INTO customers (id, name, country) VALUES (2, 'Twice', 'PL')");
+      Throwable commit = failure(thin::commit);
+      assertEquals("23505", sqlState(commit), commit.toString());
+      assertTrue(commit.getMessage().contains("UNIQUE"), commit.getMessage());
+      thin.rollback();
+      thin.setAutoCommit(true);
+    }
+  }
+
+  @Test void wrongTokenIs28000ThroughTheThinClient() throws Exception {
+    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl();
+    Properties wrong = new Properties();
+    wrong.setProperty("apiToken", "not-the-token");
+    Throwable direct = failure(() -> DriverManager.getConnection(url, wrong).close());
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config()
+        .url(url + ";apiTokenEnv=D1_TEST_NO_SUCH_VARIABLE;apiToken=not-the-token").port(0))) {
+      Throwable t = failure(() -> {
+        try (Connection c = thin(server, new Properties())) {
+          count(c, "SELECT COUNT(*) FROM customers");
+        }
+      });
+      assertEquals("28000", sqlState(direct), direct.toString());
+      assertEquals("28000", sqlState(t), t.toString());
+      assertFalse(t.toString().contains("not-the-token"), t.toString());
+    }
+  }
+
+  /** At --max-connections a new connection is refused (53300); no open connection is evicted with its writes. */
+  @Test void fullServerRefusesNewConnectionsAndKeepsBufferedWrites() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .maxConnections(3))) {
+      List<Connection> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          open.add(thin(server, new Properties()));
+        }
+        Connection writer = open.get(0);
+        long before = count(writer, "SELECT COUNT(*) FROM customers");
+        writer.setAutoCommit(false);
+        writer.getAutoCommit();
+        update(writer, "INSERT INTO customers (id, name, country) VALUES (300, 'Kept', 'DE')");
+        for (int i = 1; i < 3; i++) {
+          count(open.get(i), "SELECT COUNT(*) FROM customers"); // the writer is now the least recently used
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+          Throwable refused = failure(() -> {
+            try (Connection extra = thin(server, new Properties())) {
+              count(extra, "SELECT COUNT(*) FROM customers");
+            }
+          });
+          assertEquals("53300", sqlState(refused), refused.toString());
+          assertTrue(refused.getMessage().contains("--max-connections"), refused.getMessage());
+        }
+        writer.commit();
+        assertEquals(before + 1, count(writer, "SELECT COUNT(*) FROM customers"), "the buffered insert survived");
+        update(writer, "DELETE FROM customers WHERE id = 300");
+        writer.commit();
+        open.remove(2).close();
+        try (Connection again = thin(server, new Properties())) {
+          assertEquals(before, count(again, "SELECT COUNT(*) FROM customers"), "a closed connection frees its place");
+        }
+      } finally {
+        for (Connection c : open) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Buffered writes are bounded per connection (54000) and for the whole server (53200); the refused statement is not
+   * buffered, the earlier ones commit, and other connections are unaffected.
+   */
+  @Test void bufferedWritesAreBoundedPerConnectionAndPerServer() throws Exception {
+    String kilobyte = "x".repeat(1000);
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .maxBufferPerConnection(50_000).maxBufferTotal(80_000));
+         Connection a = thin(server, new Properties());
+         Connection b = thin(server, new Properties())) {
+      long before = count(a, "SELECT COUNT(*) FROM customers");
+      for (Connection c : List.of(a, b)) {
+        c.setAutoCommit(false);
+        c.getAutoCommit();
+      }
+      int bufferedA = 0;
+      Throwable full = null;
+      try (java.sql.PreparedStatement ps = a.prepareStatement(
+          "INSERT INTO customers (id, name, country) VALUES (?, ?, 'DE')")) {
+        for (int i = 0; i < 200 && full == null; i++) {
+          ps.setInt(1, 1000 + i);
+          ps.setString(2, kilobyte);
+          try {
+            ps.executeUpdate();
+            bufferedA++;
+          } catch (SQLException e) {
+            full = e;
+          }
+        }
+      }
+      assertTrue(full != null, "the per-connection limit was reached");
+      assertEquals("54000", sqlState(full), full.toString());
+      assertTrue(full.getMessage().contains("--max-buffer-per-connection")
+          && full.getMessage().contains("Commit more often"), full.getMessage());
+      assertTrue(bufferedA >= 40 && bufferedA < 50, "about 1 KB per row: " + bufferedA);
+
+      // b reaches the server's total (a holds ~49 KB) before its own 50 KB
+      int bufferedB = 0;
+      Throwable serverFull = null;
+      for (int i = 0; i < 200 && serverFull == null; i++) {
+        try {
+          update(b, "INSERT INTO customers (id, name, country) VALUES (" + (2000 + i) + ", '" + kilobyte + "', 'PL')");
+          bufferedB++;
+        } catch (SQLException e) {
+          serverFull = e;
+        }
+      }
+      assertTrue(serverFull != null, "the server's limit was reached");
+      assertEquals("53200", sqlState(serverFull), serverFull.toString());
+      assertTrue(serverFull.getMessage().contains("--max-buffer-total"), serverFull.getMessage());
+      assertTrue(bufferedB > 20 && bufferedB < 40, "b got what a left of the total: " + bufferedB);
+
+      a.commit(); // frees a's share: b may buffer again
+      assertEquals(before + bufferedA, count(a, "SELECT COUNT(*) FROM customers"), "a's rows before the refusal");
+      update(b, "INSERT INTO customers (id, name, country) VALUES (2999, 'after', 'PL')");
+      b.rollback();
+      assertEquals(before + bufferedA, count(b, "SELECT COUNT(*) FROM customers"));
+      update(a, "DELETE FROM customers WHERE id >= 1000");
+      a.commit();
+      assertEquals(before, count(a, "SELECT COUNT(*) FROM customers"));
+    }
+  }
+
+  /**
+   * The DatabaseMetaData the Avatica protocol carries from the server (its database properties) answer as the direct
+   * driver does. Avatica 1.28's client takes the product name and version and storesUpperCaseIdentifiers from its own
+   * driver, and its protocol has no request for functions, keys or indexes (docs/remote-access.md).
+   */
+  @Test void thinClientMetadataAnswersAsTheDirectDriver() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection thin = thin(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      java.sql.DatabaseMetaData t = thin.getMetaData();
+      java.sql.DatabaseMetaData d = direct.getMetaData();
+      assertFalse(d.getStringFunctions().isEmpty());
+      assertEquals(d.getNumericFunctions(), t.getNumericFunctions());
+      assertEquals(d.getStringFunctions(), t.getStringFunctions());
+      assertEquals(d.getTimeDateFunctions(), t.getTimeDateFunctions());
+      assertEquals(d.getSystemFunctions(), t.getSystemFunctions());
+      assertEquals(d.getSQLKeywords(), t.getSQLKeywords());
+      assertEquals(d.getDefaultTransactionIsolation(), t.getDefaultTransactionIsolation());
+      assertEquals(rows(d.getColumns(null, "shop", "customers", "%")), rows(t.getColumns(null, "shop", "customers", "%")));
+    }
+  }
+
+  static int rows(ResultSet rs) throws SQLException {
+    try (rs) {
+      int n = 0;
+      while (rs.next()) {
+        n++;
+      }
+      return n;
+    }
+  }
+
   @Test void parsesDurations() {
     assertEquals(Duration.ofSeconds(30), D1AvaticaServer.parseDuration("30s"));
     assertEquals(Duration.ofMinutes(10), D1AvaticaServer.parseDuration("10m"));
