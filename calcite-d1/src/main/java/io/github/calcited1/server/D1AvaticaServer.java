@@ -206,7 +206,12 @@ public final class D1AvaticaServer implements AutoCloseable {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system
       }
-      Files.writeString(generated, c.basicUser + ": " + c.basicPassword + ",d1\n", StandardCharsets.UTF_8);
+      try {
+        writeRealm(generated, c.basicUser, c.basicPassword);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(generated);
+        throw e;
+      }
       realm = generated.toString();
     }
     if (realm != null) {
@@ -222,6 +227,22 @@ public final class D1AvaticaServer implements AutoCloseable {
       throw e;
     }
     return new D1AvaticaServer(http, c, generated);
+  }
+
+  /**
+   * Writes a one-user realm file. Jetty reads it as a properties file and cuts the value at the first {@code ,} after
+   * trimming it, so the password goes in obfuscated form ({@code OBF:}, letters and digits only): any password,
+   * with commas, backslashes or surrounding blanks, then works exactly as set.
+   */
+  static void writeRealm(Path file, String user, String password) throws IOException {
+    if (user.isEmpty() || !user.equals(user.strip())) {
+      throw new IllegalArgumentException("the --user name must not be empty or start or end with blanks");
+    }
+    Properties realm = new Properties();
+    realm.setProperty(user, org.eclipse.jetty.util.security.Password.obfuscate(password) + ",d1");
+    try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      realm.store(w, null);
+    }
   }
 
   private static void loadDriver(String name) {
@@ -383,6 +404,7 @@ public final class D1AvaticaServer implements AutoCloseable {
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Config c = config();
     String passwordEnv = "CALCITE_D1_SERVE_PASSWORD";
+    String passwordFile = null;
     List<String> list = new ArrayList<>(List.of(args));
     if (!list.isEmpty() && list.get(0).equals("serve")) {
       list.remove(0);
@@ -406,8 +428,11 @@ public final class D1AvaticaServer implements AutoCloseable {
           case "--serialization" -> c.serialization(Serialization.valueOf(v.toUpperCase(Locale.ROOT)));
           case "--connection-expiry" -> c.connectionExpiry(parseDuration(v));
           case "--max-connections" -> c.maxConnections(Integer.parseInt(v));
+          case "--max-buffer-per-connection" -> c.maxBufferPerConnection(parseBytes(v));
+          case "--max-buffer-total" -> c.maxBufferTotal(parseBytes(v));
           case "--user" -> c.basicUser = v;
           case "--password-env" -> passwordEnv = v;
+          case "--password-file" -> passwordFile = v;
           case "--realm-file" -> c.realmFile(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
@@ -416,11 +441,11 @@ public final class D1AvaticaServer implements AutoCloseable {
         throw new IllegalArgumentException("give --model PATH or --url JDBC_URL");
       }
       if (c.basicUser != null) {
-        String pw = System.getenv(passwordEnv);
-        if (pw == null || pw.isEmpty()) {
-          throw new IllegalArgumentException("--user needs the password in environment variable " + passwordEnv);
+        c.basicPassword = passwordFile != null ? readPasswordFile(passwordFile) : System.getenv(passwordEnv);
+        if (c.basicPassword == null || c.basicPassword.isEmpty()) {
+          throw new IllegalArgumentException("--user needs a password: in environment variable " + passwordEnv
+              + " (or the one --password-env names), or in the file --password-file names");
         }
-        c.basicPassword = pw;
       }
       if (c.realmFile != null && !Files.isReadable(Paths.get(c.realmFile))) {
         throw new IllegalArgumentException("cannot read realm file " + c.realmFile);
@@ -465,6 +490,35 @@ public final class D1AvaticaServer implements AutoCloseable {
     };
   }
 
+  /** The whole content of a password file, taken as it is but for one line break at its end. */
+  static String readPasswordFile(String file) {
+    try {
+      return Files.readString(Paths.get(file), StandardCharsets.UTF_8).replaceFirst("\\r?\\n\\z", "");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --password-file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A byte count: {@code 65536}, {@code 512k}, {@code 64m}, {@code 1g}. */
+  static long parseBytes(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+      case 'k' -> 10;
+      case 'm' -> 20;
+      case 'g' -> 30;
+      default -> 0;
+    };
+    try {
+      long n = Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1));
+      if (n > 0 && n <= Long.MAX_VALUE >> shift) {
+        return n << shift;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("bad size " + v + " (use 65536, 512k, 64m, 1g)");
+  }
+
   /** The connect string without secret-looking values; not shown at all when an inline model holds a token. */
   static String redact(String url) {
     if (D1Driver.modelHoldsToken(url)) {
@@ -481,9 +535,14 @@ public final class D1AvaticaServer implements AutoCloseable {
         "  --serialization protobuf|json   wire format (default protobuf; clients must match)",
         "  --connection-expiry D     close connections idle for D (default 10m; 30s, 2h ...).",
         "                            Closing drops the connection's uncommitted writes.",
-        "  --max-connections N       open server connections kept at most (default 100)",
+        "  --max-connections N       open server connections at most (default 100); past it a new",
+        "                            connection is refused, no open one is closed",
+        "  --max-buffer-per-connection SIZE  uncommitted writes one connection may hold (default 64m)",
+        "  --max-buffer-total SIZE   uncommitted writes of all connections (default: a quarter of the heap)",
         "  --user NAME               HTTP BASIC user; password from $CALCITE_D1_SERVE_PASSWORD",
         "  --password-env VAR        read the BASIC password from VAR instead",
+        "  --password-file FILE      read it from FILE (its whole content but a final line break)",
+        "                            Either way, every character counts: commas, backslashes, blanks.",
         "  --realm-file FILE         HTTP BASIC users from a Jetty realm file (name: password,d1)");
   }
 }

@@ -224,6 +224,40 @@ class D1AvaticaServerTest {
     }
   }
 
+  /** A password with commas, a backslash and surrounding blanks works exactly as set, and only so. */
+  @Test void basicAuthenticationPasswordsWorkAsSet() throws Exception {
+    String password = " a,b\\c=d: ";
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .basicAuth("analyst", password))) {
+      for (String wrong : List.of("a", " a", "a,b\\c=d:", password.strip(), "a,b\\\\c=d: ")) {
+        Properties p = new Properties();
+        p.setProperty("avatica_user", "analyst");
+        p.setProperty("avatica_password", wrong);
+        assertThrows(Exception.class, () -> {
+          try (Connection c = thin(server, p)) {
+            count(c, "SELECT COUNT(*) FROM customers");
+          }
+        }, "'" + wrong + "' must not be accepted");
+      }
+      Properties right = new Properties();
+      right.setProperty("avatica_user", "analyst");
+      right.setProperty("avatica_password", password);
+      try (Connection c = thin(server, right)) {
+        assertTrue(count(c, "SELECT COUNT(*) FROM customers") >= 3);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> D1AvaticaServer.start(D1AvaticaServer.config()
+        .model(model.toString()).port(0).basicAuth(" analyst", "x")).close());
+  }
+
+  @Test void passwordFileIsTakenAsItIs() throws Exception {
+    Path file = tmp.resolve("password.txt");
+    Files.writeString(file, " a,b\\c \n");
+    assertEquals(" a,b\\c ", D1AvaticaServer.readPasswordFile(file.toString()));
+    Files.writeString(file, "two\nlines\r\n");
+    assertEquals("two\nlines", D1AvaticaServer.readPasswordFile(file.toString()));
+  }
+
   @Test void expiredConnectionDropsBufferedWrites() throws Exception {
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
         .connectionExpiry(Duration.ofSeconds(1)));
@@ -482,6 +516,13 @@ class D1AvaticaServerTest {
     assertEquals(Duration.ofMinutes(5), D1AvaticaServer.parseDuration("5"));
     assertEquals(Duration.ofHours(2), D1AvaticaServer.parseDuration("2h"));
     assertEquals(Duration.ofMillis(250), D1AvaticaServer.parseDuration("250ms"));
+    assertEquals(65536, D1AvaticaServer.parseBytes("65536"));
+    assertEquals(512L << 10, D1AvaticaServer.parseBytes("512k"));
+    assertEquals(64L << 20, D1AvaticaServer.parseBytes("64M"));
+    assertEquals(1L << 30, D1AvaticaServer.parseBytes("1g"));
+    for (String bad : List.of("", "0", "-5m", "lots", "9999999999999g")) {
+      assertThrows(IllegalArgumentException.class, () -> D1AvaticaServer.parseBytes(bad), bad);
+    }
     assertEquals("jdbc:d1:database=x;apiToken=***;a=b", D1AvaticaServer.redact("jdbc:d1:database=x;apiToken=abc;a=b"));
     String inline = "jdbc:d1:model=inline:{\"version\":\"1.0\",\"schemas\":[{\"operand\":{\"apiToken\":\"s3cret\"}}]}";
     assertFalse(D1AvaticaServer.redact(inline).contains("s3cret"), D1AvaticaServer.redact(inline));
