@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *       closed, and <b>its buffered, uncommitted writes are dropped</b>.</li>
  *   <li>Client-supplied connection properties are filtered to {@link #SAFE_CLIENT_PROPERTIES}; everything else
  *       (model, parserFactory, typeSystem, schemaFactory, ...) comes only from the server's connect string.</li>
+ *   <li>One client cannot hurt the others: past {@code --max-connections} a new connection is refused (53300), never
+ *       an open one evicted; buffered writes are bounded per connection (54000) and for the server (53200).</li>
+ *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
  * </ul>
  *
  * Avatica server (Jetty) is an optional dependency of calcite-d1; the drop-in driver jar does not contain it.
