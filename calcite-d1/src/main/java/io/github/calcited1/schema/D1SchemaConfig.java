@@ -86,12 +86,12 @@ public final class D1SchemaConfig {
       token = fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
       if (token == null) {
         throw new D1ConfigurationException("apiToken", "No Cloudflare API token: set the environment variable "
-            + (operand.containsKey("apiTokenEnv") ? shown(tokenEnv) + " (named by operand 'apiTokenEnv')" : tokenEnv)
-            + ", or operand 'apiToken' in the model; the token needs the D1 read (and, to write, edit) permission");
+            + tokenVariable(operand, tokenEnv) + ", or operand 'apiToken' in the model; the token needs the D1 read"
+            + " (and, to write, edit) permission");
       }
       if (!envTokenMayGoTo(host)) {
-        throw new D1ConfigurationException("baseUrl", "The API token from the environment (" + (operand.containsKey(
-            "apiTokenEnv") ? "the variable operand 'apiTokenEnv' names" : tokenEnv) + ") is sent only to "
+        throw new D1ConfigurationException("baseUrl", "The API token from the environment ("
+            + tokenVariable(operand, tokenEnv) + ") is sent only to "
             + CLOUDFLARE_API_HOST + " or this machine (loopback), not to " + shown(host) + " (operand 'baseUrl'),"
             + " so that a connect string alone cannot send it elsewhere. If that host is yours, allow it in the"
             + " program: the JVM system property " + ENV_TOKEN_HOSTS + "=HOST[,HOST...], or give the token itself"
@@ -151,6 +151,19 @@ public final class D1SchemaConfig {
       }
     }
     return false;
+  }
+
+  /**
+   * The token's environment variable for a message: named when it looks like one (upper case, digits, {@code _}); a
+   * token pasted into {@code apiTokenEnv} (mixed case) is not echoed.
+   */
+  private static String tokenVariable(Map<String, Object> operand, String tokenEnv) {
+    if (!operand.containsKey("apiTokenEnv")) {
+      return tokenEnv;
+    }
+    return tokenEnv.matches("[A-Z_][A-Z0-9_]*") ? tokenEnv + " (named by operand 'apiTokenEnv')"
+        : "named by operand 'apiTokenEnv' (its value, not an upper-case variable name, is not shown: it could be a"
+          + " secret)";
   }
 
   /** The host of an http(s) URL, lower case ("" when there is none). */
