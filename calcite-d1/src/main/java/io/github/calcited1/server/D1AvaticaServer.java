@@ -296,6 +296,8 @@ public final class D1AvaticaServer implements AutoCloseable {
     private final int maxConnections;
     private final D1BufferLimit serverBuffer;
     private final long maxBufferPerConnection;
+    /** Connections being opened: they hold a place before they reach the cache. */
+    private int opening;
 
     ServerMeta(String url, Properties info, int maxConnections, D1BufferLimit serverBuffer,
         long maxBufferPerConnection) throws SQLException {
@@ -307,17 +309,24 @@ public final class D1AvaticaServer implements AutoCloseable {
     }
 
     @Override public void openConnection(ConnectionHandle ch, Map<String, String> info) {
-      // One at a time, so that two clients cannot both take the last place.
+      // The place is taken under the lock (two clients cannot both get the last one); opening, which reads the
+      // catalog from D1 and can take seconds, runs outside it.
       synchronized (this) {
         getConnectionCache().cleanUp(); // closes the expired connections first: their places are free
-        long open = getConnectionCache().size();
-        if (open >= maxConnections) {
+        if (getConnectionCache().size() + opening >= maxConnections) {
           throw new AvaticaRuntimeException("The server has its maximum of " + maxConnections + " connections open"
               + " (--max-connections); no connection was closed to make room. Close connections you no longer use"
               + " (an idle one closes after --connection-expiry) and retry, or raise --max-connections.", 0,
               "53300", AvaticaSeverity.ERROR);
         }
+        opening++;
+      }
+      try {
         super.openConnection(ch, info);
+      } finally {
+        synchronized (this) {
+          opening--;
+        }
       }
     }
 
