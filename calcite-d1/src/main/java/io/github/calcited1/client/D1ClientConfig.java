@@ -99,7 +99,7 @@ public final class D1ClientConfig {
   }
 
   /** localhost, 127.0.0.0/8 or ::1, judged from the text alone (no name lookup). */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     String h = host.toLowerCase(java.util.Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);

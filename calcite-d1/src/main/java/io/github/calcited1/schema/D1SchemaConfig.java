@@ -57,13 +57,20 @@ public final class D1SchemaConfig {
     this.baseUrl = text(operand, "baseUrl", D1ClientConfig.DEFAULT_BASE_URL);
     if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
       throw new D1ConfigurationException("baseUrl", "Operand 'baseUrl' must be an http(s) URL such as "
-          + D1ClientConfig.DEFAULT_BASE_URL + ", not '" + baseUrl + "'");
+          + D1ClientConfig.DEFAULT_BASE_URL + ", not " + shown(baseUrl));
     }
+    String host = host(baseUrl);
     String account = text(operand, "accountId", env.apply(ACCOUNT_ENV));
     if (account == null) {
       throw new D1ConfigurationException("accountId", "No Cloudflare account id: set operand 'accountId' in the"
           + " model or the environment variable " + ACCOUNT_ENV + " (the id is on the dashboard's Workers & Pages"
           + " overview)");
+    }
+    if (host.equals(CLOUDFLARE_API_HOST) && !account.matches("[0-9a-fA-F]{32}")) {
+      // checked before anything is sent: the id travels in every request's path and in DEBUG logs
+      throw new D1ConfigurationException("accountId", "Operand 'accountId' (or " + ACCOUNT_ENV + ") must be a"
+          + " Cloudflare account id, 32 hexadecimal digits (the dashboard's Workers & Pages overview shows it), not "
+          + shown(account));
     }
     this.accountId = account;
     String db = text(operand, "database", null);
@@ -73,11 +80,23 @@ public final class D1SchemaConfig {
     }
     this.database = db;
     String tokenEnv = text(operand, "apiTokenEnv", DEFAULT_TOKEN_ENV);
-    String token = text(operand, "apiToken", env.apply(tokenEnv));
+    String token = text(operand, "apiToken", null);
     if (token == null) {
-      throw new D1ConfigurationException("apiToken", "No Cloudflare API token: set the environment variable "
-          + tokenEnv + (operand.containsKey("apiTokenEnv") ? " (named by operand 'apiTokenEnv')" : "")
-          + ", or operand 'apiToken' in the model; the token needs the D1 read (and, to write, edit) permission");
+      String fromEnv = env.apply(tokenEnv);
+      token = fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
+      if (token == null) {
+        throw new D1ConfigurationException("apiToken", "No Cloudflare API token: set the environment variable "
+            + tokenVariable(operand, tokenEnv) + ", or operand 'apiToken' in the model; the token needs the D1 read"
+            + " (and, to write, edit) permission");
+      }
+      if (!envTokenMayGoTo(host)) {
+        throw new D1ConfigurationException("baseUrl", "The API token from the environment ("
+            + tokenVariable(operand, tokenEnv) + ") is sent only to "
+            + CLOUDFLARE_API_HOST + " or this machine (loopback), not to " + shown(host) + " (operand 'baseUrl'),"
+            + " so that a connect string alone cannot send it elsewhere. If that host is yours, allow it in the"
+            + " program: the JVM system property " + ENV_TOKEN_HOSTS + "=HOST[,HOST...], or give the token itself"
+            + " (operand or driver property 'apiToken').");
+      }
     }
     this.apiToken = token;
     this.readOnly = bool(operand, "readOnly");
@@ -111,6 +130,60 @@ public final class D1SchemaConfig {
       throw new D1ConfigurationException(m.startsWith("apiToken") ? "apiToken" : "baseUrl",
           m.startsWith("apiToken") || m.startsWith("baseUrl") ? "Operand " + m : m);
     }
+  }
+
+  /** Cloudflare's API host, the default {@code baseUrl}'s. */
+  public static final String CLOUDFLARE_API_HOST = "api.cloudflare.com";
+  /**
+   * JVM system property: further hosts (comma-separated; {@code *} for any) the environment's API token may be sent
+   * to. A system property, not an operand or a URL key: only the program or its operator can widen where the token
+   * goes.
+   */
+  public static final String ENV_TOKEN_HOSTS = "calcite-d1.envTokenHosts";
+
+  private static boolean envTokenMayGoTo(String host) {
+    if (host.equals(CLOUDFLARE_API_HOST) || D1ClientConfig.isLoopback(host)) {
+      return true;
+    }
+    for (String allowed : System.getProperty(ENV_TOKEN_HOSTS, "").split(",")) {
+      if (allowed.trim().equals("*") || allowed.trim().equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The token's environment variable for a message: named when it looks like one (upper case, digits, {@code _}); a
+   * token pasted into {@code apiTokenEnv} (mixed case) is not echoed.
+   */
+  private static String tokenVariable(Map<String, Object> operand, String tokenEnv) {
+    if (!operand.containsKey("apiTokenEnv")) {
+      return tokenEnv;
+    }
+    return tokenEnv.matches("[A-Z_][A-Z0-9_]*") ? tokenEnv + " (named by operand 'apiTokenEnv')"
+        : "named by operand 'apiTokenEnv' (its value, not an upper-case variable name, is not shown: it could be a"
+          + " secret)";
+  }
+
+  /** The host of an http(s) URL, lower case ("" when there is none). */
+  private static String host(String url) {
+    try {
+      String h = java.net.URI.create(url).getHost();
+      return h == null ? "" : h.toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  /**
+   * An operand's value for a message: quoted when it cannot be an API token (shorter than 20 characters, or with
+   * characters a token does not have), else only its length, so a token put in the wrong operand is never echoed.
+   */
+  public static String shown(Object value) {
+    String v = String.valueOf(value);
+    return v.length() < 20 || !v.matches("[A-Za-z0-9_-]+") ? "'" + v + "'"
+        : "a value of " + v.length() + " characters (not shown: it could be a secret)";
   }
 
   /** The operand a write-option message is about (it starts with the name, quoted or not), else "writeOptions". */
@@ -199,7 +272,7 @@ public final class D1SchemaConfig {
     if (s.equals("true") || s.equals("false")) {
       return s.equals("true");
     }
-    throw new D1ConfigurationException(key, "Operand '" + key + "' must be true or false, not '" + v + "'");
+    throw new D1ConfigurationException(key, "Operand '" + key + "' must be true or false, not " + shown(v));
   }
 
   private static long number(Map<String, Object> operand, String key, long fallback, long min, long max) {
@@ -212,7 +285,7 @@ public final class D1SchemaConfig {
       n = v instanceof Number num && num.doubleValue() == num.longValue()
           ? num.longValue() : Long.parseLong(v.toString().trim());
     } catch (NumberFormatException e) {
-      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a whole number, not '" + v + "'");
+      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a whole number, not " + shown(v));
     }
     if (n < min || n > max) {
       throw new D1ConfigurationException(key, "Operand '" + key + "' must be between " + min + " and " + max

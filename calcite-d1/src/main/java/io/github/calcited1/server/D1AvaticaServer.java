@@ -1,6 +1,8 @@
 package io.github.calcited1.server;
 
+import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.jdbc.D1Driver;
+import io.github.calcited1.write.D1BufferLimit;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,12 +22,18 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
+import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.server.HttpServer;
@@ -46,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *       closed, and <b>its buffered, uncommitted writes are dropped</b>.</li>
  *   <li>Client-supplied connection properties are filtered to {@link #SAFE_CLIENT_PROPERTIES}; everything else
  *       (model, parserFactory, typeSystem, schemaFactory, ...) comes only from the server's connect string.</li>
+ *   <li>One client cannot hurt the others: past {@code --max-connections} a new connection is refused (53300), never
+ *       an open one evicted; buffered writes are bounded per connection (54000) and for the server (53200).</li>
+ *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
  * </ul>
  *
  * Avatica server (Jetty) is an optional dependency of calcite-d1; the drop-in driver jar does not contain it.
@@ -65,6 +79,7 @@ public final class D1AvaticaServer implements AutoCloseable {
   static final String EXPIRY_DURATION = "avatica.connectioncache.expiryduration";
   static final String EXPIRY_UNIT = "avatica.connectioncache.expiryunit";
   static final String MAX_CONNECTIONS = "avatica.connectioncache.maxcapacity";
+  static final long DEFAULT_MAX_BUFFER_PER_CONNECTION = 64L << 20;
 
   private final HttpServer http;
   private final Config config;
@@ -84,6 +99,8 @@ public final class D1AvaticaServer implements AutoCloseable {
     Serialization serialization = Serialization.PROTOBUF;
     Duration connectionExpiry = Duration.ofMinutes(10);
     int maxConnections = 100;
+    long maxBufferPerConnection = DEFAULT_MAX_BUFFER_PER_CONNECTION;
+    long maxBufferTotal = Math.max(DEFAULT_MAX_BUFFER_PER_CONNECTION, Runtime.getRuntime().maxMemory() / 4);
     String basicUser;
     String basicPassword;
     String realmFile;
@@ -126,6 +143,18 @@ public final class D1AvaticaServer implements AutoCloseable {
       return this;
     }
 
+    /** Bytes of uncommitted writes one connection may hold (a statement past it is refused with SQLState 54000). */
+    public Config maxBufferPerConnection(long bytes) {
+      this.maxBufferPerConnection = bytes;
+      return this;
+    }
+
+    /** Bytes of uncommitted writes all connections together may hold (past it: SQLState 53200). */
+    public Config maxBufferTotal(long bytes) {
+      this.maxBufferTotal = bytes;
+      return this;
+    }
+
     /** HTTP BASIC with one user. */
     public Config basicAuth(String user, String password) {
       this.basicUser = user;
@@ -153,11 +182,14 @@ public final class D1AvaticaServer implements AutoCloseable {
     Properties metaInfo = new Properties();
     metaInfo.setProperty(EXPIRY_DURATION, Long.toString(Math.max(1, c.connectionExpiry.toMillis())));
     metaInfo.setProperty(EXPIRY_UNIT, TimeUnit.MILLISECONDS.name());
-    metaInfo.setProperty(MAX_CONNECTIONS, Integer.toString(c.maxConnections));
-    JdbcMeta meta = new FilteringJdbcMeta(c.url, metaInfo);
+    // JdbcMeta's cache would evict the least recently used connection, with its uncommitted writes, to make room:
+    // ServerMeta refuses a connection past the maximum instead, so the cache itself must never be full.
+    metaInfo.setProperty(MAX_CONNECTIONS, Long.toString(Long.MAX_VALUE));
+    ServerMeta meta = new ServerMeta(c.url, metaInfo, c.maxConnections,
+        D1BufferLimit.shared(c.maxBufferTotal, "the server's --max-buffer-total"), c.maxBufferPerConnection);
 
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new LocalService(meta), c.serialization)
+        .withHandler(new LocalService(carrySqlStates(meta)), c.serialization)
         .withPort(c.port);
     String bind = c.bind;
     ServerCustomizer<Server> bindTo = server -> {
@@ -177,7 +209,12 @@ public final class D1AvaticaServer implements AutoCloseable {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system
       }
-      Files.writeString(generated, c.basicUser + ": " + c.basicPassword + ",d1\n", StandardCharsets.UTF_8);
+      try {
+        writeRealm(generated, c.basicUser, c.basicPassword);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(generated);
+        throw e;
+      }
       realm = generated.toString();
     }
     if (realm != null) {
@@ -193,6 +230,22 @@ public final class D1AvaticaServer implements AutoCloseable {
       throw e;
     }
     return new D1AvaticaServer(http, c, generated);
+  }
+
+  /**
+   * Writes a one-user realm file. Jetty reads it as a properties file and cuts the value at the first {@code ,} after
+   * trimming it, so the password goes in obfuscated form ({@code OBF:}, letters and digits only): any password,
+   * with commas, backslashes or surrounding blanks, then works exactly as set.
+   */
+  static void writeRealm(Path file, String user, String password) throws IOException {
+    if (user.isEmpty() || !user.equals(user.strip())) {
+      throw new IllegalArgumentException("the --user name must not be empty or start or end with blanks");
+    }
+    Properties realm = new Properties();
+    realm.setProperty(user, org.eclipse.jetty.util.security.Password.obfuscate(password) + ",d1");
+    try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      realm.store(w, null);
+    }
   }
 
   private static void loadDriver(String name) {
@@ -233,19 +286,100 @@ public final class D1AvaticaServer implements AutoCloseable {
     }
   }
 
-  /** JdbcMeta that drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES}. */
-  static final class FilteringJdbcMeta extends JdbcMeta {
+  /**
+   * The server's JdbcMeta: drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES},
+   * refuses a connection past {@code --max-connections} rather than evict one (with its uncommitted writes), bounds
+   * each connection's buffered writes.
+   */
+  static final class ServerMeta extends JdbcMeta {
     private final Set<String> serverKeys;
+    private final int maxConnections;
+    private final D1BufferLimit serverBuffer;
+    private final long maxBufferPerConnection;
+    /** Connections being opened: they hold a place before they reach the cache. */
+    private int opening;
 
-    FilteringJdbcMeta(String url, Properties info) throws SQLException {
+    ServerMeta(String url, Properties info, int maxConnections, D1BufferLimit serverBuffer,
+        long maxBufferPerConnection) throws SQLException {
       super(url, info);
       this.serverKeys = new LinkedHashSet<>(info.stringPropertyNames());
+      this.maxConnections = maxConnections;
+      this.serverBuffer = serverBuffer;
+      this.maxBufferPerConnection = maxBufferPerConnection;
+    }
+
+    @Override public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+      // The place is taken under the lock (two clients cannot both get the last one); opening, which reads the
+      // catalog from D1 and can take seconds, runs outside it.
+      synchronized (this) {
+        getConnectionCache().cleanUp(); // closes the expired connections first: their places are free
+        if (getConnectionCache().size() + opening >= maxConnections) {
+          throw new AvaticaRuntimeException("The server has its maximum of " + maxConnections + " connections open"
+              + " (--max-connections); no connection was closed to make room. Close connections you no longer use"
+              + " (an idle one closes after --connection-expiry) and retry, or raise --max-connections.", 0,
+              "53300", AvaticaSeverity.ERROR);
+        }
+        opening++;
+      }
+      try {
+        super.openConnection(ch, info);
+      } finally {
+        synchronized (this) {
+          opening--;
+        }
+      }
     }
 
     @Override protected Connection createConnection(String url, Properties info) throws SQLException {
-      Properties safe = filter(info, serverKeys);
-      return super.createConnection(url, safe);
+      Connection connection = super.createConnection(url, filter(info, serverKeys));
+      D1Connections.session(connection).limitBuffer(
+          D1BufferLimit.perConnection(maxBufferPerConnection, "the server's --max-buffer-per-connection"),
+          serverBuffer);
+      return connection;
     }
+  }
+
+  /**
+   * The Meta as the server's handler sees it, with each failure turned into what Avatica's ErrorResponse carries to
+   * the client: JdbcMeta wraps an SQLException in a bare RuntimeException, which Avatica sends as "Error -1 (00000)";
+   * an {@link AvaticaRuntimeException} keeps the SQLState, the vendor code and the message, so the thin client's
+   * AvaticaSqlException (and, for commit/rollback, AvaticaClientRuntimeException) reports them.
+   */
+  static ProtobufMeta carrySqlStates(ProtobufMeta meta) {
+    InvocationHandler handler = (proxy, method, args) -> {
+      try {
+        return method.invoke(meta, args);
+      } catch (InvocationTargetException e) {
+        throw onTheWire(e.getCause());
+      }
+    };
+    return (ProtobufMeta) Proxy.newProxyInstance(ProtobufMeta.class.getClassLoader(),
+        new Class<?>[] {ProtobufMeta.class}, handler);
+  }
+
+  /** The failure as the client should see it (see {@link #carrySqlStates}). */
+  static Throwable onTheWire(Throwable failure) {
+    if (failure instanceof NoSuchConnectionException) {
+      // Avatica's client knows this code (transparent_reconnection); the text says what was lost.
+      return new AvaticaRuntimeException("This connection is no longer open on the server: closed, or idle longer"
+          + " than the server's --connection-expiry. Its uncommitted writes were discarded and none of them was"
+          + " written. Open a new connection and run the transaction again.",
+          ErrorResponse.MISSING_CONNECTION_ERROR_CODE, "08003", AvaticaSeverity.ERROR);
+    }
+    SQLException first = null;
+    for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        if (sql.getSQLState() != null) {
+          return new AvaticaRuntimeException(sql.getMessage(), sql.getErrorCode(), sql.getSQLState(),
+              AvaticaSeverity.ERROR);
+        }
+        first = first == null ? sql : first;
+      }
+    }
+    if (first != null) {
+      return new AvaticaRuntimeException(first.getMessage(), first.getErrorCode(), "HY000", AvaticaSeverity.ERROR);
+    }
+    return failure;
   }
 
   /**
@@ -282,6 +416,7 @@ public final class D1AvaticaServer implements AutoCloseable {
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Config c = config();
     String passwordEnv = "CALCITE_D1_SERVE_PASSWORD";
+    String passwordFile = null;
     List<String> list = new ArrayList<>(List.of(args));
     if (!list.isEmpty() && list.get(0).equals("serve")) {
       list.remove(0);
@@ -305,8 +440,11 @@ public final class D1AvaticaServer implements AutoCloseable {
           case "--serialization" -> c.serialization(Serialization.valueOf(v.toUpperCase(Locale.ROOT)));
           case "--connection-expiry" -> c.connectionExpiry(parseDuration(v));
           case "--max-connections" -> c.maxConnections(Integer.parseInt(v));
+          case "--max-buffer-per-connection" -> c.maxBufferPerConnection(parseBytes(v));
+          case "--max-buffer-total" -> c.maxBufferTotal(parseBytes(v));
           case "--user" -> c.basicUser = v;
           case "--password-env" -> passwordEnv = v;
+          case "--password-file" -> passwordFile = v;
           case "--realm-file" -> c.realmFile(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
@@ -315,11 +453,11 @@ public final class D1AvaticaServer implements AutoCloseable {
         throw new IllegalArgumentException("give --model PATH or --url JDBC_URL");
       }
       if (c.basicUser != null) {
-        String pw = System.getenv(passwordEnv);
-        if (pw == null || pw.isEmpty()) {
-          throw new IllegalArgumentException("--user needs the password in environment variable " + passwordEnv);
+        c.basicPassword = passwordFile != null ? readPasswordFile(passwordFile) : System.getenv(passwordEnv);
+        if (c.basicPassword == null || c.basicPassword.isEmpty()) {
+          throw new IllegalArgumentException("--user needs a password: in environment variable " + passwordEnv
+              + " (or the one --password-env names), or in the file --password-file names");
         }
-        c.basicPassword = pw;
       }
       if (c.realmFile != null && !Files.isReadable(Paths.get(c.realmFile))) {
         throw new IllegalArgumentException("cannot read realm file " + c.realmFile);
@@ -364,6 +502,35 @@ public final class D1AvaticaServer implements AutoCloseable {
     };
   }
 
+  /** The whole content of a password file, taken as it is but for one line break at its end. */
+  static String readPasswordFile(String file) {
+    try {
+      return Files.readString(Paths.get(file), StandardCharsets.UTF_8).replaceFirst("\\r?\\n\\z", "");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --password-file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A byte count: {@code 65536}, {@code 512k}, {@code 64m}, {@code 1g}. */
+  static long parseBytes(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+      case 'k' -> 10;
+      case 'm' -> 20;
+      case 'g' -> 30;
+      default -> 0;
+    };
+    try {
+      long n = Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1));
+      if (n > 0 && n <= Long.MAX_VALUE >> shift) {
+        return n << shift;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("bad size " + v + " (use 65536, 512k, 64m, 1g)");
+  }
+
   /** The connect string without secret-looking values; not shown at all when an inline model holds a token. */
   static String redact(String url) {
     if (D1Driver.modelHoldsToken(url)) {
@@ -380,9 +547,14 @@ public final class D1AvaticaServer implements AutoCloseable {
         "  --serialization protobuf|json   wire format (default protobuf; clients must match)",
         "  --connection-expiry D     close connections idle for D (default 10m; 30s, 2h ...).",
         "                            Closing drops the connection's uncommitted writes.",
-        "  --max-connections N       open server connections kept at most (default 100)",
+        "  --max-connections N       open server connections at most (default 100); past it a new",
+        "                            connection is refused, no open one is closed",
+        "  --max-buffer-per-connection SIZE  uncommitted writes one connection may hold (default 64m)",
+        "  --max-buffer-total SIZE   uncommitted writes of all connections (default: a quarter of the heap)",
         "  --user NAME               HTTP BASIC user; password from $CALCITE_D1_SERVE_PASSWORD",
         "  --password-env VAR        read the BASIC password from VAR instead",
+        "  --password-file FILE      read it from FILE (its whole content but a final line break)",
+        "                            Either way, every character counts: commas, backslashes, blanks.",
         "  --realm-file FILE         HTTP BASIC users from a Jetty realm file (name: password,d1)");
   }
 }

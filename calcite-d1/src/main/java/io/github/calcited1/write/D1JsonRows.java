@@ -48,6 +48,11 @@ final class D1JsonRows {
     totalWeight++;
   }
 
+  /** About the memory the rows take: their JSON text and two ints each. */
+  long heldBytes() {
+    return text.length() + 8L * size;
+  }
+
   /** Encodes and keeps one row; {@code row.length} must equal the number of kinds. A refused row leaves no trace. */
   void add(Object[] row) throws SQLException {
     if (row.length != kinds.size()) {

@@ -56,6 +56,11 @@ final class D1Merge extends D1Write {
   }
 
   @Override
+  public long bufferedBytes() {
+    return readRows.heldBytes() + update.bufferedBytes() + insert.bufferedBytes();
+  }
+
+  @Override
   public String describe() {
     return "MERGE INTO " + quote(table()) + " (" + update.describe() + "; " + insert.describe() + ")";
   }

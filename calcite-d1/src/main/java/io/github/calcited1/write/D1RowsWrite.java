@@ -50,6 +50,11 @@ abstract class D1RowsWrite extends D1Write {
     return rows.totalWeight();
   }
 
+  @Override
+  public long bufferedBytes() {
+    return rows.heldBytes();
+  }
+
   /** " (n rows)" for {@link #describe()}. */
   String rowCountSuffix() {
     return " (" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")";

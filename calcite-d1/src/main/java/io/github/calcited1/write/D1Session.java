@@ -40,6 +40,9 @@ public final class D1Session {
   private SQLWarning warnings;
   private SQLWarning lastWarning;
   private int warningCount;
+  /** Bounds on the bytes buffered (none by default; calcite-d1 serve sets them), and the bytes buffered now. */
+  private List<D1BufferLimit> bufferLimits = List.of();
+  private long bufferedBytes;
 
   public D1Session(BooleanSupplier autoCommit) {
     this.autoCommit = autoCommit;
@@ -93,6 +96,44 @@ public final class D1Session {
     return directRows;
   }
 
+  /**
+   * Bounds the bytes of this connection's uncommitted writes by each of {@code limits} (its own, and one shared with
+   * other connections). Set before the connection buffers anything.
+   */
+  public synchronized void limitBuffer(D1BufferLimit... limits) {
+    bufferLimits = List.of(limits);
+  }
+
+  /**
+   * Called by the write runtime before it buffers a statement's writes of about {@code bytes}: refuses the statement
+   * (nothing of it is buffered) when a limit would be passed.
+   */
+  public synchronized void reserveBuffer(long bytes) throws SQLException {
+    for (int i = 0; i < bufferLimits.size(); i++) {
+      try {
+        bufferLimits.get(i).reserve(bytes);
+      } catch (SQLException e) {
+        for (int j = 0; j < i; j++) {
+          bufferLimits.get(j).release(bytes);
+        }
+        throw e;
+      }
+    }
+    bufferedBytes += bytes;
+  }
+
+  /** About the bytes of the uncommitted writes, as {@link #reserveBuffer} counted them. */
+  public synchronized long bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  private void releaseBuffer() {
+    for (D1BufferLimit limit : bufferLimits) {
+      limit.release(bufferedBytes);
+    }
+    bufferedBytes = 0;
+  }
+
   /** The buffer of this connection for a database, created on first use. */
   public synchronized D1Transaction transaction(String key, Supplier<D1Transaction> factory) {
     return transactions.computeIfAbsent(key, k -> factory.get());
@@ -116,6 +157,7 @@ public final class D1Session {
     List<D1CommitStats> stats = new ArrayList<>();
     List<D1Transaction> all = new ArrayList<>(transactions.values());
     transactions.clear();
+    releaseBuffer();
     try {
       for (int i = 0; i < all.size(); i++) {
         D1Transaction t = all.get(i);
@@ -155,6 +197,7 @@ public final class D1Session {
       n += t.rollback();
     }
     transactions.clear();
+    releaseBuffer();
     return n;
   }
 

@@ -63,6 +63,11 @@ public final class D1SqlWrite extends D1Write {
   }
 
   @Override
+  public long bufferedBytes() {
+    return statement.sql().length() + valueBytes(statement.params());
+  }
+
+  @Override
   public List<D1Statement> toStatements(D1WriteOptions options) {
     return List.of(statement);
   }

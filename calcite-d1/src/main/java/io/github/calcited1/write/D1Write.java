@@ -42,6 +42,18 @@ public abstract class D1Write {
     return false;
   }
 
+  /** About how many bytes this write holds while it waits for COMMIT (its values as JSON text, its SQL). */
+  public abstract long bufferedBytes();
+
+  /** About the bytes {@code values} take as JSON text (a bound limit, not an exact size). */
+  static long valueBytes(Iterable<?> values) {
+    long n = 2;
+    for (Object v : values) {
+      n += 1 + (v instanceof CharSequence s ? s.length() + 2 : v instanceof byte[] b ? 2L * b.length + 2 : 20);
+    }
+    return n;
+  }
+
   /** Takes over {@code next} (which directly follows this write) if both can travel as one; false otherwise. */
   public boolean absorb(D1Write next) {
     return false;

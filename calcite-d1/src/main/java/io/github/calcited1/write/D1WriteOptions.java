@@ -113,7 +113,8 @@ public final class D1WriteOptions {
     if (s.equals("false") || s.equals("0") || s.equals("no")) {
       return false;
     }
-    throw new IllegalArgumentException("operand '" + key + "' must be true or false, got '" + v + "'");
+    throw new IllegalArgumentException("operand '" + key + "' must be true or false, not "
+        + io.github.calcited1.schema.D1SchemaConfig.shown(v));
   }
 
   private static long number(Map<String, ?> m, String key, long dflt) {
@@ -127,7 +128,8 @@ public final class D1WriteOptions {
     try {
       return Long.parseLong(v.toString().trim().replace("_", ""));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("operand '" + key + "' must be a whole number, got '" + v + "'", e);
+      throw new IllegalArgumentException("operand '" + key + "' must be a whole number, not "
+          + io.github.calcited1.schema.D1SchemaConfig.shown(v), e);
     }
   }
 

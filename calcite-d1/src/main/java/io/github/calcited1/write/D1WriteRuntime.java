@@ -323,6 +323,7 @@ public final class D1WriteRuntime {
   static void bufferDirect(D1Session session, D1Schema schema, String key, D1Insert shape, Object[] row)
       throws SQLException {
     checkWritable(schema, shape.table());
+    session.reserveBuffer(D1Write.valueBytes(java.util.Arrays.asList(row)));
     session.transaction(key, () -> newTransaction(schema)).addRow(shape, row);
     session.noteDirectRow();
   }
@@ -374,6 +375,11 @@ public final class D1WriteRuntime {
     }
     D1Session session = session(root);
     if (session != null && session.buffering()) {
+      long bytes = 0;
+      for (D1Write w : writes) {
+        bytes += w.bufferedBytes();
+      }
+      session.reserveBuffer(bytes);
       D1Transaction t = session.transaction(key(schema), () -> newTransaction(schema));
       for (D1Write w : writes) {
         t.add(w);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class D1SchemaConfigTest {
   private static final String TOKEN = "s3cret-token-value";
   private static final Map<String, String> NO_ENV = Map.of();
+  /** A Cloudflare account id has 32 hexadecimal digits. */
+  private static final String ACCOUNT = "0123456789abcdef0123456789ABCDEF";
 
   private static Map<String, Object> good() {
     Map<String, Object> m = new HashMap<>();
     m.put("database", "shop");
-    m.put("accountId", "acct");
+    m.put("accountId", ACCOUNT);
     m.put("apiToken", TOKEN);
     return m;
   }
@@ -108,9 +111,9 @@ class D1SchemaConfigTest {
     m.remove("accountId");
     m.remove("apiToken");
     m.put("apiTokenEnv", "MY_D1_TOKEN");
-    D1SchemaConfig c = D1SchemaConfig.of(m, Map.of(D1SchemaConfig.ACCOUNT_ENV, "from-env",
+    D1SchemaConfig c = D1SchemaConfig.of(m, Map.of(D1SchemaConfig.ACCOUNT_ENV, "fedcba9876543210fedcba9876543210",
         "MY_D1_TOKEN", TOKEN)::get);
-    assertEquals("from-env", c.accountId());
+    assertEquals("fedcba9876543210fedcba9876543210", c.accountId());
     assertEquals(D1SchemaConfig.of(good(), NO_ENV::get).tokenDigest(), c.tokenDigest());
   }
 
@@ -136,5 +139,63 @@ class D1SchemaConfigTest {
     assertEquals(500, c.pageSize());
     assertEquals(Duration.ZERO, c.catalogTtl());
     assertTrue(c.readOnly());
+  }
+
+  /** A token put in the wrong operand is never echoed; ordinary bad values still are. */
+  @Test void valuesThatCouldBeTokensAreNotEchoed() {
+    String token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-Xy"; // the shape of a Cloudflare API token
+    for (String operand : List.of("pageSize", "readOnly", "baseUrl", "accountId", "strictAtomicity",
+        "maxValueBytes")) {
+      Map<String, Object> m = good();
+      m.put(operand, token);
+      D1ConfigurationException e = fails(m, NO_ENV);
+      assertFalse(e.getMessage().contains(token), operand + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains("40 characters (not shown"), operand + ": " + e.getMessage());
+    }
+    Map<String, Object> m = good();
+    m.remove("apiToken");
+    m.put("apiTokenEnv", token);
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertFalse(e.getMessage().contains(token), e.getMessage());
+    assertEquals("'many'", D1SchemaConfig.shown("many"));
+    assertEquals("'http://x y'", D1SchemaConfig.shown("http://x y"));
+  }
+
+  /** The environment's token goes only to Cloudflare's API host or loopback, unless the program allows a host. */
+  @Test void environmentTokenIsSentOnlyToTrustedHosts() {
+    Map<String, Object> m = good();
+    m.remove("apiToken");
+    Map<String, String> env = Map.of(D1SchemaConfig.DEFAULT_TOKEN_ENV, TOKEN);
+    assertEquals(D1SchemaConfig.CLOUDFLARE_API_HOST, java.net.URI.create(D1SchemaConfig.of(m, env::get).baseUrl())
+        .getHost());
+    for (String local : List.of("http://127.0.0.1:8787/client/v4", "http://localhost:1/client/v4",
+        "http://[::1]:2/client/v4")) {
+      m.put("baseUrl", local);
+      assertEquals(local, D1SchemaConfig.of(m, env::get).baseUrl());
+    }
+    m.put("baseUrl", "https://d1-proxy.example.com/client/v4");
+    D1ConfigurationException e = fails(m, env);
+    assertEquals("baseUrl", e.operand());
+    assertTrue(e.getMessage().contains(D1SchemaConfig.ENV_TOKEN_HOSTS) && e.getMessage().contains("d1-proxy.example.com"),
+        e.getMessage());
+    m.put("apiToken", TOKEN); // a token given explicitly goes where its giver says
+    assertEquals("https://d1-proxy.example.com/client/v4", D1SchemaConfig.of(m, env::get).baseUrl());
+    m.remove("apiToken");
+    System.setProperty(D1SchemaConfig.ENV_TOKEN_HOSTS, "other.example.com, D1-PROXY.example.com");
+    try {
+      assertEquals("https://d1-proxy.example.com/client/v4", D1SchemaConfig.of(m, env::get).baseUrl());
+    } finally {
+      System.clearProperty(D1SchemaConfig.ENV_TOKEN_HOSTS);
+    }
+  }
+
+  @Test void cloudflareAccountIdMustLookLikeOne() {
+    Map<String, Object> m = good();
+    m.put("accountId", "my-account");
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals("accountId", e.operand());
+    assertTrue(e.getMessage().contains("32 hexadecimal digits"), e.getMessage());
+    m.put("baseUrl", "http://127.0.0.1:8787/client/v4"); // d1-local takes any account id
+    assertEquals("my-account", D1SchemaConfig.of(m, NO_ENV::get).accountId());
   }
 }

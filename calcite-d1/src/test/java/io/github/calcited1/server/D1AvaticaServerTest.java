@@ -224,21 +224,304 @@ class D1AvaticaServerTest {
     }
   }
 
-  @Test void expiredConnectionDropsBufferedWrites() throws Exception {
+  /** A password with commas, a backslash and surrounding blanks works exactly as set, and only so. */
+  @Test void basicAuthenticationPasswordsWorkAsSet() throws Exception {
+    String password = " a,b\\c=d: ";
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
-        .connectionExpiry(Duration.ofSeconds(1)));
-         Connection c = thin(server, new Properties())) {
-      long before = count(c, "SELECT COUNT(*) FROM customers");
-      c.setAutoCommit(false);
-      c.getAutoCommit();
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate("INSERT INTO customers (id, name, country) VALUES (100, 'Late', 'DE')");
+        .basicAuth("analyst", password))) {
+      for (String wrong : List.of("a", " a", "a,b\\c=d:", password.strip(), "a,b\\\\c=d: ")) {
+        Properties p = new Properties();
+        p.setProperty("avatica_user", "analyst");
+        p.setProperty("avatica_password", wrong);
+        assertThrows(Exception.class, () -> {
+          try (Connection c = thin(server, p)) {
+            count(c, "SELECT COUNT(*) FROM customers");
+          }
+        }, "'" + wrong + "' must not be accepted");
       }
-      Thread.sleep(2500);
-      assertThrows(Exception.class, c::commit, "the server connection expired");
-      try (Connection fresh = thin(server, new Properties())) {
-        assertEquals(before, count(fresh, "SELECT COUNT(*) FROM customers"), "buffered insert was dropped");
+      Properties right = new Properties();
+      right.setProperty("avatica_user", "analyst");
+      right.setProperty("avatica_password", password);
+      try (Connection c = thin(server, right)) {
+        assertTrue(count(c, "SELECT COUNT(*) FROM customers") >= 3);
       }
+    }
+    assertThrows(IllegalArgumentException.class, () -> D1AvaticaServer.start(D1AvaticaServer.config()
+        .model(model.toString()).port(0).basicAuth(" analyst", "x")).close());
+  }
+
+  @Test void passwordFileIsTakenAsItIs() throws Exception {
+    Path file = tmp.resolve("password.txt");
+    Files.writeString(file, " a,b\\c \n");
+    assertEquals(" a,b\\c ", D1AvaticaServer.readPasswordFile(file.toString()));
+    Files.writeString(file, "two\nlines\r\n");
+    assertEquals("two\nlines", D1AvaticaServer.readPasswordFile(file.toString()));
+  }
+
+  @Test void expiredConnectionDropsBufferedWrites() throws Exception {
+    // Idle time counts from a call's start, and a cold JVM plans a first INSERT for seconds: warm up elsewhere.
+    try (D1AvaticaServer warmUp = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection warm = thin(warmUp, new Properties())) {
+      warm.setAutoCommit(false);
+      warm.getAutoCommit();
+      update(warm, "INSERT INTO customers (id, name, country) VALUES (100, 'Late', 'DE')");
+      warm.rollback();
+      count(warm, "SELECT COUNT(*) FROM customers");
+    }
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .connectionExpiry(Duration.ofSeconds(3)))) {
+      try (Connection c = thin(server, new Properties())) {
+        long before = count(c, "SELECT COUNT(*) FROM customers");
+        c.setAutoCommit(false);
+        c.getAutoCommit();
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate("INSERT INTO customers (id, name, country) VALUES (100, 'Late', 'DE')");
+        }
+        Thread.sleep(5000);
+        Throwable expired = failure(c::commit);
+        assertEquals("08003", sqlState(expired), expired.toString());
+        assertTrue(expired.getMessage().contains("uncommitted writes were discarded"), expired.getMessage());
+        try (Connection fresh = thin(server, new Properties())) {
+          assertEquals(before, count(fresh, "SELECT COUNT(*) FROM customers"), "buffered insert was dropped");
+        }
+      }
+    }
+  }
+
+  /**
+   * The first SQLState in a failure's chain: of an SQLException (the direct driver's outer "Error while executing SQL"
+   * has none, its cause has it), or of the thin client's unchecked AvaticaClientRuntimeException.
+   */
+  static String firstSqlState(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && e.getSQLState() != null) {
+        return e.getSQLState();
+      }
+    }
+    return null;
+  }
+
+  static String sqlState(Throwable t) throws Exception {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && e.getSQLState() != null) {
+        return e.getSQLState();
+      }
+      if (c.getClass().getName().equals("org.apache.calcite.avatica.AvaticaClientRuntimeException")) {
+        return (String) c.getClass().getMethod("getSqlState").invoke(c);
+      }
+    }
+    throw new AssertionError("no SQLState in " + t, t);
+  }
+
+  static Throwable failure(SqlRunnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      return t;
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  interface SqlRunnable {
+    void run() throws Exception;
+  }
+
+  static void update(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate(sql);
+    }
+  }
+
+  /**
+   * Each error keeps the SQLState and message the direct driver gives, through the thin client (HY000 where the direct
+   * driver's chain has no SQLState, never Avatica's "00000").
+   */
+  @Test void errorsKeepTheirSqlStateThroughTheThinClient() throws Exception {
+    List<String> statements = List.of(
+        "INSERT INTO customers (id, name, country) VALUES (1, 'Again', 'DE')", // 23505 primary key
+        "INSERT INTO customers (id, name, country) VALUES (77, NULL, 'DE')",
+        "SELECT * FROM no_such_table",
+        "SELECT no_such_column FROM customers",
+        "UPDATE customers SET name = '" + "x".repeat(2_300_000) + "' WHERE id = 1");  // 54xxx: past D1's value limit (2,200,000 bytes)
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection thin = thin(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      for (String sql : statements) {
+        Throwable d = failure(() -> update(direct, sql));
+        Throwable t = failure(() -> update(thin, sql));
+        String directState = firstSqlState(d);
+        assertTrue(t instanceof SQLException, "a SQLException: " + t);
+        assertEquals(directState == null ? "HY000" : directState, ((SQLException) t).getSQLState(),
+            sql + ": thin " + t + ", direct " + d);
+        assertFalse(t.getMessage().contains("(00000)"), t.getMessage());
+      }
+      assertEquals("23505", ((SQLException) failure(() -> update(thin, statements.get(0)))).getSQLState());
+      String tooBig = ((SQLException) failure(() -> update(thin, statements.get(4)))).getSQLState();
+      assertTrue(tooBig.startsWith("54"), tooBig);
+      // a commit that fails: Avatica's client throws it unchecked, but with D1's SQLState and message
+      thin.setAutoCommit(false);
+      thin.getAutoCommit();
+      update(thin, "INSERT INTO customers (id, name, country) VALUES (2, 'Twice', 'PL')");
+      Throwable commit = failure(thin::commit);
+      assertEquals("23505", sqlState(commit), commit.toString());
+      assertTrue(commit.getMessage().contains("UNIQUE"), commit.getMessage());
+      thin.rollback();
+      thin.setAutoCommit(true);
+    }
+  }
+
+  @Test void wrongTokenIs28000ThroughTheThinClient() throws Exception {
+    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl();
+    Properties wrong = new Properties();
+    wrong.setProperty("apiToken", "not-the-token");
+    Throwable direct = failure(() -> DriverManager.getConnection(url, wrong).close());
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config()
+        .url(url + ";apiTokenEnv=D1_TEST_NO_SUCH_VARIABLE;apiToken=not-the-token").port(0))) {
+      Throwable t = failure(() -> {
+        try (Connection c = thin(server, new Properties())) {
+          count(c, "SELECT COUNT(*) FROM customers");
+        }
+      });
+      assertEquals("28000", sqlState(direct), direct.toString());
+      assertEquals("28000", sqlState(t), t.toString());
+      assertFalse(t.toString().contains("not-the-token"), t.toString());
+    }
+  }
+
+  /** At --max-connections a new connection is refused (53300); no open connection is evicted with its writes. */
+  @Test void fullServerRefusesNewConnectionsAndKeepsBufferedWrites() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .maxConnections(3))) {
+      List<Connection> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          open.add(thin(server, new Properties()));
+        }
+        Connection writer = open.get(0);
+        long before = count(writer, "SELECT COUNT(*) FROM customers");
+        writer.setAutoCommit(false);
+        writer.getAutoCommit();
+        update(writer, "INSERT INTO customers (id, name, country) VALUES (300, 'Kept', 'DE')");
+        for (int i = 1; i < 3; i++) {
+          count(open.get(i), "SELECT COUNT(*) FROM customers"); // the writer is now the least recently used
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+          Throwable refused = failure(() -> {
+            try (Connection extra = thin(server, new Properties())) {
+              count(extra, "SELECT COUNT(*) FROM customers");
+            }
+          });
+          assertEquals("53300", sqlState(refused), refused.toString());
+          assertTrue(refused.getMessage().contains("--max-connections"), refused.getMessage());
+        }
+        writer.commit();
+        assertEquals(before + 1, count(writer, "SELECT COUNT(*) FROM customers"), "the buffered insert survived");
+        update(writer, "DELETE FROM customers WHERE id = 300");
+        writer.commit();
+        open.remove(2).close();
+        try (Connection again = thin(server, new Properties())) {
+          assertEquals(before, count(again, "SELECT COUNT(*) FROM customers"), "a closed connection frees its place");
+        }
+      } finally {
+        for (Connection c : open) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Buffered writes are bounded per connection (54000) and for the whole server (53200); the refused statement is not
+   * buffered, the earlier ones commit, and other connections are unaffected.
+   */
+  @Test void bufferedWritesAreBoundedPerConnectionAndPerServer() throws Exception {
+    String kilobyte = "x".repeat(1000);
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .maxBufferPerConnection(50_000).maxBufferTotal(80_000));
+         Connection a = thin(server, new Properties());
+         Connection b = thin(server, new Properties())) {
+      long before = count(a, "SELECT COUNT(*) FROM customers");
+      for (Connection c : List.of(a, b)) {
+        c.setAutoCommit(false);
+        c.getAutoCommit();
+      }
+      int bufferedA = 0;
+      Throwable full = null;
+      try (java.sql.PreparedStatement ps = a.prepareStatement(
+          "INSERT INTO customers (id, name, country) VALUES (?, ?, 'DE')")) {
+        for (int i = 0; i < 200 && full == null; i++) {
+          ps.setInt(1, 1000 + i);
+          ps.setString(2, kilobyte);
+          try {
+            ps.executeUpdate();
+            bufferedA++;
+          } catch (SQLException e) {
+            full = e;
+          }
+        }
+      }
+      assertTrue(full != null, "the per-connection limit was reached");
+      assertEquals("54000", sqlState(full), full.toString());
+      assertTrue(full.getMessage().contains("--max-buffer-per-connection")
+          && full.getMessage().contains("Commit more often"), full.getMessage());
+      assertTrue(bufferedA >= 40 && bufferedA < 50, "about 1 KB per row: " + bufferedA);
+
+      // b reaches the server's total (a holds ~49 KB) before its own 50 KB
+      int bufferedB = 0;
+      Throwable serverFull = null;
+      for (int i = 0; i < 200 && serverFull == null; i++) {
+        try {
+          update(b, "INSERT INTO customers (id, name, country) VALUES (" + (2000 + i) + ", '" + kilobyte + "', 'PL')");
+          bufferedB++;
+        } catch (SQLException e) {
+          serverFull = e;
+        }
+      }
+      assertTrue(serverFull != null, "the server's limit was reached");
+      assertEquals("53200", sqlState(serverFull), serverFull.toString());
+      assertTrue(serverFull.getMessage().contains("--max-buffer-total"), serverFull.getMessage());
+      assertTrue(bufferedB > 20 && bufferedB < 40, "b got what a left of the total: " + bufferedB);
+
+      a.commit(); // frees a's share: b may buffer again
+      assertEquals(before + bufferedA, count(a, "SELECT COUNT(*) FROM customers"), "a's rows before the refusal");
+      update(b, "INSERT INTO customers (id, name, country) VALUES (2999, 'after', 'PL')");
+      b.rollback();
+      assertEquals(before + bufferedA, count(b, "SELECT COUNT(*) FROM customers"));
+      update(a, "DELETE FROM customers WHERE id >= 1000");
+      a.commit();
+      assertEquals(before, count(a, "SELECT COUNT(*) FROM customers"));
+    }
+  }
+
+  /**
+   * The DatabaseMetaData the Avatica protocol carries from the server (its database properties) answer as the direct
+   * driver does. Avatica 1.28's client takes the product name and version and storesUpperCaseIdentifiers from its own
+   * driver, and its protocol has no request for functions, keys or indexes (docs/remote-access.md).
+   */
+  @Test void thinClientMetadataAnswersAsTheDirectDriver() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection thin = thin(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      java.sql.DatabaseMetaData t = thin.getMetaData();
+      java.sql.DatabaseMetaData d = direct.getMetaData();
+      assertFalse(d.getStringFunctions().isEmpty());
+      assertEquals(d.getNumericFunctions(), t.getNumericFunctions());
+      assertEquals(d.getStringFunctions(), t.getStringFunctions());
+      assertEquals(d.getTimeDateFunctions(), t.getTimeDateFunctions());
+      assertEquals(d.getSystemFunctions(), t.getSystemFunctions());
+      assertEquals(d.getSQLKeywords(), t.getSQLKeywords());
+      assertEquals(d.getDefaultTransactionIsolation(), t.getDefaultTransactionIsolation());
+      assertEquals(rows(d.getColumns(null, "shop", "customers", "%")), rows(t.getColumns(null, "shop", "customers", "%")));
+    }
+  }
+
+  static int rows(ResultSet rs) throws SQLException {
+    try (rs) {
+      int n = 0;
+      while (rs.next()) {
+        n++;
+      }
+      return n;
     }
   }
 
@@ -248,6 +531,13 @@ class D1AvaticaServerTest {
     assertEquals(Duration.ofMinutes(5), D1AvaticaServer.parseDuration("5"));
     assertEquals(Duration.ofHours(2), D1AvaticaServer.parseDuration("2h"));
     assertEquals(Duration.ofMillis(250), D1AvaticaServer.parseDuration("250ms"));
+    assertEquals(65536, D1AvaticaServer.parseBytes("65536"));
+    assertEquals(512L << 10, D1AvaticaServer.parseBytes("512k"));
+    assertEquals(64L << 20, D1AvaticaServer.parseBytes("64M"));
+    assertEquals(1L << 30, D1AvaticaServer.parseBytes("1g"));
+    for (String bad : List.of("", "0", "-5m", "lots", "9999999999999g")) {
+      assertThrows(IllegalArgumentException.class, () -> D1AvaticaServer.parseBytes(bad), bad);
+    }
     assertEquals("jdbc:d1:database=x;apiToken=***;a=b", D1AvaticaServer.redact("jdbc:d1:database=x;apiToken=abc;a=b"));
     String inline = "jdbc:d1:model=inline:{\"version\":\"1.0\",\"schemas\":[{\"operand\":{\"apiToken\":\"s3cret\"}}]}";
     assertFalse(D1AvaticaServer.redact(inline).contains("s3cret"), D1AvaticaServer.redact(inline));

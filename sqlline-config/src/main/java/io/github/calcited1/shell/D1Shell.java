@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jline.reader.History;
+import org.jline.reader.LineReader;
 import sqlline.SqlLine;
 
 /**
@@ -60,6 +63,12 @@ public final class D1Shell {
    * @param in  input, or null for the terminal
    */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+    return run(args, in, out, err, in == null);
+  }
+
+  /** {@link #run(String[], InputStream, PrintStream, PrintStream)}; an interactive run saves history if asked. */
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean saveHistory)
+      throws Exception {
     boolean demo = false;
     boolean ddl = true;
     boolean progress = false;
@@ -176,7 +185,7 @@ public final class D1Shell {
         System.setErr(new PrintStream(new StackTraceFilter(systemErr), true, StandardCharsets.UTF_8));
       }
       try {
-        return runSqlLine(sqllineArgs.toArray(new String[0]), in, out, err, !oneShot && in == null);
+        return runSqlLine(sqllineArgs.toArray(new String[0]), in, out, err, !oneShot && saveHistory);
       } finally {
         System.err.flush();
         System.setErr(systemErr);
@@ -243,10 +252,8 @@ public final class D1Shell {
       o.add("silent=true");
       o.add("maxWidth=1000");
     } else {
-      Path home = Paths.get(System.getProperty("user.home"), ".calcite-d1");
       try {
-        Files.createDirectories(home);
-        o.add("historyFile=" + home.resolve("history"));
+        o.add("historyFile=" + privateHistoryFile());
       } catch (IOException e) {
         // no history then
       }
@@ -256,11 +263,44 @@ public final class D1Shell {
     return o;
   }
 
+  /**
+   * {@code ~/.calcite-d1/history}, readable by its owner only (directory 0700, file 0600, also when they existed
+   * before): a history line can hold a query's data even when no secret (see {@link #HISTORY_IGNORE}).
+   */
+  static Path privateHistoryFile() throws IOException {
+    Path home = Paths.get(System.getProperty("user.home"), ".calcite-d1");
+    Path history = home.resolve("history");
+    Files.createDirectories(home);
+    try {
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+      if (!Files.exists(history)) {
+        Files.createFile(history, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      Files.setPosixFilePermissions(history, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own access rules apply
+    }
+    return history;
+  }
+
+  /**
+   * jline's {@code history-ignore} (its own pattern syntax: {@code *} any text, {@code :} separates patterns): lines
+   * that mention an API token in any case, and {@code !connect}/{@code !open} lines (they can carry a user and
+   * password), are never written to the history file nor kept in {@code !history}.
+   */
+  static final String HISTORY_IGNORE = "(?is)*apitoken*:[ \t]{0,}!(connect|open)*";
+
   private static int runSqlLine(String[] args, InputStream in, PrintStream out, PrintStream err,
       boolean saveHistory) throws IOException {
     // jline warns on java.util.logging when there is no terminal (scripts, -e, tests); that is expected here.
     JLINE_LOG.setLevel(java.util.logging.Level.SEVERE);
-    SqlLine sqlLine = new SqlLine();
+    SqlLine sqlLine = new SqlLine() {
+      @Override public LineReader getConsoleReader(InputStream inputStream, History history) throws IOException {
+        LineReader reader = super.getConsoleReader(inputStream, history);
+        reader.setVariable(LineReader.HISTORY_IGNORE, HISTORY_IGNORE);
+        return reader;
+      }
+    };
     sqlLine.setOutputStream(out);
     sqlLine.setErrorStream(err);
     SqlLine.Status status = sqlLine.begin(args, in, saveHistory);

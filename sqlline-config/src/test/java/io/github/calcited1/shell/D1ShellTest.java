@@ -196,6 +196,58 @@ class D1ShellTest {
     assertTrue(r.out().contains("unit_price"), r.out());
   }
 
+  /**
+   * The token of a {@code !connect} URL reaches neither the history file (owner-only, also when it existed before as
+   * 0644) nor {@code !list} nor sqlline's "Connecting to" line; the connection works and ordinary lines are kept.
+   */
+  @Test void tokenStaysOutOfHistoryAndListing() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Path history = Files.createDirectories(home.resolve(".calcite-d1")).resolve("history");
+    Files.writeString(history, "SELECT 'older';\n");
+    Files.setPosixFilePermissions(history, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String url = "jdbc:d1:database=" + Demo.DATABASE + ";accountId=" + DemoLoader.ACCOUNT_ID + ";baseUrl="
+        + demo.server().baseUrl() + ";apiToken=" + Demo.TOKEN;
+    String userHome = System.getProperty("user.home");
+    System.setProperty("user.home", home.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try {
+      status = D1Shell.run(new String[] {"--color=false"}, new ByteArrayInputStream(("!connect " + url
+              + "\nSELECT COUNT(*) AS n FROM customers WHERE id <= 3;\n!list\n  !open " + url + "\n!quit\n")
+              .getBytes(StandardCharsets.UTF_8)),
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), true);
+    } finally {
+      System.setProperty("user.home", userHome);
+    }
+    String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, all);
+    assertTrue(all.contains("active connection"), all);
+    assertTrue(rows(out.toString(StandardCharsets.UTF_8)).contains("3"), all);
+    String shown = all.replace("!connect " + url, "").replace("!open " + url, ""); // the terminal's echo of the input
+    assertFalse(shown.contains(Demo.TOKEN), all);
+    String saved = Files.readString(history);
+    assertTrue(saved.contains("SELECT COUNT(*) AS n FROM customers WHERE id <= 3;") && saved.contains("!list"), saved);
+    assertFalse(saved.contains(Demo.TOKEN) || saved.contains("!connect") || saved.contains("!open"), saved);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(history)));
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(history.getParent())));
+  }
+
+  @Test void connectLineTokenBecomesAProperty() {
+    assertEquals("!connect -p apiToken t0k jdbc:d1:database=shop;accountId=a",
+        D1ShellApplication.tokenAsProperty("!connect jdbc:d1:database=shop;apiToken=t0k;accountId=a"));
+    assertEquals("!connect -p apiToken t0k jdbc:d1:database=shop user pw",
+        D1ShellApplication.tokenAsProperty("!connect jdbc:d1:database=shop;APITOKEN = t0k user pw"));
+    assertEquals("connect -p apiToken t0k jdbc:d1:database=shop", // as sqlline's dispatch passes it
+        D1ShellApplication.tokenAsProperty("connect jdbc:d1:database=shop;apiToken=t0k"));
+    assertEquals("!open -p apiToken t0k jdbc:d1:database=shop",
+        D1ShellApplication.tokenAsProperty("!open jdbc:d1:apiToken=t0k;database=shop"));
+    assertEquals("!connect jdbc:d1:database=shop;apiTokenEnv=MY_TOKEN",
+        D1ShellApplication.tokenAsProperty("!connect jdbc:d1:database=shop;apiTokenEnv=MY_TOKEN"));
+  }
+
   @Test void connectStrings() {
     assertEquals("jdbc:d1:model=/a/b.json;parserFactory=io.github.calcited1.shell.ShellDdl#PARSER_FACTORY",
         D1Shell.connectString("/a/b.json", true));
