@@ -126,8 +126,12 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
 
   /** The statement for the input subtree. */
   public D1Query query() {
-    return D1SqlGenerator.generate(getInput(), (JavaTypeFactory) getCluster().getTypeFactory(),
-        convention().schema().config().pageSize());
+    return D1SqlGenerator.generate(getInput(), (JavaTypeFactory) getCluster().getTypeFactory(), pageSize());
+  }
+
+  /** Rows per page of a plain scan; 0 (one request, no pages) with the {@code snapshotScans} operand. */
+  private int pageSize() {
+    return convention().schema().config().snapshotScans() ? 0 : convention().schema().config().pageSize();
   }
 
   @Override public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
@@ -159,7 +163,7 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
         Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
             Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, params),
             Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
-            Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0),
+            Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
     builder.add(Expressions.return_(null, enumerable));
     return implementor.result(physType, builder.toBlock());
