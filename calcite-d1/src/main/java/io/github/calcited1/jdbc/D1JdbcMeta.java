@@ -78,6 +78,31 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     super.closeConnection(ch);
   }
 
+  /*
+   * Preparing and starting statements: what escapes Calcite becomes an SQLException a user can act on
+   * (D1StatementFailures): D1's refusal with D1's message first, Calcite's internal errors and size limits with an
+   * SQLState. Calcite itself lets its Errors (AssertionError, StackOverflowError) through raw.
+   */
+
+  @Override
+  public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+    try {
+      return super.prepare(ch, sql, maxRowCount);
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      throw sneaky(D1StatementFailures.translate(sql, e));
+    }
+  }
+
+  @Override
+  public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
+      PrepareCallback callback) throws NoSuchStatementException {
+    try {
+      return super.prepareAndExecute(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      throw sneaky(D1StatementFailures.translate(sql, e));
+    }
+  }
+
   /**
    * While writes are buffered, a prepared single-row {@code INSERT ... VALUES (?, ...)} appends its parameters to the
    * buffer without running Calcite's plan ({@link D1DirectInsert}: same values, same packing); anything else, and any
@@ -89,7 +114,11 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     if (bufferedDirectly(h, parameterValues)) {
       return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, 1)));
     }
-    return super.execute(h, parameterValues, maxRowsInFirstFrame);
+    try {
+      return super.execute(h, parameterValues, maxRowsInFirstFrame);
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      throw sneaky(D1StatementFailures.translate(h.signature == null ? null : h.signature.sql, e));
+    }
   }
 
   /** Whether the execution was a prepared row insert, buffered without its plan ({@link D1DirectInsert}). */

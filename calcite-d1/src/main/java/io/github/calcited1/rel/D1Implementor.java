@@ -8,7 +8,14 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSetOperator;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -27,6 +34,36 @@ public class D1Implementor extends JdbcImplementor {
   /** A D1 table is named without catalog or schema (the stock visitor would qualify it). */
   public Result visit(D1TableScan scan) {
     return result(scan.sqlFrom(), List.of(Clause.FROM), scan, null);
+  }
+
+  /**
+   * A compound term with ORDER BY, LIMIT or OFFSET (a sorted input of a set operation) is read through
+   * {@code SELECT * FROM (term)}: SQLite accepts them only after the last term, where they apply to the whole
+   * compound, and rejects the parenthesised term {@code RelToSqlConverter} writes ({@code near "UNION": syntax
+   * error}).
+   */
+  @Override public Result setOpToSql(SqlSetOperator operator, RelNode rel) {
+    Result result = super.setOpToSql(operator, rel);
+    // The terms are a left-deep chain of this operator; nested set operations are already sub-queries.
+    SqlNode node = result.asStatement(); // the compound itself (mutated in place below)
+    while (node instanceof SqlCall call && call.getOperator() == operator) {
+      call.setOperand(1, unsorted(call.operand(1)));
+      SqlNode first = call.operand(0);
+      if (!(first instanceof SqlCall firstCall && firstCall.getOperator() == operator)) {
+        call.setOperand(0, unsorted(first));
+      }
+      node = first;
+    }
+    return result;
+  }
+
+  private static SqlNode unsorted(SqlNode term) {
+    if (term instanceof SqlSelect select
+        && (select.getOrderList() != null || select.getFetch() != null || select.getOffset() != null)) {
+      return new SqlSelect(SqlParserPos.ZERO, null, SqlNodeList.of(SqlIdentifier.star(SqlParserPos.ZERO)), term,
+          null, null, null, null, null, null, null, null, null);
+    }
+    return term;
   }
 
   @Override protected Result dispatch(RelNode e) {

@@ -157,7 +157,8 @@ public final class D1Runtime {
         }
       } catch (D1Exception e) {
         close();
-        throw new D1QueryException("D1 failed to run: " + sql + "\n" + e.getMessage(), e);
+        // D1's message first: it says what is wrong; the statement sent (not the user's) follows.
+        throw new D1QueryException(e.getMessage() + "\nStatement sent to D1: " + sql, e);
       }
     }
 

@@ -35,6 +35,7 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -85,7 +86,7 @@ public final class D1SqlGenerator {
 
     nameOutputs(statement, root.getRowType().getFieldNames());
     Set<String> taken = namesIn(root);
-    Optional<String> rowid = pagingKey(root);
+    Optional<String> rowid = pageSize > 0 ? pagingKey(root) : Optional.empty(); // 0: one request, no pages
     boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
         && select.getFrom() instanceof SqlIdentifier;
     int pageKeyColumn = -1;
@@ -251,13 +252,26 @@ public final class D1SqlGenerator {
   /**
    * Gives every output column of the statement its field name ({@code RelToSqlConverter} leaves an expression
    * such as {@code COUNT(*)} unnamed), so that the outer query can refer to it. A compound statement takes its
-   * names from its first term.
+   * names from its first term; {@code SELECT *} from a sub-query (how {@code RelToSqlConverter} nests one set
+   * operation in another) takes them from the sub-query. A star is never given an alias ({@code SELECT * AS "e1"}
+   * is a syntax error).
    */
   private static void nameOutputs(SqlNode statement, List<String> names) {
     if (statement instanceof SqlSelect select) {
       SqlNodeList list = select.getSelectList();
-      if (list == null || list.size() != names.size()) {
-        return; // SELECT *: the table's own column names
+      if (list == null || list.size() == 1 && list.get(0) instanceof SqlIdentifier id && id.isStar()) {
+        SqlNode from = select.getFrom();
+        if (from != null && from.getKind() == SqlKind.AS) {
+          from = ((SqlCall) from).operand(0);
+        }
+        if (from instanceof SqlSelect || from instanceof SqlOrderBy
+            || from instanceof SqlCall call && call.getOperator() instanceof SqlSetOperator) {
+          nameOutputs(from, names);
+        }
+        return; // otherwise the table's own column names
+      }
+      if (list.size() != names.size()) {
+        return;
       }
       for (int i = 0; i < list.size(); i++) {
         SqlNode item = list.get(i);
@@ -267,6 +281,8 @@ public final class D1SqlGenerator {
           list.set(i, SqlStdOperatorTable.AS.createCall(POS, item, new SqlIdentifier(names.get(i), POS)));
         }
       }
+    } else if (statement instanceof SqlOrderBy orderBy) {
+      nameOutputs(orderBy.query, names);
     } else if (statement instanceof SqlCall call && call.getOperator() instanceof SqlSetOperator) {
       nameOutputs(call.operand(0), names);
     }

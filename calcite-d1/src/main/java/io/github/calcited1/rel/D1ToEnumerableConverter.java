@@ -65,8 +65,20 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
    */
   @Override public @Nullable RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     double rows = rowCount(getInput(), mq);
-    double cost = REQUEST_COST + rows * (ROW_TRANSFER_COST + VALUE_TRANSFER_COST * getRowType().getFieldCount());
+    double transfer = rows * (ROW_TRANSFER_COST + VALUE_TRANSFER_COST * getRowType().getFieldCount());
+    double cost = REQUEST_COST + saturated(transfer);
     return planner.getCostFactory().makeCost(cost, cost, 0);
+  }
+
+  /**
+   * The transfer cost, kept below half a request: {@code t / (1 + t / (REQUEST_COST / 2))}, which is {@code t}
+   * itself for any realistic estimate and still grows with it. Without the bound, a join of ten tables of
+   * unknown size (100 rows each, 15% of pairs matching: 10^12 estimated rows) cost more as one statement than as
+   * two statements joined in Calcite, which pays nothing per output row, so the planner split it, more with each
+   * table (15 tables: 6 to 10 statements, seconds instead of a tenth of one; docs/pushdown.md, "Planning").
+   */
+  private static double saturated(double transfer) {
+    return transfer / (1 + transfer / (REQUEST_COST / 2));
   }
 
   /**
@@ -114,8 +126,12 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
 
   /** The statement for the input subtree. */
   public D1Query query() {
-    return D1SqlGenerator.generate(getInput(), (JavaTypeFactory) getCluster().getTypeFactory(),
-        convention().schema().config().pageSize());
+    return D1SqlGenerator.generate(getInput(), (JavaTypeFactory) getCluster().getTypeFactory(), pageSize());
+  }
+
+  /** Rows per page of a plain scan; 0 (one request, no pages) with the {@code snapshotScans} operand. */
+  private int pageSize() {
+    return convention().schema().config().snapshotScans() ? 0 : convention().schema().config().pageSize();
   }
 
   @Override public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
@@ -140,7 +156,7 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
         Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
             Expressions.constant(query.paramKinds()), Expressions.newArrayInit(Object.class, params),
             Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
-            Expressions.constant(query.paged() ? convention().schema().config().pageSize() : 0),
+            Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
     builder.add(Expressions.return_(null, enumerable));
     return implementor.result(physType, builder.toBlock());

@@ -20,7 +20,7 @@ public final class D1SchemaConfig {
 
   private static final Set<String> OPERANDS = Set.of("accountId", "database", "apiToken", "apiTokenEnv", "baseUrl",
       "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
-      "catalogTtlSeconds",
+      "catalogTtlSeconds", "snapshotScans",
       // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
       "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit",
       // reliability and transport (docs/reliability.md)
@@ -44,6 +44,7 @@ public final class D1SchemaConfig {
   private final Duration maxRetryAfter;
   private final boolean allowInsecureHttp;
   private final int pageSize;
+  private final boolean snapshotScans;
   private final Duration catalogTtl;
   private final io.github.calcited1.write.D1WriteOptions writeOptions;
 
@@ -116,6 +117,7 @@ public final class D1SchemaConfig {
         D1ClientConfig.DEFAULT_MAX_RETRY_AFTER.toSeconds(), 0, 3600));
     this.allowInsecureHttp = bool(operand, "allowInsecureHttp");
     this.pageSize = (int) number(operand, "pageSize", DEFAULT_PAGE_SIZE, 1, 1_000_000);
+    this.snapshotScans = bool(operand, "snapshotScans");
     this.catalogTtl = Duration.ofSeconds(
         number(operand, "catalogTtlSeconds", DEFAULT_CATALOG_TTL.toSeconds(), 0, Integer.MAX_VALUE));
     try {
@@ -242,6 +244,14 @@ public final class D1SchemaConfig {
     return pageSize;
   }
 
+  /**
+   * Whether a plain scan is read in one request (one statement: its rows as of one moment) rather than by keyset
+   * pages, each of which sees the table as it is when that page is read (docs/pushdown.md).
+   */
+  public boolean snapshotScans() {
+    return snapshotScans;
+  }
+
   /** How long a catalog read from D1 is reused by new connections. */
   public Duration catalogTtl() {
     return catalogTtl;
@@ -249,7 +259,8 @@ public final class D1SchemaConfig {
 
   @Override public String toString() {
     return "D1SchemaConfig{baseUrl=" + baseUrl + ", accountId=" + accountId + ", database=" + database
-        + ", apiToken=<redacted>, readOnly=" + readOnly + ", pageSize=" + pageSize + "}";
+        + ", apiToken=<redacted>, readOnly=" + readOnly + ", pageSize=" + pageSize + ", snapshotScans="
+        + snapshotScans + "}";
   }
 
   private static String text(Map<String, Object> operand, String key, String fallback) {

@@ -203,6 +203,53 @@ class D1CorpusTest {
             + " where id = 2 union all select 3, id from customers where id = 3 union all select 4, id"
             + " from customers where id = 4 union all select 5, id from customers where id = 5 union all select 6, id"
             + " from customers where id = 6"),
+        // chains of set operations (issue 18): nested ones are sub-queries named through their first term, never
+        // "SELECT * AS ..."; a sorted term is read through SELECT * FROM (...); each compound has at most 5 terms
+        all("chain-union-3", "select id from customers union select id from orders union select customer_id"
+            + " from orders", "UNION", "!* AS"),
+        all("chain-union-all-except", "select id from customers union all select id from orders except select"
+            + " customer_id from orders", "UNION ALL", "EXCEPT", "!* AS"),
+        all("chain-intersect-binds-tighter", "select id from customers where id < 5 union select id from orders"
+            + " where id < 3 intersect select customer_id from orders order by 1 limit 3", "INTERSECT", "!* AS"),
+        all("chain-two-columns", "select id, name from customers where id < 5 union select id, status from orders"
+            + " where id < 3 union select 7, 'x' from customers", "UNION"),
+        all("chain-7-terms", "select id from customers where id = 1" + " union select id from customers where id = %d"
+            .repeat(6).formatted(2, 3, 4, 5, 6, 7), "UNION"),
+        all("chain-12-terms-all", " union all select id from customers where id < 3".repeat(12).substring(11),
+            "UNION ALL"),
+        all("chain-mixed-7-terms", "select id from customers where id = 1 union all select id from customers"
+            + " where id = 2 except select id from customers where id = 3 union select id from customers where id = 4"
+            + " intersect select id from customers where id = 5 union select id from customers where id = 6 except"
+            + " select id from customers where id = 7", "EXCEPT", "INTERSECT", "!* AS"),
+        all("chain-parenthesised", "(select id from customers where id < 6 except select customer_id from orders"
+            + " where id < 50) union (select id from orders where id < 4 intersect select id from customers)"
+            + " order by 1 desc", "EXCEPT", "INTERSECT"),
+        all("chain-ordered", "select id from customers where id < 4 union all select id from orders where id < 3"
+            + " union all select customer_id from orders where id < 3 order by 1", "UNION ALL"),
+        all("chain-ordered-limit-offset", "select id from customers where id < 4 union all select id from orders"
+            + " where id < 3 union all select customer_id from orders where id < 3 order by 1 desc limit 2 offset 1",
+            "LIMIT 2"),
+        // (the planner sorts these few rows in Calcite)
+        new Case("chain-text-except-ordered", Push.PART, true, "select name from customers where id < 4 union all"
+            + " select status from orders where id < 3 except select name from customers where id = 2 order by 1",
+            null, "EXCEPT"),
+        all("chain-sorted-term", "select * from (select id from customers order by id limit 3) union all"
+            + " select id from orders where id < 3", "SELECT * FROM (SELECT \"id\" FROM \"customers\" ORDER BY"),
+        all("chain-sorted-middle-term", "select id, name from customers where id < 3 union all (select id, status"
+            + " from orders where id < 30 order by status, id limit 2) union all select id, name from customers"
+            + " where id = 5", "LIMIT 2"),
+        all("chain-aggregated", "select count(*), sum(id) from (select id from customers union select customer_id"
+            + " from orders union all select id from orders where id < 7)", "COUNT(*)"),
+        all("chain-filtered", "select x from (select id as x, name from customers where id < 3 union all"
+            + " select id, status from orders where id < 3 intersect select customer_id, status from orders)"
+            + " where x > 1", "UNION ALL"), // the INTERSECT as UNION ALL and counting
+        all("chain-joined", "select a.id from (select id from customers where id < 10 union select customer_id"
+            + " from orders) a join (select id from orders where id < 5 except select id from customers where id = 2)"
+            + " b on a.id = b.id", "JOIN", "EXCEPT"),
+        // SQLite has no INTERSECT ALL / EXCEPT ALL: Calcite computes them over the two inputs
+        part("intersect-all", "select customer_id from orders intersect all select customer_id from orders"
+            + " where id < 40"),
+        part("except-all", "select customer_id from orders except all select id from customers where id > 10"),
         // unicode and blobs
         all("unicode-equals", "select id, name from customers where name = 'Zoë'", "\"name\" = ?"),
         all("unicode-order", "select name from customers where name > 'Z' order by name", "ORDER BY"),
