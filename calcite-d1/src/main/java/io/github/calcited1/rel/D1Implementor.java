@@ -1,23 +1,34 @@
 package io.github.calcited1.rel;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Turns a tree of JDBC rels over D1 tables into one SQL statement. Public because {@code RelToSqlConverter}
  * finds its {@code visit} methods by reflection.
  *
- * <p>Every rel's expressions pass through {@link #FLOATING_POINT} first.
+ * <p>Every rel's expressions pass through {@link #FLOATING_POINT} first, then through the exact forms of
+ * TIMESTAMP and DECIMAL values ({@link D1ExactSql}).
  */
 public class D1Implementor extends JdbcImplementor {
   public D1Implementor(SqlDialect dialect, JavaTypeFactory typeFactory) {
@@ -30,7 +41,140 @@ public class D1Implementor extends JdbcImplementor {
   }
 
   @Override protected Result dispatch(RelNode e) {
-    return super.dispatch(e.accept(FLOATING_POINT));
+    RelNode rel = e.accept(FLOATING_POINT).accept(new ExactTypes(e.getCluster().getRexBuilder()));
+    return super.dispatch(exactKeys(rel));
+  }
+
+  /**
+   * Makes the keys of a sort or aggregate exact (docs/pushdown.md): TIMESTAMP sort keys, grouping keys and
+   * arguments of MIN, MAX and COUNT(DISTINCT) are read through a projection of their timestamp key (same column,
+   * same type, one spelling: {@link D1ExactSql#TIMESTAMP_KEY}); SUM and SUM0 of a DECIMAL add its scaled integers
+   * ({@link D1ExactSql#sum}).
+   */
+  private static RelNode exactKeys(RelNode rel) {
+    if (rel instanceof Sort sort) {
+      Set<Integer> keys = new HashSet<>();
+      sort.getCollation().getFieldCollations().forEach(c -> keys.add(c.getFieldIndex()));
+      RelNode input = timestampKeys(sort.getInput(), keys);
+      return input == sort.getInput() ? sort
+          : sort.copy(sort.getTraitSet(), input, sort.getCollation(), sort.offset, sort.fetch);
+    }
+    if (!(rel instanceof Aggregate aggregate)) {
+      return rel;
+    }
+    Set<Integer> keys = new HashSet<>(aggregate.getGroupSet().asList());
+    List<AggregateCall> calls = new ArrayList<>();
+    boolean changed = false;
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      SqlKind kind = call.getAggregation().getKind();
+      if (kind == SqlKind.MIN || kind == SqlKind.MAX || call.isDistinct()) {
+        keys.addAll(call.getArgList());
+      }
+      RelDataType argType = call.getArgList().size() == 1
+          ? aggregate.getInput().getRowType().getFieldList().get(call.getArgList().get(0)).getType() : null;
+      if ((kind == SqlKind.SUM || kind == SqlKind.SUM0) && argType != null
+          && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
+        call = AggregateCall.create(D1ExactSql.sum(argType.getScale(), kind == SqlKind.SUM0), call.isDistinct(),
+            call.isApproximate(), call.ignoreNulls(), call.rexList, call.getArgList(), call.filterArg,
+            call.distinctKeys, call.collation, call.getType(), call.getName());
+        changed = true;
+      }
+      calls.add(call);
+    }
+    RelNode input = timestampKeys(aggregate.getInput(), keys);
+    if (input == aggregate.getInput() && !changed) {
+      return aggregate;
+    }
+    return aggregate.copy(aggregate.getTraitSet(), input, aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
+  }
+
+  /** The input with each of the given TIMESTAMP columns replaced by its timestamp key; itself if there is none. */
+  private static RelNode timestampKeys(RelNode input, Set<Integer> columns) {
+    RexBuilder rex = input.getCluster().getRexBuilder();
+    List<RexNode> projects = new ArrayList<>();
+    boolean any = false;
+    for (RelDataTypeField field : input.getRowType().getFieldList()) {
+      RexNode ref = rex.makeInputRef(field.getType(), field.getIndex());
+      if (columns.contains(field.getIndex()) && field.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP) {
+        ref = rex.makeCall(field.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(ref));
+        any = true;
+      }
+      projects.add(ref);
+    }
+    return any ? new D1Rules.D1Project(input.getCluster(), input.getTraitSet(), input, projects, input.getRowType())
+        : input;
+  }
+
+  /**
+   * Rewrites what D1 computes exactly only in a special form (see {@link D1Expressions}): TIMESTAMP comparisons
+   * compare timestamp keys; {@code CAST(ts AS DATE)}, EXTRACT and FLOOR of timestamps and dates are strftime
+   * formats; DECIMAL {@code + - *} computes on scaled integers ({@link D1ExactSql}).
+   */
+  private static final class ExactTypes extends RexShuttle {
+    private final RexBuilder rex;
+
+    ExactTypes(RexBuilder rex) {
+      this.rex = rex;
+    }
+
+    @Override public RexNode visitCall(RexCall original) {
+      RexCall call = (RexCall) super.visitCall(original);
+      List<RexNode> operands = call.getOperands();
+      switch (call.getKind()) {
+        case EQUALS:
+        case NOT_EQUALS:
+        case LESS_THAN:
+        case LESS_THAN_OR_EQUAL:
+        case GREATER_THAN:
+        case GREATER_THAN_OR_EQUAL:
+        case IS_DISTINCT_FROM:
+        case IS_NOT_DISTINCT_FROM:
+          if (operands.stream().anyMatch(D1Implementor::isTimestamp)) {
+            return call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
+          }
+          return call;
+        case SEARCH:
+          return isTimestamp(operands.get(0)) ? RexUtil.expandSearch(rex, null, call).accept(this) : call;
+        case CAST:
+          if (call.getType().getSqlTypeName() == SqlTypeName.DATE && isTimestamp(operands.get(0))) {
+            return strftime(call, "%Y-%m-%d", false, operands.get(0));
+          }
+          return call;
+        case EXTRACT: {
+          String format = D1Expressions.extractFormat(call);
+          return format == null ? call : strftime(call, format, true, operands.get(1));
+        }
+        case FLOOR: {
+          String format = D1Expressions.floorFormat(call);
+          return format == null ? call : strftime(call, format, false, operands.get(0));
+        }
+        case PLUS:
+        case MINUS:
+        case TIMES:
+          if (D1Expressions.isDecimalArithmetic(call)) {
+            RelDataType left = operands.get(0).getType();
+            RelDataType right = operands.get(1).getType();
+            return rex.makeCall(call.getType(), D1ExactSql.arithmetic(call.getKind(), call.getType().getScale(),
+                D1Expressions.scaleOf(left), D1Expressions.scaleOf(right)), operands);
+          }
+          return call;
+        default:
+          return call;
+      }
+    }
+
+    private RexNode timestampKey(RexNode operand) {
+      return isTimestamp(operand) ? rex.makeCall(operand.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(operand))
+          : operand;
+    }
+
+    private RexNode strftime(RexCall call, String format, boolean toInteger, RexNode operand) {
+      return rex.makeCall(call.getType(), D1ExactSql.strftime(format, toInteger), List.of(operand));
+    }
+  }
+
+  private static boolean isTimestamp(RexNode node) {
+    return node.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP;
   }
 
   /**

@@ -160,7 +160,7 @@ public final class D1Runtime {
         }
       } catch (D1Exception e) {
         close();
-        throw new D1QueryException("D1 failed to run: " + sql + "\n" + e.getMessage(), e);
+        throw D1QueryException.of(sql, e);
       }
     }
 

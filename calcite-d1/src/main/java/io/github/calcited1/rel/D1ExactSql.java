@@ -1,0 +1,381 @@
+package io.github.calcited1.rel;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.function.Consumer;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.util.Optionality;
+
+/**
+ * The SQLite forms of TIMESTAMP and DECIMAL values that make them compare, sort, group and add up in D1 exactly as
+ * in Calcite (docs/pushdown.md, "Dates and timestamps" and "Exact decimals"). Each is an operator whose
+ * {@code unparse} writes the SQLite expression; {@link D1Implementor} puts them into the rels it turns into SQL.
+ *
+ * <ul>
+ *   <li><b>Timestamp key</b>: {@code strftime('%Y-%m-%d %H:%M:%f', x)}, the one spelling
+ *       {@code YYYY-MM-DD HH:MM:SS.SSS} (UTC) of the instant Calcite reads from any ISO-8601 spelling ({@code T} or
+ *       space, fraction, {@code Z}, offset). Its text order is time order. Digits of a fraction past the
+ *       millisecond are cut off first, since Calcite truncates them and strftime would round.</li>
+ *   <li><b>Scaled decimal</b>: a DECIMAL(p,s) value as the exact integer {@code x * 10^s}, verified: an INTEGER
+ *       below {@link #EXACT_LIMIT} (scaled), or a REAL that is the double nearest to such a decimal. Anything else
+ *       (text, a blob, a REAL with more decimals, a value past the limit) raises SQLite's "integer overflow"
+ *       ({@link #fail}), which the runtime reports as SQLState 22003.</li>
+ *   <li><b>Unscaled decimal</b>: a scaled integer back as the number D1 stores for a DECIMAL: {@code k / 10^s}, the
+ *       double nearest to the exact decimal, whose text (15 significant digits) is the decimal itself while
+ *       {@code |k| < 10^15}; past that it raises the same error.</li>
+ * </ul>
+ */
+final class D1ExactSql {
+  private D1ExactSql() {}
+
+  /** Scaled decimals must stay below this: 15 significant digits, which a double and its text carry exactly. */
+  static final long EXACT_LIMIT = 1_000_000_000_000_000L;
+  /** The largest DECIMAL precision pushed: every value of the declared shape is then below the limit. */
+  static final int MAX_PRECISION = 15;
+  /** SQLite's format of a timestamp key. */
+  static final String TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%f";
+
+  /** The timestamp key: the same TIMESTAMP, spelled so that text order is time order. */
+  static final SqlFunction TIMESTAMP_KEY = new Strftime("D1_TIMESTAMP_KEY", TIMESTAMP_FORMAT, false);
+
+  /**
+   * A timestamp or date formatted by strftime, e.g. {@code %Y-%m-%d} for {@code CAST(ts AS DATE)}.
+   *
+   * @param toInteger whether the text is then cast to INTEGER (EXTRACT)
+   */
+  static SqlFunction strftime(String format, boolean toInteger) {
+    return new Strftime("D1_STRFTIME", format, toInteger);
+  }
+
+  /** {@code x * 10^scale} as a verified exact integer. */
+  static SqlFunction scaled(int scale) {
+    return new DecimalFunction("D1_SCALED_" + scale, scale) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        writeScaled(writer, call.operand(0), scale);
+      }
+    };
+  }
+
+  /**
+   * DECIMAL {@code + - *} of two operands, computed on their scaled integers and returned as a DECIMAL number of
+   * the given scale (the operands' natural one: the larger for {@code + -}, the sum for {@code *}).
+   */
+  static SqlFunction arithmetic(SqlKind operation, int scale, int leftScale, int rightScale) {
+    String name = "D1_DECIMAL_" + operation + "_" + leftScale + "_" + rightScale;
+    boolean times = operation == SqlKind.TIMES;
+    String symbol = operation == SqlKind.PLUS ? " + " : operation == SqlKind.MINUS ? " - " : " * ";
+    return new DecimalFunction(name, scale) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        writeUnscaled(writer, scale, w -> {
+          SqlWriter.Frame frame = w.startList("(", ")");
+          writeAligned(w, call.operand(0), leftScale, times ? leftScale : scale);
+          w.print(symbol);
+          writeAligned(w, call.operand(1), rightScale, times ? rightScale : scale);
+          w.endList(frame);
+        });
+      }
+    };
+  }
+
+  /** SUM (or SUM0, empty is zero) of a DECIMAL of the given scale, as the sum of its scaled integers. */
+  static SqlAggFunction sum(int scale, boolean emptyIsZero) {
+    // Kind SUM: what the JDBC aggregate accepts; the unparse is this class's.
+    return new SqlAggFunction("D1_DECIMAL_SUM_" + scale + (emptyIsZero ? "_0" : ""), null, SqlKind.SUM,
+        emptyIsZero ? ReturnTypes.AGG_SUM_EMPTY_IS_ZERO : ReturnTypes.AGG_SUM, null, OperandTypes.NUMERIC,
+        SqlFunctionCategory.NUMERIC, false, false, Optionality.FORBIDDEN) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        SqlWriter.Frame coalesce = emptyIsZero ? writer.startFunCall("COALESCE") : null;
+        writeUnscaled(writer, scale, w -> {
+          SqlWriter.Frame sum = w.startFunCall("SUM");
+          writeScaled(w, call.operand(0), scale);
+          w.endFunCall(sum);
+        });
+        if (coalesce != null) {
+          writer.print(", ");
+          writer.print(" 0 ");
+          writer.endFunCall(coalesce);
+        }
+      }
+    };
+  }
+
+  /**
+   * The exact text of a DECIMAL value of the given scale, for reading it: a REAL that is the double nearest to a
+   * decimal of that scale (below the limit) is printed from its scaled integer ({@code -12.30}), since SQLite's
+   * {@code CAST(x AS TEXT)} may print 17 digits ({@code 9999999999999.99} as {@code 9999999999999.9902}); anything
+   * else is {@code CAST(x AS TEXT)}, which the reader checks against the type as before.
+   */
+  static SqlFunction decimalText(int scale) {
+    return new DecimalFunction("D1_DECIMAL_TEXT_" + scale, scale) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        SqlNode x = call.operand(0);
+        long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
+        writer.keyword("CASE WHEN");
+        typeIs(writer, x, "real");
+        writer.keyword("AND");
+        absBelow(writer, x, Long.toString(EXACT_LIMIT / factor));
+        writer.keyword("AND");
+        roundedTimes(writer, x, factor);
+        writer.print(" / ");
+        writer.print(" " + factor + ".0" + " ");
+        writer.print(" = ");
+        x.unparse(writer, 0, 0);
+        writer.keyword("THEN");
+        if (scale == 0) {
+          roundedTimes(writer, x, factor);
+        } else {
+          writer.keyword("CASE WHEN");
+          roundedTimes(writer, x, factor);
+          writer.print(" < 0 ");
+          writer.keyword("THEN");
+          writer.literal("'-'");
+          writer.keyword("ELSE");
+          writer.literal("''");
+          writer.keyword("END ||");
+          SqlWriter.Frame whole = writer.startList("(", ")");
+          absRounded(writer, x, factor);
+          writer.print(" / " + factor + " ");
+          writer.endList(whole);
+          writer.print(" || '.' || ");
+          SqlWriter.Frame fraction = writer.startFunCall("substr");
+          writer.literal("'" + "0".repeat(scale) + "'");
+          writer.print(" || ");
+          SqlWriter.Frame digits = writer.startList("(", ")");
+          absRounded(writer, x, factor);
+          writer.print(" % " + factor + " ");
+          writer.endList(digits);
+          writer.print(", " + (-scale));
+          writer.endFunCall(fraction);
+        }
+        writer.keyword("ELSE");
+        SqlWriter.Frame cast = writer.startFunCall("CAST");
+        x.unparse(writer, 0, 0);
+        writer.keyword("AS TEXT");
+        writer.endFunCall(cast);
+        writer.keyword("END");
+      }
+    };
+  }
+
+  private static void absRounded(SqlWriter writer, SqlNode x, long factor) {
+    SqlWriter.Frame abs = writer.startFunCall("abs");
+    roundedTimes(writer, x, factor);
+    writer.endFunCall(abs);
+  }
+
+  /** Whether the operator computes on scaled integers, whose numeric literal operands are written scaled. */
+  static boolean isDecimalFunction(Object operator) {
+    return operator instanceof DecimalFunction;
+  }
+
+  /** A scalar DECIMAL function whose result type is its call's (set by whoever builds the call). */
+  private abstract static class DecimalFunction extends SqlFunction {
+    final int scale;
+
+    DecimalFunction(String name, int scale) {
+      super(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.ANY, SqlFunctionCategory.NUMERIC);
+      this.scale = scale;
+    }
+  }
+
+  /** A strftime of a timestamp or date operand; see {@link #TIMESTAMP_KEY}. */
+  private static final class Strftime extends SqlFunction {
+    private final String format;
+    private final boolean toInteger;
+
+    Strftime(String name, String format, boolean toInteger) {
+      super(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.ANY, SqlFunctionCategory.TIMEDATE);
+      this.format = format;
+      this.toInteger = toInteger;
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      SqlWriter.Frame cast = toInteger ? writer.startFunCall("CAST") : null;
+      SqlWriter.Frame frame = writer.startFunCall("strftime");
+      writer.literal("'" + format + "'");
+      writer.print(", ");
+      writeMillisecondsAtMost(writer, call.operand(0));
+      writer.endFunCall(frame);
+      if (cast != null) {
+        writer.keyword("AS INTEGER");
+        writer.endFunCall(cast);
+      }
+    }
+  }
+
+  /**
+   * {@code x} with the digits of its fraction past the third cut off (strftime rounds to the millisecond, Calcite
+   * truncates): {@code CASE WHEN substr(x, 20, 5) GLOB '.[0-9][0-9][0-9][0-9]' THEN substr(x, 1, 23) ||
+   * ltrim(substr(x, 24), '0123456789') ELSE x END}, which keeps a {@code Z} or offset after the fraction.
+   */
+  private static void writeMillisecondsAtMost(SqlWriter writer, SqlNode x) {
+    writer.keyword("CASE WHEN");
+    substr(writer, x, 20, 5);
+    writer.keyword("GLOB");
+    writer.literal("'.[0-9][0-9][0-9][0-9]'");
+    writer.keyword("THEN");
+    substr(writer, x, 1, 23);
+    writer.keyword("||");
+    SqlWriter.Frame ltrim = writer.startFunCall("ltrim");
+    substr(writer, x, 24, -1);
+    writer.print(", ");
+    writer.literal("'0123456789'");
+    writer.endFunCall(ltrim);
+    writer.keyword("ELSE");
+    x.unparse(writer, 0, 0);
+    writer.keyword("END");
+  }
+
+  private static void substr(SqlWriter writer, SqlNode x, int start, int length) {
+    SqlWriter.Frame frame = writer.startFunCall("substr");
+    x.unparse(writer, 0, 0);
+    writer.print(", ");
+    writer.print(Integer.toString(start));
+    if (length >= 0) {
+      writer.print(", ");
+      writer.print(Integer.toString(length));
+    }
+    writer.endFunCall(frame);
+  }
+
+  /**
+   * The scaled integer of a DECIMAL (or integer) value of the given scale:
+   * <pre>
+   * CASE WHEN x IS NULL THEN NULL
+   *      WHEN typeof(x) = 'integer' AND abs(x) &lt; L THEN x * F
+   *      WHEN typeof(x) = 'real' AND abs(x) &lt; L AND CAST(round(x * F) AS INTEGER) / F.0 = x
+   *        THEN CAST(round(x * F) AS INTEGER)
+   *      ELSE (fail) END
+   * </pre>
+   * with {@code F = 10^scale} and {@code L = 10^15 / F}. For a REAL below L, {@code x * F} is within a quarter of
+   * the integer it stands for, so round finds it, and the division gives back x exactly when x is the double
+   * nearest to that decimal: what D1 reads as the decimal (the text of a double carries 15 digits exactly).
+   */
+  private static void writeScaled(SqlWriter writer, SqlNode x, int scale) {
+    if (x instanceof SqlNumericLiteral literal) {
+      // A constant is scaled here, exactly; D1ParameterBinder leaves the literals of these operators in place.
+      writer.print(" " + literal.getValueAs(BigDecimal.class).setScale(scale, RoundingMode.UNNECESSARY)
+          .unscaledValue() + " ");
+      return;
+    }
+    long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
+    String limit = Long.toString(EXACT_LIMIT / factor);
+    writer.keyword("CASE WHEN");
+    x.unparse(writer, 0, 0);
+    writer.keyword("IS NULL THEN NULL WHEN");
+    typeIs(writer, x, "integer");
+    writer.keyword("AND");
+    absBelow(writer, x, limit);
+    writer.keyword("THEN");
+    times(writer, x, factor);
+    writer.keyword("WHEN");
+    typeIs(writer, x, "real");
+    writer.keyword("AND");
+    absBelow(writer, x, limit);
+    writer.keyword("AND");
+    roundedTimes(writer, x, factor);
+    writer.print(" / ");
+    writer.print(" " + factor + ".0" + " ");
+    writer.print(" = ");
+    x.unparse(writer, 0, 0);
+    writer.keyword("THEN");
+    roundedTimes(writer, x, factor);
+    writer.keyword("ELSE");
+    fail(writer, w -> x.unparse(w, 0, 0));
+    writer.keyword("END");
+  }
+
+  /** A scaled integer of one scale at a larger one: {@code k * 10^(to - from)}. */
+  private static void writeAligned(SqlWriter writer, SqlNode x, int from, int to) {
+    SqlWriter.Frame frame = writer.startList("(", ")");
+    writeScaled(writer, x, from);
+    writer.endList(frame);
+    if (to > from) {
+      writer.print(" * ");
+      writer.print(" " + BigDecimal.ONE.scaleByPowerOfTen(to - from).toPlainString() + " ");
+    }
+  }
+
+  /** A scaled integer k (written by {@code k}) back as a DECIMAL number; see the class comment. */
+  private static void writeUnscaled(SqlWriter writer, int scale, Consumer<SqlWriter> k) {
+    if (scale == 0) {
+      k.accept(writer); // an INTEGER: exact to 64 bits, and SQLite's integer arithmetic fails on overflow
+      return;
+    }
+    // SQLite computes an aggregate that appears several times in a statement once.
+    writer.keyword("CASE WHEN");
+    k.accept(writer);
+    writer.keyword("IS NULL THEN NULL WHEN");
+    SqlWriter.Frame abs = writer.startFunCall("abs");
+    k.accept(writer);
+    writer.endFunCall(abs);
+    writer.print(" < ");
+    writer.print(" " + Long.toString(EXACT_LIMIT) + " ");
+    writer.keyword("THEN");
+    k.accept(writer);
+    writer.print(" / ");
+    writer.print(" " + BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0" + " ");
+    writer.keyword("ELSE");
+    fail(writer, k);
+    writer.keyword("END");
+  }
+
+  /**
+   * Raises SQLite's "integer overflow" (the absolute value of -2^63). It depends on {@code x}, so that SQLite does
+   * not evaluate it once up front as a constant.
+   */
+  private static void fail(SqlWriter writer, Consumer<SqlWriter> x) {
+    SqlWriter.Frame abs = writer.startFunCall("abs");
+    SqlWriter.Frame isNull = writer.startList("(", ")");
+    x.accept(writer);
+    writer.keyword("IS NULL");
+    writer.endList(isNull);
+    writer.print(" - 9223372036854775807 - 1");
+    writer.endFunCall(abs);
+  }
+
+  private static void typeIs(SqlWriter writer, SqlNode x, String type) {
+    SqlWriter.Frame frame = writer.startFunCall("typeof");
+    x.unparse(writer, 0, 0);
+    writer.endFunCall(frame);
+    writer.print(" = ");
+    writer.literal("'" + type + "'");
+  }
+
+  private static void absBelow(SqlWriter writer, SqlNode x, String limit) {
+    SqlWriter.Frame frame = writer.startFunCall("abs");
+    x.unparse(writer, 0, 0);
+    writer.endFunCall(frame);
+    writer.print(" < ");
+    writer.print(" " + limit + " ");
+  }
+
+  private static void times(SqlWriter writer, SqlNode x, long factor) {
+    SqlWriter.Frame frame = writer.startList("(", ")");
+    x.unparse(writer, 0, 0);
+    if (factor != 1) {
+      writer.print(" * ");
+      writer.print(" " + Long.toString(factor) + " ");
+    }
+    writer.endList(frame);
+  }
+
+  /** {@code CAST(round(x * F) AS INTEGER)}. */
+  private static void roundedTimes(SqlWriter writer, SqlNode x, long factor) {
+    SqlWriter.Frame cast = writer.startFunCall("CAST");
+    SqlWriter.Frame round = writer.startFunCall("round");
+    times(writer, x, factor);
+    writer.endFunCall(round);
+    writer.keyword("AS INTEGER");
+    writer.endFunCall(cast);
+  }
+}
