@@ -70,20 +70,54 @@ final class D1ExactSql {
    * the given scale (the operands' natural one: the larger for {@code + -}, the sum for {@code *}).
    */
   static SqlFunction arithmetic(SqlKind operation, int scale, int leftScale, int rightScale) {
-    String name = "D1_DECIMAL_" + operation + "_" + leftScale + "_" + rightScale;
-    boolean times = operation == SqlKind.TIMES;
-    String symbol = operation == SqlKind.PLUS ? " + " : operation == SqlKind.MINUS ? " - " : " * ";
-    return new DecimalFunction(name, scale) {
-      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-        writeUnscaled(writer, scale, w -> {
-          SqlWriter.Frame frame = w.startList("(", ")");
-          writeAligned(w, call.operand(0), leftScale, times ? leftScale : scale);
-          w.print(symbol);
-          writeAligned(w, call.operand(1), rightScale, times ? rightScale : scale);
-          w.endList(frame);
-        });
+    return new Arithmetic(operation, scale, leftScale, rightScale);
+  }
+
+  /** DECIMAL {@code + - *}; see {@link #arithmetic}. */
+  private static final class Arithmetic extends DecimalFunction {
+    private final SqlKind operation;
+    private final int leftScale;
+    private final int rightScale;
+
+    Arithmetic(SqlKind operation, int scale, int leftScale, int rightScale) {
+      super("D1_DECIMAL_" + operation + "_" + leftScale + "_" + rightScale, scale);
+      this.operation = operation;
+      this.leftScale = leftScale;
+      this.rightScale = rightScale;
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      writeUnscaled(writer, scale, w -> writeScaledResult(w, call));
+    }
+
+    /**
+     * The result as a scaled integer. A sum or difference of aligned operands (each below 10^18) cannot overflow
+     * 64 bits; a product can, which SQLite turns into a REAL: then it fails.
+     */
+    void writeScaledResult(SqlWriter writer, SqlCall call) {
+      boolean times = operation == SqlKind.TIMES;
+      Consumer<SqlWriter> result = w -> {
+        SqlWriter.Frame frame = w.startList("(", ")");
+        writeAligned(w, call.operand(0), leftScale, times ? leftScale : scale);
+        w.print(operation == SqlKind.PLUS ? " + " : operation == SqlKind.MINUS ? " - " : " * ");
+        writeAligned(w, call.operand(1), rightScale, times ? rightScale : scale);
+        w.endList(frame);
+      };
+      if (!times) {
+        result.accept(writer);
+        return;
       }
-    };
+      writer.keyword("CASE WHEN");
+      SqlWriter.Frame abs = writer.startFunCall("abs");
+      result.accept(writer);
+      writer.endFunCall(abs);
+      writer.print(" < 1000000000000000000 ");
+      writer.keyword("THEN");
+      result.accept(writer);
+      writer.keyword("ELSE");
+      fail(writer, result);
+      writer.keyword("END");
+    }
   }
 
   /** SUM (or SUM0, empty is zero) of a DECIMAL of the given scale, as the sum of its scaled integers. */
@@ -250,11 +284,10 @@ final class D1ExactSql {
   /**
    * The scaled integer of a DECIMAL (or integer) value of the given scale:
    * <pre>
-   * CASE WHEN x IS NULL THEN NULL
-   *      WHEN typeof(x) = 'integer' AND abs(x) &lt; L THEN x * F
+   * CASE WHEN typeof(x) = 'integer' AND abs(x) &lt; L THEN x * F
    *      WHEN typeof(x) = 'real' AND abs(x) &lt; L AND CAST(round(x * F) AS INTEGER) / F.0 = x
    *        THEN CAST(round(x * F) AS INTEGER)
-   *      ELSE (fail) END
+   *      ELSE (fail: NULL for NULL) END
    * </pre>
    * with {@code F = 10^scale} and {@code L = 10^15 / F}. For a REAL below L, {@code x * F} is within a quarter of
    * the integer it stands for, so round finds it, and the division gives back x exactly when x is the double
@@ -267,11 +300,14 @@ final class D1ExactSql {
           .unscaledValue() + " ");
       return;
     }
+    if (x instanceof SqlCall call && call.getOperator() instanceof Arithmetic arithmetic
+        && arithmetic.scale == scale) {
+      arithmetic.writeScaledResult(writer, call); // already an exact scaled integer
+      return;
+    }
     long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
     String limit = Long.toString(EXACT_LIMIT / factor);
     writer.keyword("CASE WHEN");
-    x.unparse(writer, 0, 0);
-    writer.keyword("IS NULL THEN NULL WHEN");
     typeIs(writer, x, "integer");
     writer.keyword("AND");
     absBelow(writer, x, limit);
@@ -308,13 +344,11 @@ final class D1ExactSql {
   /** A scaled integer k (written by {@code k}) back as a DECIMAL number; see the class comment. */
   private static void writeUnscaled(SqlWriter writer, int scale, Consumer<SqlWriter> k) {
     if (scale == 0) {
-      k.accept(writer); // an INTEGER: exact to 64 bits, and SQLite's integer arithmetic fails on overflow
+      k.accept(writer); // an INTEGER, exact to 64 bits: SUM fails on overflow, products are checked
       return;
     }
     // SQLite computes an aggregate that appears several times in a statement once.
     writer.keyword("CASE WHEN");
-    k.accept(writer);
-    writer.keyword("IS NULL THEN NULL WHEN");
     SqlWriter.Frame abs = writer.startFunCall("abs");
     k.accept(writer);
     writer.endFunCall(abs);
@@ -330,16 +364,17 @@ final class D1ExactSql {
   }
 
   /**
-   * Raises SQLite's "integer overflow" (the absolute value of -2^63). It depends on {@code x}, so that SQLite does
-   * not evaluate it once up front as a constant.
+   * Raises SQLite's "integer overflow" (the absolute value of -2^63), or is NULL if {@code x} is NULL:
+   * {@code abs(-9223372036854775807 - 1 + 0 * CAST(x AS INTEGER))}. Depending on x, it is not evaluated up front
+   * as a constant.
    */
   private static void fail(SqlWriter writer, Consumer<SqlWriter> x) {
     SqlWriter.Frame abs = writer.startFunCall("abs");
-    SqlWriter.Frame isNull = writer.startList("(", ")");
+    writer.print(" -9223372036854775807 - 1 + 0 * ");
+    SqlWriter.Frame cast = writer.startFunCall("CAST");
     x.accept(writer);
-    writer.keyword("IS NULL");
-    writer.endList(isNull);
-    writer.print(" - 9223372036854775807 - 1");
+    writer.keyword("AS INTEGER");
+    writer.endFunCall(cast);
     writer.endFunCall(abs);
   }
 

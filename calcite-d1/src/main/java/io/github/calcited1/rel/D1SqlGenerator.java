@@ -353,7 +353,7 @@ final class D1SqlGenerator {
 
   /**
    * Wraps the statement in {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}; a DECIMAL
-   * of at most 15 digits is printed exactly by {@link D1ExactSql#decimalText}, not by CAST. SQL does
+   * is printed exactly by {@link D1ExactSql#decimalText}, not by CAST (which may print 17 digits of a REAL). SQL does
    * not promise that a sub-query's ORDER BY survives the outer query (SQLite keeps it only because it flattens the
    * query), so the statement's order is repeated outside, on the sub-query's columns by qualified name: the
    * numbers, not their text.
@@ -368,7 +368,7 @@ final class D1SqlGenerator {
             new SqlAlienSystemTypeNameSpec("TEXT", SqlTypeName.VARCHAR, POS), POS);
         RelDataType type = i < types.size() ? types.get(i) : null;
         SqlNode asString = type != null && type.getSqlTypeName() == SqlTypeName.DECIMAL
-            && type.getPrecision() <= D1ExactSql.MAX_PRECISION
+            && type.getScale() < D1ExactSql.MAX_PRECISION
             ? D1ExactSql.decimalText(type.getScale()).createCall(POS, column)
             : SqlStdOperatorTable.CAST.createCall(POS, column, text);
         column = SqlStdOperatorTable.AS.createCall(POS, asString, new SqlIdentifier(names.get(i), POS));
