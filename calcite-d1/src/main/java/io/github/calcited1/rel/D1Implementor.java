@@ -1,5 +1,6 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.schema.D1Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
@@ -22,6 +26,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.util.TimestampString;
 
 /**
  * Turns a tree of JDBC rels over D1 tables into one SQL statement. Public because {@code RelToSqlConverter}
@@ -121,6 +126,9 @@ public class D1Implementor extends JdbcImplementor {
       RexCall call = (RexCall) super.visitCall(original);
       List<RexNode> operands = call.getOperands();
       switch (call.getKind()) {
+        case AND:
+        case OR:
+          return RexUtil.flatten(rex, call); // a comparison below may have become an AND
         case EQUALS:
         case NOT_EQUALS:
         case LESS_THAN:
@@ -130,7 +138,8 @@ public class D1Implementor extends JdbcImplementor {
         case IS_DISTINCT_FROM:
         case IS_NOT_DISTINCT_FROM:
           if (operands.stream().anyMatch(D1Implementor::isTimestamp)) {
-            return call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
+            RexNode keyed = call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
+            return withRange(call, keyed);
           }
           return call;
         case SEARCH:
@@ -163,9 +172,51 @@ public class D1Implementor extends JdbcImplementor {
       }
     }
 
+    /**
+     * The keyed comparison of a TIMESTAMP column with a constant, and beside it a condition on the column's stored
+     * text that an index can serve ({@link D1ExactSql#timestampRange}).
+     */
+    private RexNode withRange(RexCall call, RexNode keyed) {
+      RexNode left = call.getOperands().get(0);
+      RexNode right = call.getOperands().get(1);
+      SqlKind kind = call.getKind();
+      if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
+        RexNode swap = left;
+        left = right;
+        right = swap;
+        kind = kind.reverse();
+      }
+      if (!(left instanceof RexInputRef) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)
+          || right instanceof RexLiteral literal && literal.isNull()) {
+        return keyed;
+      }
+      boolean lower = kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
+      boolean upper = kind == SqlKind.LESS_THAN || kind == SqlKind.LESS_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
+      List<RexNode> conjuncts = new ArrayList<>(List.of(keyed));
+      RelDataType bool = call.getType();
+      if (lower) {
+        conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(true), List.of(left, right)));
+      }
+      if (upper) {
+        conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(false), List.of(left, right)));
+      }
+      return RexUtil.composeConjunction(rex, conjuncts);
+    }
+
+    /**
+     * A TIMESTAMP operand as its timestamp key. A constant is its key already: a literal is sent as the key's text
+     * (one parameter, where the key's SQL would repeat it seven times), a parameter is sent in that spelling
+     * ({@link D1Values#toParam}).
+     */
     private RexNode timestampKey(RexNode operand) {
-      return isTimestamp(operand) ? rex.makeCall(operand.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(operand))
-          : operand;
+      if (!isTimestamp(operand) || operand instanceof RexDynamicParam) {
+        return operand;
+      }
+      if (operand instanceof RexLiteral literal) {
+        TimestampString value = literal.getValueAs(TimestampString.class);
+        return value == null ? operand : rex.makeLiteral(value.toString(D1Types.TIMESTAMP_PRECISION));
+      }
+      return rex.makeCall(operand.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(operand));
     }
 
     private RexNode strftime(RexCall call, String format, boolean toInteger, RexNode operand) {

@@ -146,6 +146,12 @@ class D1ExactPushdownTest {
         "select id from events where amount + 0.1 = 0.2",
         "select kind, sum(amount) s from events group by kind order by s desc nulls last",
         "select min(amount), max(amount) from events",
+        "select id from events where created_at in (timestamp '2023-12-01 00:00:00', timestamp '2024-02-29 12:00:00',"
+            + " timestamp '2023-11-30 23:59:59.999', timestamp '2024-02-01 01:00:00', timestamp '2023-12-31 23:59:59',"
+            + " timestamp '2024-12-31 23:59:59.999', timestamp '2024-03-01 00:30:00', timestamp '2020-01-01 00:00:00',"
+            + " timestamp '2021-01-01 00:00:00', timestamp '2022-01-01 00:00:00', timestamp '2023-01-01 00:00:00',"
+            + " timestamp '2023-02-01 00:00:00', timestamp '2023-03-01 00:00:00', timestamp '2023-04-01 00:00:00',"
+            + " timestamp '2023-05-01 00:00:00', timestamp '2023-06-01 00:00:00', timestamp '2023-07-01 00:00:00')",
         "select sum(price) from other");
   }
 
@@ -170,6 +176,31 @@ class D1ExactPushdownTest {
     String calcitePart = plan.substring(0, plan.indexOf("D1ToEnumerableConverter")).strip();
     assertTrue(calcitePart.isEmpty() || calcitePart.startsWith("EnumerableCalc") && calcitePart.lines().count() == 1
         && !calcitePart.contains("$condition"), "Calcite does part of " + sql + ":\n" + plan);
+  }
+
+  /** A TIMESTAMP parameter is sent in the key's spelling, and compares with every stored spelling. */
+  @Test void timestampParameter() throws SQLException {
+    String sql = "select id from events where created_at >= ? and created_at < ?";
+    for (String[] range : new String[][] {{"2023-12-01 00:00:00", "2024-01-01 00:00:00"},
+        {"2023-11-30 23:59:59.999", "2023-12-01 00:00:00.001"}, {"2024-02-29 23:30:00", "2024-03-01 00:00:00"}}) {
+      List<List<String>> answers = new ArrayList<>();
+      for (Connection c : List.of(calcite, reference)) {
+        try (var ps = c.prepareStatement(sql)) {
+          ps.setTimestamp(1, java.sql.Timestamp.valueOf(range[0]));
+          ps.setTimestamp(2, java.sql.Timestamp.valueOf(range[1]));
+          List<String> ids = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          Collections.sort(ids);
+          answers.add(ids);
+        }
+      }
+      assertEquals(answers.get(1), answers.get(0), String.join(" .. ", range));
+      assertFalse(answers.get(0).isEmpty(), String.join(" .. ", range));
+    }
   }
 
   /** What each of the four questions sends: the answer's rows, no table pages. */
