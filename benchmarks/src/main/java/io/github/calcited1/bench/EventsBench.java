@@ -89,6 +89,10 @@ public final class EventsBench {
         }
       }
       System.out.println(md);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 package io.github.calcited1.rel;
 
 import java.math.BigDecimal;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
@@ -38,6 +40,11 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 final class D1Expressions {
   private D1Expressions() {}
 
+  /** The comparisons of two values: {@code = <> < <= > >=} and {@code IS [NOT] DISTINCT FROM}. */
+  static final Set<SqlKind> COMPARISONS = EnumSet.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN,
+      SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.IS_DISTINCT_FROM,
+      SqlKind.IS_NOT_DISTINCT_FROM);
+
   /** Whether D1 computes every expression of the list as Calcite would. */
   static boolean canPush(List<? extends RexNode> nodes) {
     return nodes.stream().allMatch(D1Expressions::canPush);
@@ -72,15 +79,6 @@ final class D1Expressions {
       case CASE:
       case COALESCE:
         return canPush(operands);
-      case EQUALS:
-      case NOT_EQUALS:
-      case LESS_THAN:
-      case LESS_THAN_OR_EQUAL:
-      case GREATER_THAN:
-      case GREATER_THAN_OR_EQUAL:
-      case IS_DISTINCT_FROM:
-      case IS_NOT_DISTINCT_FROM:
-        return operands.stream().allMatch(o -> isOrderable(o.getType())) && canPush(operands);
       case SEARCH:
         // x IN (...) / BETWEEN / ranges; unparsed into plain comparisons with literal bounds.
         return isOrderable(operands.get(0).getType()) && canPush(operands.get(0));
@@ -105,6 +103,9 @@ final class D1Expressions {
       case LIKE:
         return likeAsGlob(call) != null && canPush(operands.get(0));
       default:
+        if (COMPARISONS.contains(call.getKind())) {
+          return operands.stream().allMatch(o -> isOrderable(o.getType())) && canPush(operands);
+        }
         if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
           return operands.stream().allMatch(o -> SqlTypeUtil.inCharFamily(o.getType())) && canPush(operands);
         }

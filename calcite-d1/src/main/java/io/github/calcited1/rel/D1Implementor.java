@@ -125,23 +125,17 @@ public class D1Implementor extends JdbcImplementor {
     @Override public RexNode visitCall(RexCall original) {
       RexCall call = (RexCall) super.visitCall(original);
       List<RexNode> operands = call.getOperands();
+      if (D1Expressions.COMPARISONS.contains(call.getKind())) {
+        if (operands.stream().anyMatch(D1Implementor::isTimestamp)) {
+          RexNode keyed = call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
+          return withRange(call, keyed);
+        }
+        return call;
+      }
       switch (call.getKind()) {
         case AND:
         case OR:
           return RexUtil.flatten(rex, call); // a comparison below may have become an AND
-        case EQUALS:
-        case NOT_EQUALS:
-        case LESS_THAN:
-        case LESS_THAN_OR_EQUAL:
-        case GREATER_THAN:
-        case GREATER_THAN_OR_EQUAL:
-        case IS_DISTINCT_FROM:
-        case IS_NOT_DISTINCT_FROM:
-          if (operands.stream().anyMatch(D1Implementor::isTimestamp)) {
-            RexNode keyed = call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
-            return withRange(call, keyed);
-          }
-          return call;
         case SEARCH:
           return isTimestamp(operands.get(0)) ? RexUtil.expandSearch(rex, null, call).accept(this) : call;
         case CAST:

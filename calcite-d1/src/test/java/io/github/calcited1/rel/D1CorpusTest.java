@@ -15,15 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.schema.Table;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -346,18 +342,7 @@ class D1CorpusTest {
     calcite = DriverManager.getConnection("jdbc:calcite:", info);
 
     // The reference serves the tables calcite-d1 serves, with the row types calcite-d1 gives them.
-    SchemaPlus d1 = calcite.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("shop");
-    Map<String, Table> tables = new LinkedHashMap<>();
-    for (String name : d1.getTableNames()) {
-      tables.put(name, d1.getTable(name));
-    }
-    Properties referenceInfo = new Properties();
-    referenceInfo.put("lex", "JAVA");
-    CalciteConnection ref = DriverManager.getConnection("jdbc:calcite:", referenceInfo)
-        .unwrap(CalciteConnection.class);
-    ref.getRootSchema().add("shop", new CalciteReferenceSchema(sqlite, tables, D1Values::toCalcite));
-    ref.setSchema("shop");
-    reference = ref;
+    reference = CalciteReferenceSchema.connect(calcite, "shop", sqlite, D1Values::toCalcite);
   }
 
   @AfterAll static void tearDown() throws SQLException {

@@ -16,16 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.schema.Table;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +41,7 @@ class D1ExactPushdownTest {
 
   private static Connection calcite;
   private static Connection reference;
+  private static Connection sqlite;
 
   /** Stored as given: TEXT spellings, REAL and INTEGER amounts (NUMERIC affinity keeps 5 and 5.0 as INTEGER). */
   static final Object[][] EVENTS = {
@@ -70,6 +67,8 @@ class D1ExactPushdownTest {
       st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at DATETIME, amount DECIMAL(10,2), kind TEXT)");
       st.execute("CREATE TABLE other (id INTEGER PRIMARY KEY, happened DATETIME, price DECIMAL(6,3))");
       st.execute("CREATE TABLE inexact (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
+      st.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount DECIMAL(10,2), booked DATETIME)");
+      st.execute("INSERT INTO ledger VALUES (1, 0.1, '2023-12-01T00:00:00Z'), (2, 0.7, '2023-11-30 12:00:00')");
       st.execute("CREATE TABLE wide (id INTEGER PRIMARY KEY, amount DECIMAL(15,2), big DECIMAL(19,0))");
       try (var insert = sqlite.prepareStatement("INSERT INTO events (created_at, amount, kind) VALUES (?, ?, ?)")) {
         for (Object[] row : EVENTS) {
@@ -89,23 +88,14 @@ class D1ExactPushdownTest {
     info.put("model", "inline:" + D1.model("exact", Map.of()));
     info.put("lex", "JAVA");
     calcite = DriverManager.getConnection("jdbc:calcite:", info);
-    SchemaPlus d1 = calcite.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("exact");
-    Map<String, Table> tables = new LinkedHashMap<>();
-    for (String name : d1.getTableNames()) {
-      tables.put(name, d1.getTable(name));
-    }
-    Properties referenceInfo = new Properties();
-    referenceInfo.put("lex", "JAVA");
-    CalciteConnection ref = DriverManager.getConnection("jdbc:calcite:", referenceInfo)
-        .unwrap(CalciteConnection.class);
-    ref.getRootSchema().add("exact", new CalciteReferenceSchema(D1.sqlite(), tables, D1Values::toCalcite));
-    ref.setSchema("exact");
-    reference = ref;
+    sqlite = D1.sqlite();
+    reference = CalciteReferenceSchema.connect(calcite, "exact", sqlite, D1Values::toCalcite);
   }
 
   @AfterAll static void tearDown() throws SQLException {
     calcite.close();
     reference.close();
+    sqlite.close();
   }
 
   /** Questions answered in one D1 statement, nothing left for Calcite but naming the columns. */
@@ -200,6 +190,25 @@ class D1ExactPushdownTest {
       }
       assertEquals(answers.get(1), answers.get(0), String.join(" .. ", range));
       assertFalse(answers.get(0).isEmpty(), String.join(" .. ", range));
+    }
+  }
+
+  /**
+   * A pushed UPDATE computes DECIMAL arithmetic and TIMESTAMP comparisons in their exact forms too: 0.1 + 0.2 is
+   * stored as 0.3 (SQLite's own + would store 0.30000000000000004), and the row at midnight UTC in another spelling
+   * is matched.
+   */
+  @Test void pushedUpdateIsExact() throws SQLException {
+    try (Statement st = calcite.createStatement()) {
+      assertEquals(1, st.executeUpdate(
+          "update ledger set amount = amount + 0.2 where booked >= timestamp '2023-12-01 00:00:00'"));
+    }
+    try (Statement st = sqlite.createStatement();
+         ResultSet rs = st.executeQuery("select amount, typeof(amount) from ledger order by id")) {
+      rs.next();
+      assertEquals("0.3", rs.getString(1));
+      rs.next();
+      assertEquals("0.7", rs.getString(1));
     }
   }
 
