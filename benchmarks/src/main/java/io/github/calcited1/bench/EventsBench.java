@@ -85,10 +85,11 @@ public final class EventsBench {
             md.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %,d | %.0f / %.0f | %d | %,d | %.0f |%n", q.sql(),
                 answer, requests, bytes, first, median(times), proxy.requests() - h0, proxy.responseBytes() - hb0,
                 hand));
+            System.out.print(md);
+            md.setLength(0);
           }
         }
       }
-      System.out.println(md);
     } finally {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
