@@ -174,6 +174,9 @@ final class D1ExactSql {
         SqlWriter.Frame coalesce = emptyIsZero ? writer.startFunCall("COALESCE") : null;
         writeUnscaled(writer, scale, w -> {
           SqlWriter.Frame sum = w.startFunCall("SUM");
+          if (call.getFunctionQuantifier() != null) {
+            w.keyword("DISTINCT"); // distinct scaled integers are the distinct decimals
+          }
           writeScaled(w, call.operand(0), scale);
           w.endFunCall(sum);
         });

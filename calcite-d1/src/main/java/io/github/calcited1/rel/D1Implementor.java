@@ -77,7 +77,7 @@ public class D1Implementor extends JdbcImplementor {
       }
       RelDataType argType = call.getArgList().size() == 1
           ? aggregate.getInput().getRowType().getFieldList().get(call.getArgList().get(0)).getType() : null;
-      if ((kind == SqlKind.SUM || kind == SqlKind.SUM0) && argType != null
+      if ((kind == SqlKind.SUM || kind == SqlKind.SUM0) && argType != null && call.filterArg < 0
           && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
         call = AggregateCall.create(D1ExactSql.sum(argType.getScale(), kind == SqlKind.SUM0), call.isDistinct(),
             call.isApproximate(), call.ignoreNulls(), call.rexList, call.getArgList(), call.filterArg,

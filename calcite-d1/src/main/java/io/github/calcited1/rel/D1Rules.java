@@ -200,7 +200,7 @@ public final class D1Rules {
           case SUM:
           case SUM0:
             if (!args.stream().allMatch(t -> SqlTypeUtil.isIntType(t) || SqlTypeUtil.isApproximateNumeric(t)
-                || isExactDecimal(t))) {
+                || isExactDecimal(t) && call.filterArg < 0)) {
               return false;
             }
             break;
@@ -217,7 +217,10 @@ public final class D1Rules {
       return true;
     }
 
-    /** A DECIMAL that D1 sums exactly as scaled integers ({@link D1ExactSql#sum}). */
+    /**
+     * A DECIMAL that D1 sums exactly as scaled integers ({@link D1ExactSql#sum}); not with FILTER, which SQL puts
+     * right after the SUM that the scaled form wraps.
+     */
     private static boolean isExactDecimal(RelDataType type) {
       return type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
           && type.getPrecision() <= D1ExactSql.MAX_PRECISION;
