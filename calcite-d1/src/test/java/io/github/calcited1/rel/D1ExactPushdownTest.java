@@ -81,6 +81,8 @@ class D1ExactPushdownTest {
       st.execute("INSERT INTO other VALUES (1, '2023-12-01T00:00:00Z', 1.125), (2, '2024-02-29 12:00:00', -2.5),"
           + " (3, NULL, NULL), (4, '2023-12-01 00:00:00.000', 0.001)");
       st.execute("INSERT INTO inexact VALUES (1, 1.25), (2, 0.125)");
+      st.execute("CREATE TABLE texty (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
+      st.execute("INSERT INTO texty VALUES (1, '12.50'), (2, 'twelve')"); // NUMERIC affinity: REAL 12.5, TEXT
       st.execute("INSERT INTO wide VALUES (1, 9999999999999.99, 9007199254740993),"
           + " (2, 9999999999999.99, 9223372036854775807), (3, 0.01, -9223372036854775807)");
     }
@@ -143,6 +145,7 @@ class D1ExactPushdownTest {
             + " timestamp '2023-02-01 00:00:00', timestamp '2023-03-01 00:00:00', timestamp '2023-04-01 00:00:00',"
             + " timestamp '2023-05-01 00:00:00', timestamp '2023-06-01 00:00:00', timestamp '2023-07-01 00:00:00')",
         "select sum(price) from other",
+        "select kind, avg(amount), avg(price) from events join other on events.id = other.id group by kind",
         "select kind, sum(distinct amount), count(distinct amount) from events group by kind");
   }
 
@@ -248,6 +251,14 @@ class D1ExactPushdownTest {
     assertNumericOutOfRange(e);
     assertTrue(exactRowsOrError(reference, "select sum(amount) from inexact").startsWith("ERROR"),
         "Calcite itself refuses 0.125 in a DECIMAL(10,2)");
+  }
+
+  /** Text that is no number, stored in a DECIMAL column: the reader refuses it, and so does the pushed SUM. */
+  @Test void textInDecimalColumnIsAnErrorWithSqlState22003() {
+    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from texty"));
+    assertNumericOutOfRange(e);
+    assertTrue(exactRowsOrError(reference, "select sum(amount) from texty").startsWith("ERROR"));
+    assertTrue(exactRowsOrError(calcite, "select amount from texty").contains("twelve"));
   }
 
   /** A sum of more than 15 significant digits cannot come back exactly: an error, never a rounded number. */
