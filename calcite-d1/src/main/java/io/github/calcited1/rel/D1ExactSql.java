@@ -151,16 +151,7 @@ final class D1ExactSql {
         result.accept(writer);
         return;
       }
-      writer.keyword("CASE WHEN");
-      SqlWriter.Frame abs = writer.startFunCall("abs");
-      result.accept(writer);
-      writer.endFunCall(abs);
-      writer.print(" < 1000000000000000000 ");
-      writer.keyword("THEN");
-      result.accept(writer);
-      writer.keyword("ELSE");
-      fail(writer, result);
-      writer.keyword("END");
+      writeBelow(writer, result, "1000000000000000000", result);
     }
   }
 
@@ -201,15 +192,7 @@ final class D1ExactSql {
         SqlNode x = call.operand(0);
         long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
         writer.keyword("CASE WHEN");
-        typeIs(writer, x, "real");
-        writer.keyword("AND");
-        absBelow(writer, x, Long.toString(EXACT_LIMIT / factor));
-        writer.keyword("AND");
-        roundedTimes(writer, x, factor);
-        writer.print(" / ");
-        writer.print(" " + factor + ".0" + " ");
-        writer.print(" = ");
-        x.unparse(writer, 0, 0);
+        isNearestReal(writer, x, factor);
         writer.keyword("THEN");
         if (scale == 0) {
           roundedTimes(writer, x, factor);
@@ -361,20 +344,26 @@ final class D1ExactSql {
     writer.keyword("THEN");
     times(writer, x, factor);
     writer.keyword("WHEN");
-    typeIs(writer, x, "real");
-    writer.keyword("AND");
-    absBelow(writer, x, limit);
-    writer.keyword("AND");
-    roundedTimes(writer, x, factor);
-    writer.print(" / ");
-    writer.print(" " + factor + ".0" + " ");
-    writer.print(" = ");
-    x.unparse(writer, 0, 0);
+    isNearestReal(writer, x, factor);
     writer.keyword("THEN");
     roundedTimes(writer, x, factor);
     writer.keyword("ELSE");
     fail(writer, w -> x.unparse(w, 0, 0));
     writer.keyword("END");
+  }
+
+  /**
+   * {@code typeof(x) = 'real' AND abs(x) < L AND CAST(round(x * F) AS INTEGER) / F.0 = x}: x is the double nearest
+   * to a decimal of scale s below the limit.
+   */
+  private static void isNearestReal(SqlWriter writer, SqlNode x, long factor) {
+    typeIs(writer, x, "real");
+    writer.keyword("AND");
+    absBelow(writer, x, Long.toString(EXACT_LIMIT / factor));
+    writer.keyword("AND");
+    roundedTimes(writer, x, factor);
+    writer.print(" / " + factor + ".0 = ");
+    x.unparse(writer, 0, 0);
   }
 
   /** A scaled integer of one scale at a larger one: {@code k * 10^(to - from)}. */
@@ -395,16 +384,23 @@ final class D1ExactSql {
       return;
     }
     // SQLite computes an aggregate that appears several times in a statement once.
+    String divisor = BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0";
+    writeBelow(writer, k, Long.toString(EXACT_LIMIT), w -> {
+      k.accept(w);
+      w.print(" / " + divisor + " ");
+    });
+  }
+
+  /** {@code CASE WHEN abs(k) < limit THEN value ELSE (fail) END}. */
+  private static void writeBelow(SqlWriter writer, Consumer<SqlWriter> k, String limit,
+      Consumer<SqlWriter> value) {
     writer.keyword("CASE WHEN");
     SqlWriter.Frame abs = writer.startFunCall("abs");
     k.accept(writer);
     writer.endFunCall(abs);
-    writer.print(" < ");
-    writer.print(" " + Long.toString(EXACT_LIMIT) + " ");
+    writer.print(" < " + limit + " ");
     writer.keyword("THEN");
-    k.accept(writer);
-    writer.print(" / ");
-    writer.print(" " + BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0" + " ");
+    value.accept(writer);
     writer.keyword("ELSE");
     fail(writer, k);
     writer.keyword("END");
@@ -425,20 +421,21 @@ final class D1ExactSql {
     writer.endFunCall(abs);
   }
 
+  /** {@code typeof(x) = 'type'}. */
   private static void typeIs(SqlWriter writer, SqlNode x, String type) {
-    SqlWriter.Frame frame = writer.startFunCall("typeof");
-    x.unparse(writer, 0, 0);
-    writer.endFunCall(frame);
-    writer.print(" = ");
-    writer.literal("'" + type + "'");
+    applyThen(writer, "typeof", x, " = '" + type + "' ");
   }
 
+  /** {@code abs(x) < limit}. */
   private static void absBelow(SqlWriter writer, SqlNode x, String limit) {
-    SqlWriter.Frame frame = writer.startFunCall("abs");
+    applyThen(writer, "abs", x, " < " + limit + " ");
+  }
+
+  private static void applyThen(SqlWriter writer, String function, SqlNode x, String rest) {
+    SqlWriter.Frame frame = writer.startFunCall(function);
     x.unparse(writer, 0, 0);
     writer.endFunCall(frame);
-    writer.print(" < ");
-    writer.print(" " + limit + " ");
+    writer.print(rest);
   }
 
   private static void times(SqlWriter writer, SqlNode x, long factor) {
