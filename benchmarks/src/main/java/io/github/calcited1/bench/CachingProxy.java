@@ -41,6 +41,7 @@ final class CachingProxy implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong responseBytes = new AtomicLong();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
     Thread t = new Thread(r, "bench-proxy");
@@ -73,6 +74,11 @@ final class CachingProxy implements AutoCloseable {
 
   long rows() {
     return rows.get();
+  }
+
+  /** Bytes of all response bodies passed on. */
+  long responseBytes() {
+    return responseBytes.get();
   }
 
   long misses() {
@@ -126,6 +132,7 @@ final class CachingProxy implements AutoCloseable {
           }
         }
       }
+      responseBytes.addAndGet(answer.length);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(code, answer.length == 0 ? -1 : answer.length);
       if (answer.length > 0) {

@@ -1,12 +1,17 @@
 package io.github.calcited1.rel;
 
 import java.math.BigDecimal;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -21,16 +26,24 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  *       where Calcite counts UTF-16 units: none is pushed.</li>
  *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal is
  *       pushed.</li>
- *   <li>DECIMAL arithmetic is floating point in SQLite: not pushed. Casts are pushed only where SQLite's result is
- *       Calcite's (widening numbers, integers to text); never to date/time types (SQLite gives them NUMERIC
- *       affinity) or to shorter strings (Calcite truncates).</li>
- *   <li>TIMESTAMP values are ISO-8601 text in several spellings ({@code T} or space, optional fraction), so their
- *       text order and equality are not Calcite's: TIMESTAMP values are never compared, sorted or grouped in D1.
- *       DATE values have one spelling ({@code YYYY-MM-DD}, checked on read), whose text order is date order.</li>
+ *   <li>DECIMAL arithmetic is floating point in SQLite: {@code + - *} and SUM of DECIMAL are pushed only as exact
+ *       scaled integer arithmetic ({@link D1ExactSql}), on operands declared with at most 15 digits. Casts are
+ *       pushed only where SQLite's result is Calcite's (widening numbers, integers to text, a timestamp to its
+ *       date); never to other date/time types (SQLite gives them NUMERIC affinity) or to shorter strings (Calcite
+ *       truncates).</li>
+ *   <li>TIMESTAMP values are ISO-8601 text in several spellings ({@code T} or space, optional fraction, {@code Z}
+ *       or offset), so their text order and equality are not Calcite's: they are compared, sorted and grouped in
+ *       D1 through their timestamp key ({@link D1ExactSql#TIMESTAMP_KEY}), one spelling. DATE values have one
+ *       spelling ({@code YYYY-MM-DD}, checked on read), whose text order is date order.</li>
  * </ul>
  */
 final class D1Expressions {
   private D1Expressions() {}
+
+  /** The comparisons of two values: {@code = <> < <= > >=} and {@code IS [NOT] DISTINCT FROM}. */
+  static final Set<SqlKind> COMPARISONS = EnumSet.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN,
+      SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.IS_DISTINCT_FROM,
+      SqlKind.IS_NOT_DISTINCT_FROM);
 
   /** Whether D1 computes every expression of the list as Calcite would. */
   static boolean canPush(List<? extends RexNode> nodes) {
@@ -66,31 +79,33 @@ final class D1Expressions {
       case CASE:
       case COALESCE:
         return canPush(operands);
-      case EQUALS:
-      case NOT_EQUALS:
-      case LESS_THAN:
-      case LESS_THAN_OR_EQUAL:
-      case GREATER_THAN:
-      case GREATER_THAN_OR_EQUAL:
-      case IS_DISTINCT_FROM:
-      case IS_NOT_DISTINCT_FROM:
-        return operands.stream().allMatch(o -> isComparable(o.getType())) && canPush(operands);
       case SEARCH:
         // x IN (...) / BETWEEN / ranges; unparsed into plain comparisons with literal bounds.
-        return isComparable(operands.get(0).getType()) && canPush(operands.get(0));
+        return isOrderable(operands.get(0).getType()) && canPush(operands.get(0));
       case PLUS:
       case MINUS:
       case TIMES:
+        return (isBinaryArithmetic(call) || isDecimalArithmetic(call)) && canPush(operands);
       case MINUS_PREFIX:
       case PLUS_PREFIX:
         return isBinaryArithmetic(call) && canPush(operands);
       case DIVIDE:
         return isBinaryArithmetic(call) && isNonZeroLiteral(operands.get(1)) && canPush(operands);
       case CAST:
-        return isExactCast(operands.get(0).getType(), call.getType()) && canPush(operands);
+        return (isExactCast(operands.get(0).getType(), call.getType())
+            || call.getType().getSqlTypeName() == SqlTypeName.DATE
+                && operands.get(0).getType().getSqlTypeName() == SqlTypeName.TIMESTAMP)
+            && canPush(operands);
+      case EXTRACT:
+        return extractFormat(call) != null && canPush(operands.get(1));
+      case FLOOR:
+        return floorFormat(call) != null && canPush(operands.get(0));
       case LIKE:
         return likeAsGlob(call) != null && canPush(operands.get(0));
       default:
+        if (COMPARISONS.contains(call.getKind())) {
+          return operands.stream().allMatch(o -> isOrderable(o.getType())) && canPush(operands);
+        }
         if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
           return operands.stream().allMatch(o -> SqlTypeUtil.inCharFamily(o.getType())) && canPush(operands);
         }
@@ -197,6 +212,98 @@ final class D1Expressions {
     SqlTypeName name = type.getSqlTypeName();
     return name == SqlTypeName.NULL || name == SqlTypeName.BOOLEAN || name == SqlTypeName.DATE
         || SqlTypeUtil.isNumeric(type) || SqlTypeUtil.inCharFamily(type) || SqlTypeUtil.isBinary(type);
+  }
+
+  /**
+   * Whether D1 can compare, sort and group values of this type as Calcite does: the comparable ones, and TIMESTAMP
+   * through its timestamp key ({@link D1Implementor} puts it in). Not set operations: they compare whole rows
+   * as stored.
+   */
+  static boolean isOrderable(RelDataType type) {
+    return isComparable(type) || type.getSqlTypeName() == SqlTypeName.TIMESTAMP;
+  }
+
+  /**
+   * Whether this {@code + - *} is DECIMAL arithmetic D1 computes exactly on scaled integers
+   * ({@link D1ExactSql#arithmetic}): both operands columns or (non-null) literals of DECIMAL or small integer
+   * types declared with at most 15 digits (so that every value of that shape is below the exact limit), and the
+   * result's scale the natural one (the larger for {@code + -}, the sum for {@code *}), at most 3 digits more
+   * than an operand's for {@code + -} (so that aligning cannot overflow 64 bits). Nested DECIMAL arithmetic stays
+   * in Calcite, and so do parameters (each operand is written several times in the scaled form, and D1 takes at
+   * most 100 parameters; a literal is written as its scaled integer).
+   */
+  static boolean isDecimalArithmetic(RexCall call) {
+    if (call.getType().getSqlTypeName() != SqlTypeName.DECIMAL || call.getOperands().size() != 2) {
+      return false;
+    }
+    int scale = call.getType().getScale();
+    for (RexNode operand : call.getOperands()) {
+      RelDataType type = operand.getType();
+      boolean shape = type.getSqlTypeName() == SqlTypeName.DECIMAL
+          ? type.getPrecision() <= D1ExactSql.MAX_PRECISION
+          : SqlTypeUtil.isIntType(type) && type.getSqlTypeName() != SqlTypeName.BIGINT;
+      boolean leaf = operand instanceof RexInputRef || operand instanceof RexLiteral literal && !literal.isNull();
+      if (!shape || !leaf || scaleOf(type) > scale || call.getKind() != SqlKind.TIMES && scale - scaleOf(type) > 3) {
+        return false;
+      }
+    }
+    int left = scaleOf(call.getOperands().get(0).getType());
+    int right = scaleOf(call.getOperands().get(1).getType());
+    return scale < D1ExactSql.MAX_PRECISION
+        && scale == (call.getKind() == SqlKind.TIMES ? left + right : Math.max(left, right));
+  }
+
+  /** The scale of a DECIMAL or integer type. */
+  static int scaleOf(RelDataType type) {
+    return type.getSqlTypeName() == SqlTypeName.DECIMAL ? type.getScale() : 0;
+  }
+
+  /** The strftime format of {@code EXTRACT(YEAR | MONTH | DAY FROM date or timestamp)}, or null. */
+  static String extractFormat(RexCall call) {
+    if (call.getOperands().size() != 2 || !isDateOrTimestamp(call.getOperands().get(1).getType())) {
+      return null;
+    }
+    TimeUnitRange unit = timeUnit(call.getOperands().get(0));
+    if (unit == null) {
+      return null;
+    }
+    switch (unit) {
+      case YEAR:
+        return "%Y";
+      case MONTH:
+        return "%m";
+      case DAY:
+        return "%d";
+      default:
+        return null;
+    }
+  }
+
+  /** The strftime format of {@code FLOOR(date or timestamp TO DAY | MONTH | YEAR)}, or null. */
+  static String floorFormat(RexCall call) {
+    if (call.getOperands().size() != 2 || !isDateOrTimestamp(call.getOperands().get(0).getType())) {
+      return null;
+    }
+    TimeUnitRange unit = timeUnit(call.getOperands().get(1));
+    String date;
+    if (unit == TimeUnitRange.DAY) {
+      date = "%Y-%m-%d";
+    } else if (unit == TimeUnitRange.MONTH) {
+      date = "%Y-%m-01";
+    } else if (unit == TimeUnitRange.YEAR) {
+      date = "%Y-01-01";
+    } else {
+      return null;
+    }
+    return call.getType().getSqlTypeName() == SqlTypeName.DATE ? date : date + " 00:00:00.000";
+  }
+
+  private static boolean isDateOrTimestamp(RelDataType type) {
+    return type.getSqlTypeName() == SqlTypeName.DATE || type.getSqlTypeName() == SqlTypeName.TIMESTAMP;
+  }
+
+  private static TimeUnitRange timeUnit(RexNode node) {
+    return node instanceof RexLiteral literal && literal.getValue() instanceof TimeUnitRange unit ? unit : null;
   }
 
   /** Whether a literal or parameter of this type can be bound as a D1 parameter. */

@@ -1,14 +1,27 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.schema.D1Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
@@ -18,13 +31,16 @@ import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.util.TimestampString;
 
 /**
  * Turns a tree of JDBC rels over D1 tables into one SQL statement. Public because {@code RelToSqlConverter}
  * finds its {@code visit} methods by reflection.
  *
- * <p>Every rel's expressions pass through {@link #FLOATING_POINT} first.
+ * <p>Every rel's expressions pass through {@link #FLOATING_POINT} first, then through the exact forms of
+ * TIMESTAMP and DECIMAL values ({@link D1ExactSql}).
  */
 public class D1Implementor extends JdbcImplementor {
   public D1Implementor(SqlDialect dialect, JavaTypeFactory typeFactory) {
@@ -67,7 +83,180 @@ public class D1Implementor extends JdbcImplementor {
   }
 
   @Override protected Result dispatch(RelNode e) {
-    return super.dispatch(e.accept(FLOATING_POINT));
+    RelNode rel = e.accept(FLOATING_POINT).accept(new ExactTypes(e.getCluster().getRexBuilder()));
+    return super.dispatch(exactKeys(rel));
+  }
+
+  /**
+   * Makes the keys of a sort or aggregate exact (docs/pushdown.md): TIMESTAMP sort keys, grouping keys and
+   * arguments of MIN, MAX and COUNT(DISTINCT) are read through a projection of their timestamp key (same column,
+   * same type, one spelling: {@link D1ExactSql#TIMESTAMP_KEY}); SUM and SUM0 of a DECIMAL add its scaled integers
+   * ({@link D1ExactSql#sum}).
+   */
+  private static RelNode exactKeys(RelNode rel) {
+    if (rel instanceof Sort sort) {
+      Set<Integer> keys = new HashSet<>();
+      sort.getCollation().getFieldCollations().forEach(c -> keys.add(c.getFieldIndex()));
+      RelNode input = timestampKeys(sort.getInput(), keys);
+      return input == sort.getInput() ? sort
+          : sort.copy(sort.getTraitSet(), input, sort.getCollation(), sort.offset, sort.fetch);
+    }
+    if (!(rel instanceof Aggregate aggregate)) {
+      return rel;
+    }
+    Set<Integer> keys = new HashSet<>(aggregate.getGroupSet().asList());
+    List<AggregateCall> calls = new ArrayList<>();
+    boolean changed = false;
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      SqlKind kind = call.getAggregation().getKind();
+      if (kind == SqlKind.MIN || kind == SqlKind.MAX || call.isDistinct()) {
+        keys.addAll(call.getArgList());
+      }
+      RelDataType argType = call.getArgList().size() == 1
+          ? aggregate.getInput().getRowType().getFieldList().get(call.getArgList().get(0)).getType() : null;
+      if ((kind == SqlKind.SUM || kind == SqlKind.SUM0) && argType != null && call.filterArg < 0
+          && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
+        call = AggregateCall.create(D1ExactSql.sum(argType.getScale(), kind == SqlKind.SUM0), call.isDistinct(),
+            call.isApproximate(), call.ignoreNulls(), call.rexList, call.getArgList(), call.filterArg,
+            call.distinctKeys, call.collation, call.getType(), call.getName());
+        changed = true;
+      }
+      calls.add(call);
+    }
+    RelNode input = timestampKeys(aggregate.getInput(), keys);
+    if (input == aggregate.getInput() && !changed) {
+      return aggregate;
+    }
+    return aggregate.copy(aggregate.getTraitSet(), input, aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
+  }
+
+  /** The input with each of the given TIMESTAMP columns replaced by its timestamp key; itself if there is none. */
+  private static RelNode timestampKeys(RelNode input, Set<Integer> columns) {
+    RexBuilder rex = input.getCluster().getRexBuilder();
+    List<RexNode> projects = new ArrayList<>();
+    boolean any = false;
+    for (RelDataTypeField field : input.getRowType().getFieldList()) {
+      RexNode ref = rex.makeInputRef(field.getType(), field.getIndex());
+      if (columns.contains(field.getIndex()) && field.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP) {
+        ref = rex.makeCall(field.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(ref));
+        any = true;
+      }
+      projects.add(ref);
+    }
+    return any ? new D1Rules.D1Project(input.getCluster(), input.getTraitSet(), input, projects, input.getRowType())
+        : input;
+  }
+
+  /**
+   * Rewrites what D1 computes exactly only in a special form (see {@link D1Expressions}): TIMESTAMP comparisons
+   * compare timestamp keys; {@code CAST(ts AS DATE)}, EXTRACT and FLOOR of timestamps and dates are strftime
+   * formats; DECIMAL {@code + - *} computes on scaled integers ({@link D1ExactSql}).
+   */
+  private static final class ExactTypes extends RexShuttle {
+    private final RexBuilder rex;
+
+    ExactTypes(RexBuilder rex) {
+      this.rex = rex;
+    }
+
+    @Override public RexNode visitCall(RexCall original) {
+      RexCall call = (RexCall) super.visitCall(original);
+      List<RexNode> operands = call.getOperands();
+      if (D1Expressions.COMPARISONS.contains(call.getKind())) {
+        if (operands.stream().anyMatch(D1Implementor::isTimestamp)) {
+          RexNode keyed = call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
+          return withRange(call, keyed);
+        }
+        return call;
+      }
+      switch (call.getKind()) {
+        case AND:
+        case OR:
+          return RexUtil.flatten(rex, call); // a comparison below may have become an AND
+        case SEARCH:
+          return isTimestamp(operands.get(0)) ? RexUtil.expandSearch(rex, null, call).accept(this) : call;
+        case CAST:
+          if (call.getType().getSqlTypeName() == SqlTypeName.DATE && isTimestamp(operands.get(0))) {
+            return strftime(call, "%Y-%m-%d", false, operands.get(0));
+          }
+          return call;
+        case EXTRACT: {
+          String format = D1Expressions.extractFormat(call);
+          return format == null ? call : strftime(call, format, true, operands.get(1));
+        }
+        case FLOOR: {
+          String format = D1Expressions.floorFormat(call);
+          return format == null ? call : strftime(call, format, false, operands.get(0));
+        }
+        case PLUS:
+        case MINUS:
+        case TIMES:
+          if (D1Expressions.isDecimalArithmetic(call)) {
+            RelDataType left = operands.get(0).getType();
+            RelDataType right = operands.get(1).getType();
+            return rex.makeCall(call.getType(), D1ExactSql.arithmetic(call.getKind(), call.getType().getScale(),
+                D1Expressions.scaleOf(left), D1Expressions.scaleOf(right)), operands);
+          }
+          return call;
+        default:
+          return call;
+      }
+    }
+
+    /**
+     * The keyed comparison of a TIMESTAMP column with a constant, and beside it a condition on the column's stored
+     * text that an index can serve ({@link D1ExactSql#timestampRange}).
+     */
+    private RexNode withRange(RexCall call, RexNode keyed) {
+      RexNode left = call.getOperands().get(0);
+      RexNode right = call.getOperands().get(1);
+      SqlKind kind = call.getKind();
+      if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
+        RexNode swap = left;
+        left = right;
+        right = swap;
+        kind = kind.reverse();
+      }
+      if (!(left instanceof RexInputRef) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)
+          || right instanceof RexLiteral literal && literal.isNull()) {
+        return keyed;
+      }
+      boolean lower = kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
+      boolean upper = kind == SqlKind.LESS_THAN || kind == SqlKind.LESS_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
+      List<RexNode> conjuncts = new ArrayList<>(List.of(keyed));
+      RelDataType bool = call.getType();
+      if (lower) {
+        conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(true), List.of(left, right)));
+      }
+      if (upper) {
+        conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(false), List.of(left, right)));
+      }
+      return RexUtil.composeConjunction(rex, conjuncts);
+    }
+
+    /**
+     * A TIMESTAMP operand as its timestamp key. A constant is its key already: a literal is sent as the key's text
+     * (one parameter, where the key's SQL would repeat it seven times), a parameter is sent in that spelling
+     * ({@link D1Values#toParam}).
+     */
+    private RexNode timestampKey(RexNode operand) {
+      if (!isTimestamp(operand) || operand instanceof RexDynamicParam) {
+        return operand;
+      }
+      if (operand instanceof RexLiteral literal) {
+        TimestampString value = literal.getValueAs(TimestampString.class);
+        return value == null ? operand : rex.makeLiteral(value.toString(D1Types.TIMESTAMP_PRECISION));
+      }
+      return rex.makeCall(operand.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(operand));
+    }
+
+    private RexNode strftime(RexCall call, String format, boolean toInteger, RexNode operand) {
+      return rex.makeCall(call.getType(), D1ExactSql.strftime(format, toInteger), List.of(operand));
+    }
+  }
+
+  private static boolean isTimestamp(RexNode node) {
+    return node.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP;
   }
 
   /**

@@ -82,6 +82,15 @@ final class D1ParameterBinder extends SqlShuttle {
     if (call.getKind() == SqlKind.LIKE && call.getOperator() instanceof SqlLikeOperator like) {
       return glob(call, like.isNegated());
     }
+    if (D1ExactSql.isDecimalFunction(call.getOperator())) {
+      // DECIMAL arithmetic writes each operand several times: a number is written scaled, not bound each time.
+      for (int i = 0; i < call.operandCount(); i++) {
+        if (!(call.operand(i) instanceof SqlNumericLiteral)) {
+          call.setOperand(i, call.operand(i).accept(this));
+        }
+      }
+      return call;
+    }
     return super.visit(call);
   }
 

@@ -164,9 +164,10 @@ public final class D1Rules {
   }
 
   /**
-   * Aggregate of COUNT, SUM, MIN and MAX (AVG arrives decomposed), grouped by comparable keys. SUM only of
-   * integers and doubles: SQLite sums DECIMAL in floating point. An integer SUM that overflows 64 bits is an error
-   * in SQLite ("integer overflow"), never a wrong number.
+   * Aggregate of COUNT, SUM, MIN and MAX (AVG arrives decomposed), grouped by orderable keys (TIMESTAMP through
+   * its timestamp key). SUM of integers, doubles, and DECIMALs of at most 15 digits (as scaled integers,
+   * {@link D1ExactSql#sum}). An integer SUM that overflows 64 bits is an error in SQLite ("integer overflow"),
+   * never a wrong number.
    */
   public static final class D1AggregateRule extends JdbcRules.JdbcAggregateRule {
     static D1AggregateRule create(D1Convention out) {
@@ -182,7 +183,7 @@ public final class D1Rules {
 
     private static boolean canPush(Aggregate aggregate) {
       List<RelDataTypeField> input = aggregate.getInput().getRowType().getFieldList();
-      if (!aggregate.getGroupSet().asList().stream().allMatch(i -> D1Expressions.isComparable(input.get(i).getType()))) {
+      if (!aggregate.getGroupSet().asList().stream().allMatch(i -> D1Expressions.isOrderable(input.get(i).getType()))) {
         return false;
       }
       for (AggregateCall call : aggregate.getAggCallList()) {
@@ -192,19 +193,20 @@ public final class D1Rules {
         List<RelDataType> args = call.getArgList().stream().map(i -> input.get(i).getType()).toList();
         switch (call.getAggregation().getKind()) {
           case COUNT:
-            if (call.isDistinct() && !args.stream().allMatch(D1Expressions::isComparable)) {
+            if (call.isDistinct() && !args.stream().allMatch(D1Expressions::isOrderable)) {
               return false;
             }
             break;
           case SUM:
           case SUM0:
-            if (!args.stream().allMatch(t -> SqlTypeUtil.isIntType(t) || SqlTypeUtil.isApproximateNumeric(t))) {
+            if (!args.stream().allMatch(t -> SqlTypeUtil.isIntType(t) || SqlTypeUtil.isApproximateNumeric(t)
+                || isExactDecimal(t) && call.filterArg < 0)) {
               return false;
             }
             break;
           case MIN:
           case MAX:
-            if (!args.stream().allMatch(D1Expressions::isComparable)) {
+            if (!args.stream().allMatch(D1Expressions::isOrderable)) {
               return false;
             }
             break;
@@ -213,6 +215,15 @@ public final class D1Rules {
         }
       }
       return true;
+    }
+
+    /**
+     * A DECIMAL that D1 sums exactly as scaled integers ({@link D1ExactSql#sum}); not with FILTER, which SQL puts
+     * right after the SUM that the scaled form wraps.
+     */
+    private static boolean isExactDecimal(RelDataType type) {
+      return type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
+          && type.getPrecision() <= D1ExactSql.MAX_PRECISION;
     }
   }
 
@@ -232,7 +243,7 @@ public final class D1Rules {
     private static boolean canPush(Sort sort) {
       List<RelDataTypeField> fields = sort.getInput().getRowType().getFieldList();
       for (RelFieldCollation c : sort.getCollation().getFieldCollations()) {
-        if (!D1Expressions.isComparable(fields.get(c.getFieldIndex()).getType())) {
+        if (!D1Expressions.isOrderable(fields.get(c.getFieldIndex()).getType())) {
           return false;
         }
       }

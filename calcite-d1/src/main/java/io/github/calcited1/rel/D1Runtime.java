@@ -157,8 +157,7 @@ public final class D1Runtime {
         }
       } catch (D1Exception e) {
         close();
-        // D1's message first: it says what is wrong; the statement sent (not the user's) follows.
-        throw new D1QueryException(e.getMessage() + "\nStatement sent to D1: " + sql, e);
+        throw D1QueryException.of(sql, e);
       }
     }
 

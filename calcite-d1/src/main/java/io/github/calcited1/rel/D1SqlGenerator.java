@@ -111,7 +111,8 @@ public final class D1SqlGenerator {
           && select.getOffset() == null) {
         select.setOrderBy(null); // sorted once, outside
       }
-      statement = castOutputsToText(statement, names, asText, order, orderNames);
+      statement = castOutputsToText(statement, names, asText,
+          root.getRowType().getFieldList().stream().map(f -> f.getType()).toList(), order, orderNames);
     }
     return toQuery(statement, binder, pageKeyColumn);
   }
@@ -375,21 +376,26 @@ public final class D1SqlGenerator {
   }
 
   /**
-   * Wraps the statement in {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}. SQL does
+   * Wraps the statement in {@code SELECT CAST("d1"."id" AS TEXT) AS "id", … FROM (statement) AS "d1"}; a DECIMAL
+   * is printed exactly by {@link D1ExactSql#decimalText}, not by CAST (which may print 17 digits of a REAL). SQL does
    * not promise that a sub-query's ORDER BY survives the outer query (SQLite keeps it only because it flattens the
    * query), so the statement's order is repeated outside, on the sub-query's columns by qualified name: the
    * numbers, not their text.
    */
   private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText,
-      List<OrderKey> order, List<String> orderNames) {
+      List<RelDataType> types, List<OrderKey> order, List<String> orderNames) {
     List<SqlNode> items = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       SqlNode column = new SqlIdentifier(List.of(INNER_ALIAS, names.get(i)), POS);
       if (asText.get(i)) {
         SqlDataTypeSpec text = new SqlDataTypeSpec(
             new SqlAlienSystemTypeNameSpec("TEXT", SqlTypeName.VARCHAR, POS), POS);
-        column = SqlStdOperatorTable.AS.createCall(POS,
-            SqlStdOperatorTable.CAST.createCall(POS, column, text), new SqlIdentifier(names.get(i), POS));
+        RelDataType type = i < types.size() ? types.get(i) : null;
+        SqlNode asString = type != null && type.getSqlTypeName() == SqlTypeName.DECIMAL
+            && type.getScale() < D1ExactSql.MAX_PRECISION
+            ? D1ExactSql.decimalText(type.getScale()).createCall(POS, column)
+            : SqlStdOperatorTable.CAST.createCall(POS, column, text);
+        column = SqlStdOperatorTable.AS.createCall(POS, asString, new SqlIdentifier(names.get(i), POS));
       }
       items.add(column);
     }

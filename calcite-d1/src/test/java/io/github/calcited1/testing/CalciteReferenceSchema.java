@@ -1,6 +1,7 @@
 package io.github.calcited1.testing;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -8,14 +9,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -52,6 +56,25 @@ public final class CalciteReferenceSchema extends AbstractSchema {
     this.sqlite = sqlite;
     this.typesFrom = typesFrom;
     this.converter = converter;
+  }
+
+  /**
+   * A Calcite connection whose default schema {@code schemaName} serves, as reference tables, the tables of the
+   * calcite-d1 schema of that name in {@code calcite}, read from {@code sqlite}.
+   */
+  public static Connection connect(Connection calcite, String schemaName, Connection sqlite,
+      ValueConverter converter) throws SQLException {
+    SchemaPlus d1 = calcite.unwrap(CalciteConnection.class).getRootSchema().getSubSchema(schemaName);
+    Map<String, Table> tables = new LinkedHashMap<>();
+    for (String name : d1.getTableNames()) {
+      tables.put(name, d1.getTable(name));
+    }
+    Properties info = new Properties();
+    info.put("lex", "JAVA");
+    CalciteConnection reference = DriverManager.getConnection("jdbc:calcite:", info).unwrap(CalciteConnection.class);
+    reference.getRootSchema().add(schemaName, new CalciteReferenceSchema(sqlite, tables, converter));
+    reference.setSchema(schemaName);
+    return reference;
   }
 
   @Override protected Map<String, Table> getTableMap() {

@@ -38,7 +38,7 @@ public final class Rows {
     return rows;
   }
 
-  static String normalize(Object v) {
+  public static String normalize(Object v) {
     if (v == null) {
       return "NULL";
     }

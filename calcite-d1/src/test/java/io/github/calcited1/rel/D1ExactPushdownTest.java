@@ -1,0 +1,326 @@
+package io.github.calcited1.rel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.calcited1.testing.CalciteReferenceSchema;
+import io.github.calcited1.testing.D1LocalExtension;
+import io.github.calcited1.testing.Rows;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.calcite.runtime.Hook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * DECIMAL and TIMESTAMP questions pushed whole to D1 in their exact forms (docs/pushdown.md, "Exact decimals" and
+ * "Dates and timestamps"), each answered exactly as Calcite answers it over the same tables
+ * ({@link CalciteReferenceSchema}), on edge data: every ISO-8601 spelling of one instant (T or space, fractions
+ * past the millisecond, Z, offsets, a bare date), leap days, NULLs, negative zero, whole values stored as INTEGER and
+ * decimals as REAL. Decimals are compared digit for digit (not rounded as {@link Rows} rounds doubles).
+ */
+class D1ExactPushdownTest {
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("exact");
+
+  private static Connection calcite;
+  private static Connection reference;
+  private static Connection sqlite;
+
+  /** Stored as given: TEXT spellings, REAL and INTEGER amounts (NUMERIC affinity keeps 5 and 5.0 as INTEGER). */
+  static final Object[][] EVENTS = {
+      {"2023-12-01 00:00:00", 10.5, "a"},
+      {"2023-12-01T00:00:00", 0.1, "a"},
+      {"2023-12-01T01:00:00+01:00", 0.2, "b"}, // the same instant, with an offset
+      {"2023-12-01", 5L, "b"}, // midnight
+      {"2023-11-30T23:59:59.9999Z", 99999999.99, "a"}, // Calcite truncates to .999: before the boundary
+      {"2023-11-30 23:59:59.999", -99999999.99, "c"},
+      {"2023-12-01 00:00:00.001", -0.0, "c"},
+      {"2024-02-29 12:00", 1234.56, "a"}, // leap day, no seconds
+      {"2024-02-29T23:59:59.5", 0.07, null},
+      {"2024-03-01T00:30:00+01:00", 7L, "b"}, // the leap day's last half hour in UTC
+      {"2024-01-31T22:00:00-03:00", 0.3, "c"}, // 2024-02-01 01:00 UTC: another month
+      {"2023-12-31 23:59:59", 19.99, "a"},
+      {null, 3.33, "a"},
+      {"2024-12-31T23:59:59.999999", null, "b"},
+      {"2023-12-01 00:00:00", 0.01, "d"},
+  };
+
+  @BeforeAll static void setUp() throws SQLException {
+    try (Connection sqlite = D1.sqlite(); Statement st = sqlite.createStatement()) {
+      st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at DATETIME, amount DECIMAL(10,2), kind TEXT)");
+      st.execute("CREATE TABLE other (id INTEGER PRIMARY KEY, happened DATETIME, price DECIMAL(6,3))");
+      st.execute("CREATE TABLE inexact (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
+      st.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount DECIMAL(10,2), booked DATETIME)");
+      st.execute("INSERT INTO ledger VALUES (1, 0.1, '2023-12-01T00:00:00Z'), (2, 0.7, '2023-11-30 12:00:00')");
+      st.execute("CREATE TABLE wide (id INTEGER PRIMARY KEY, amount DECIMAL(15,2), big DECIMAL(19,0))");
+      try (var insert = sqlite.prepareStatement("INSERT INTO events (created_at, amount, kind) VALUES (?, ?, ?)")) {
+        for (Object[] row : EVENTS) {
+          for (int i = 0; i < 3; i++) {
+            insert.setObject(i + 1, row[i]);
+          }
+          insert.executeUpdate();
+        }
+      }
+      st.execute("INSERT INTO other VALUES (1, '2023-12-01T00:00:00Z', 1.125), (2, '2024-02-29 12:00:00', -2.5),"
+          + " (3, NULL, NULL), (4, '2023-12-01 00:00:00.000', 0.001)");
+      st.execute("INSERT INTO inexact VALUES (1, 1.25), (2, 0.125)");
+      st.execute("CREATE TABLE texty (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
+      st.execute("INSERT INTO texty VALUES (1, '12.50'), (2, 'twelve')"); // NUMERIC affinity: REAL 12.5, TEXT
+      st.execute("INSERT INTO wide VALUES (1, 9999999999999.99, 9007199254740993),"
+          + " (2, 9999999999999.99, 9223372036854775807), (3, 0.01, -9223372036854775807)");
+    }
+    Properties info = new Properties();
+    info.put("model", "inline:" + D1.model("exact", Map.of()));
+    info.put("lex", "JAVA");
+    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+    sqlite = D1.sqlite();
+    reference = CalciteReferenceSchema.connect(calcite, "exact", sqlite, D1Values::toCalcite);
+  }
+
+  @AfterAll static void tearDown() throws SQLException {
+    calcite.close();
+    reference.close();
+    sqlite.close();
+  }
+
+  /** Questions answered in one D1 statement, nothing left for Calcite but naming the columns. */
+  static Stream<String> whole() {
+    return Stream.of(
+        // the four questions of issue 12
+        "select count(*) from events where created_at >= timestamp '2023-12-01 00:00:00'",
+        "select * from events order by created_at desc, id limit 10",
+        "select kind, sum(amount) from events group by kind",
+        "select cast(created_at as date) d, count(*) from events group by cast(created_at as date)",
+        // timestamps: comparisons and ranges over every spelling
+        "select id from events where created_at = timestamp '2023-12-01 00:00:00'",
+        "select id from events where created_at < timestamp '2023-12-01 00:00:00'",
+        "select id from events where created_at between timestamp '2024-02-29 00:00:00'"
+            + " and timestamp '2024-02-29 23:59:59.999'",
+        "select id from events where created_at in (timestamp '2023-12-01 00:00:00', timestamp '2024-02-29 12:00:00')",
+        "select id from events where created_at <> timestamp '2023-12-01 00:00:00'",
+        "select id, created_at from events order by created_at, id",
+        "select id from events order by created_at nulls first, id limit 4 offset 2",
+        "select created_at, count(*) from events group by created_at",
+        "select count(distinct created_at) from events",
+        "select min(created_at), max(created_at) from events",
+        "select kind, min(created_at), max(created_at) from events group by kind",
+        "select extract(year from created_at), extract(month from created_at), extract(day from created_at),"
+            + " count(*) from events group by extract(year from created_at), extract(month from created_at),"
+            + " extract(day from created_at)",
+        "select floor(created_at to month), count(*) from events group by floor(created_at to month)",
+        "select floor(created_at to year), floor(created_at to day) from events",
+        "select cast(created_at as date) from events where cast(created_at as date) = date '2024-02-29'",
+        "select e.id, o.id from events e join other o on e.created_at = o.happened",
+        // decimals: sums, arithmetic, comparisons, order
+        "select sum(amount), count(amount), count(*) from events",
+        "select kind, sum(amount) from events where amount > 0 group by kind having sum(amount) > 1",
+        "select id, amount + 1.5, amount - 0.01, amount * 2 from events",
+        "select events.id, amount * price from events, other where events.id = other.id",
+        "select events.id, amount + price, amount - price from events, other where events.id = other.id",
+        "select sum(amount + amount), sum(amount - 0.5) from events",
+        "select id from events where amount + 0.1 = 0.2",
+        "select kind, sum(amount) s from events group by kind order by s desc nulls last",
+        "select min(amount), max(amount) from events",
+        "select id from events where created_at in (timestamp '2023-12-01 00:00:00', timestamp '2024-02-29 12:00:00',"
+            + " timestamp '2023-11-30 23:59:59.999', timestamp '2024-02-01 01:00:00', timestamp '2023-12-31 23:59:59',"
+            + " timestamp '2024-12-31 23:59:59.999', timestamp '2024-03-01 00:30:00', timestamp '2020-01-01 00:00:00',"
+            + " timestamp '2021-01-01 00:00:00', timestamp '2022-01-01 00:00:00', timestamp '2023-01-01 00:00:00',"
+            + " timestamp '2023-02-01 00:00:00', timestamp '2023-03-01 00:00:00', timestamp '2023-04-01 00:00:00',"
+            + " timestamp '2023-05-01 00:00:00', timestamp '2023-06-01 00:00:00', timestamp '2023-07-01 00:00:00')",
+        "select sum(price) from other",
+        "select kind, avg(amount), avg(price) from events join other on events.id = other.id group by kind",
+        "select kind, sum(distinct amount), count(distinct amount) from events group by kind");
+  }
+
+  @ParameterizedTest
+  @MethodSource("whole")
+  void answeredInOneStatementAsCalciteAnswers(String sql) throws SQLException {
+    List<String> sent = new ArrayList<>();
+    long before = D1.requestCount();
+    List<String> actual;
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s))) {
+      actual = exactRows(calcite, sql);
+    }
+    List<String> expected = exactRows(reference, sql);
+    if (!sql.contains("order by")) {
+      Collections.sort(actual);
+      Collections.sort(expected);
+    }
+    assertEquals(expected, actual, sql + "; D1 got " + sent);
+    assertEquals(1, D1.requestCount() - before, "one request: " + sent);
+    assertEquals(1, sent.size(), sent.toString());
+    String plan = explain(sql);
+    String calcitePart = plan.substring(0, plan.indexOf("D1ToEnumerableConverter")).strip();
+    assertTrue(calcitePart.isEmpty() || calcitePart.startsWith("EnumerableCalc") && calcitePart.lines().count() == 1
+        && !calcitePart.contains("$condition"), "Calcite does part of " + sql + ":\n" + plan);
+  }
+
+  /** A TIMESTAMP parameter is sent in the key's spelling, and compares with every stored spelling. */
+  @Test void timestampParameter() throws SQLException {
+    String sql = "select id from events where created_at >= ? and created_at < ?";
+    for (String[] range : new String[][] {{"2023-12-01 00:00:00", "2024-01-01 00:00:00"},
+        {"2023-11-30 23:59:59.999", "2023-12-01 00:00:00.001"}, {"2024-02-29 23:30:00", "2024-03-01 00:00:00"}}) {
+      List<List<String>> answers = new ArrayList<>();
+      for (Connection c : List.of(calcite, reference)) {
+        try (var ps = c.prepareStatement(sql)) {
+          ps.setTimestamp(1, java.sql.Timestamp.valueOf(range[0]));
+          ps.setTimestamp(2, java.sql.Timestamp.valueOf(range[1]));
+          List<String> ids = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          Collections.sort(ids);
+          answers.add(ids);
+        }
+      }
+      assertEquals(answers.get(1), answers.get(0), String.join(" .. ", range));
+      assertFalse(answers.get(0).isEmpty(), String.join(" .. ", range));
+    }
+  }
+
+  /**
+   * A pushed UPDATE computes DECIMAL arithmetic and TIMESTAMP comparisons in their exact forms too: 0.1 + 0.2 is
+   * stored as 0.3 (SQLite's own + would store 0.30000000000000004), and the row at midnight UTC in another spelling
+   * is matched.
+   */
+  @Test void pushedUpdateIsExact() throws SQLException {
+    try (Statement st = calcite.createStatement()) {
+      assertEquals(1, st.executeUpdate(
+          "update ledger set amount = amount + 0.2 where booked >= timestamp '2023-12-01 00:00:00'"));
+    }
+    try (Statement st = sqlite.createStatement();
+         ResultSet rs = st.executeQuery("select amount, typeof(amount) from ledger order by id")) {
+      rs.next();
+      assertEquals("0.3", rs.getString(1));
+      rs.next();
+      assertEquals("0.7", rs.getString(1));
+    }
+  }
+
+  /** What each of the four questions sends: the answer's rows, no table pages. */
+  @Test void theFourQuestionsSendTheirAnswers() throws SQLException {
+    assertSent("select count(*) from events where created_at >= timestamp '2023-12-01 00:00:00'", 1,
+        "COUNT(*)", "STRFTIME('%Y-%m-%d %H:%M:%f'", "!__d1_page_key", "!LIMIT");
+    assertSent("select * from events order by created_at desc limit 10", 10, "LIMIT 10", "DESC", "STRFTIME(");
+    assertSent("select kind, sum(amount) from events group by kind", 5, "GROUP BY", "SUM(CASE WHEN");
+    assertSent("select cast(created_at as date) d, count(*) from events group by cast(created_at as date)", 7,
+        "GROUP BY STRFTIME('%Y-%m-%d'");
+  }
+
+  private static void assertSent(String sql, int rows, String... fragments) throws SQLException {
+    List<String> sent = new ArrayList<>();
+    long before = D1.requestCount();
+    List<String> answer;
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s))) {
+      answer = exactRows(calcite, sql);
+    }
+    assertEquals(rows, answer.size(), sql + " -> " + answer);
+    assertEquals(1, D1.requestCount() - before, sql);
+    String all = String.join("\n", sent).replaceAll("\\s+", " ");
+    for (String fragment : fragments) {
+      if (fragment.startsWith("!")) {
+        assertFalse(all.contains(fragment.substring(1)), fragment + " in " + all);
+      } else {
+        assertTrue(all.contains(fragment), fragment + " not in " + all);
+      }
+    }
+  }
+
+  /** A stored REAL with more decimals than the scale: Calcite refuses to read it; the pushed SUM refuses too. */
+  @Test void inexactStoredDecimalIsAnErrorWithSqlState22003() {
+    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from inexact"));
+    assertNumericOutOfRange(e);
+    assertTrue(exactRowsOrError(reference, "select sum(amount) from inexact").startsWith("ERROR"),
+        "Calcite itself refuses 0.125 in a DECIMAL(10,2)");
+  }
+
+  /** Text that is no number, stored in a DECIMAL column: the reader refuses it, and so does the pushed SUM. */
+  @Test void textInDecimalColumnIsAnErrorWithSqlState22003() {
+    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from texty"));
+    assertNumericOutOfRange(e);
+    assertTrue(exactRowsOrError(reference, "select sum(amount) from texty").startsWith("ERROR"));
+    assertTrue(exactRowsOrError(calcite, "select amount from texty").contains("twelve"));
+  }
+
+  /** A sum of more than 15 significant digits cannot come back exactly: an error, never a rounded number. */
+  @Test void sumPastFifteenDigitsIsAnErrorWithSqlState22003() {
+    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from wide"));
+    assertNumericOutOfRange(e);
+  }
+
+  /**
+   * DECIMAL(19,0) near 2^53 and 2^63 is not summed or added in D1 (more than 15 digits), nor is a product typed with
+   * more than 15 digits: Calcite sums them, exactly. DECIMAL(15,2) values of 15 digits, stored as REAL, read exactly
+   * (SQLite's own text of 9999999999999.99 is 9999999999999.9902).
+   */
+  @Test void wideDecimalsStayExact() throws SQLException {
+    for (String sql : List.of("select sum(big), min(big), max(big) from wide", "select id, big + 1 from wide",
+        "select id from wide where big = 9007199254740993", "select id, amount from wide",
+        "select sum(amount * 3) from events", "select max(amount), min(amount) from wide",
+        "select sum(amount) filter (where kind = 'a'), sum(amount) from events")) {
+      assertEquals(exactRows(reference, sql), exactRows(calcite, sql), sql);
+    }
+  }
+
+  private static void assertNumericOutOfRange(SQLException e) {
+    Throwable t = e;
+    while (t != null && !(t instanceof SQLException s && "22003".equals(s.getSQLState()))) {
+      t = t.getCause();
+    }
+    assertTrue(t != null && t.getMessage().contains("CAST the column to DOUBLE"), () -> "no SQLState 22003 in "
+        + e);
+  }
+
+  /** Rows as text; decimals digit for digit without trailing zeros, everything else as {@link Rows} has it. */
+  static List<String> exactRows(Connection connection, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          int type = rs.getMetaData().getColumnType(i);
+          Object v = type == java.sql.Types.DATE || type == java.sql.Types.TIMESTAMP ? rs.getString(i)
+              : rs.getObject(i);
+          row.add(v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : Rows.normalize(v));
+        }
+        rows.add(String.join(" | ", row));
+      }
+    }
+    return rows;
+  }
+
+  private static String exactRowsOrError(Connection connection, String sql) {
+    try {
+      return exactRows(connection, sql).toString();
+    } catch (SQLException | RuntimeException e) {
+      return "ERROR: " + e;
+    }
+  }
+
+  private static String explain(String sql) throws SQLException {
+    try (Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery("explain plan for " + sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
