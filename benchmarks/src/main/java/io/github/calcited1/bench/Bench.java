@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The benchmark suite: {@code ./benchmarks/run} (or {@code java -cp ... io.github.calcited1.bench.Bench}).
  * Options: {@code --quick} (plumbing check, seconds), {@code --out FILE.md} (default docs/performance.md; the chart
- * goes next to it as .svg), {@code --only overhead,pushdown,bulk,scan}.
+ * goes next to it as .svg), {@code --only overhead,pushdown,bulk,scan,network}, {@code --network-large} (the simulated
+ * network's suite at 600,000 line items too).
  *
  * <p>Every figure is a ratio of two measurements taken in the same run, interleaved round by round (ABBA order), so
  * the machine's noise hits both sides alike; medians and spread of the per-round ratios are reported.
@@ -26,13 +27,24 @@ public final class Bench {
   /** Sizes and budgets of one run. */
   public record Config(boolean quick, int overheadRounds, int overheadOps, int overheadWarmup, int planningK,
       int planning8K, int pushdownRounds, int bulkRows, int bulkRounds, int perRowRows, int scanRows, int scanRounds,
-      int scanLiveRounds, long sectionBudgetMillis) {
+      int scanLiveRounds, long sectionBudgetMillis, int networkRounds, List<Integer> networkScales) {
+    /** The simulated network's suite at about 60,000 line items; {@code --network-large} adds 600,000. */
+    static final int NETWORK_SMALL = 60_000;
+    static final int NETWORK_LARGE = 600_000;
+
     static Config fullRun() {
-      return new Config(false, 60, 100, 1500, 15, 6, 7, 100_000, 9, 2_000, 1_000_000, 11, 4, 150_000);
+      return new Config(false, 60, 100, 1500, 15, 6, 7, 100_000, 9, 2_000, 1_000_000, 11, 4, 150_000, 3,
+          List.of(NETWORK_SMALL));
     }
 
     static Config quickRun() {
-      return new Config(true, 2, 10, 20, 2, 0, 1, 2_000, 1, 50, 5_000, 1, 1, 30_000);
+      return new Config(true, 2, 10, 20, 2, 0, 1, 2_000, 1, 50, 5_000, 1, 1, 30_000, 1, List.of(2_000));
+    }
+
+    Config withLargeNetworkScale() {
+      return new Config(quick, overheadRounds, overheadOps, overheadWarmup, planningK, planning8K, pushdownRounds,
+          bulkRows, bulkRounds, perRowRows, scanRows, scanRounds, scanLiveRounds, sectionBudgetMillis,
+          networkRounds, List.of(NETWORK_SMALL, NETWORK_LARGE));
     }
   }
 
@@ -43,17 +55,19 @@ public final class Bench {
     quietLogging();
     Config cfg = Config.fullRun();
     Path out = Path.of("docs/performance.md");
-    Set<String> only = new LinkedHashSet<>(List.of("overhead", "pushdown", "bulk", "scan"));
+    Set<String> only = new LinkedHashSet<>(List.of("overhead", "pushdown", "bulk", "scan", "network"));
+    boolean large = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick": cfg = Config.quickRun(); break;
         case "--out": out = Path.of(args[++i]); break;
         case "--only": only = new LinkedHashSet<>(List.of(args[++i].split(","))); break;
+        case "--network-large": large = true; break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
-            + " (options: --quick, --out FILE.md, --only overhead,pushdown,bulk,scan)");
+            + " (options: --quick, --out FILE.md, --only overhead,pushdown,bulk,scan,network, --network-large)");
       }
     }
-    run(cfg, out, only);
+    run(large ? cfg.withLargeNetworkScale() : cfg, out, only);
   }
 
   static void quietLogging() {
@@ -86,6 +100,9 @@ public final class Bench {
       }
       if (only.contains("scan")) {
         timed("scan", () -> ScanBench.run(env, report));
+      }
+      if (only.contains("network")) {
+        timed("network", () -> NetworkBench.run(env, report));
       }
     } finally {
       deleteTree(dir);
@@ -152,7 +169,8 @@ public final class Bench {
       }
     }
     md.append("\n## How to rerun\n\n```\n./benchmarks/run            # full suite, < 10 min on 2 cores; rewrites this file\n"
-        + "./benchmarks/run --quick    # seconds; plumbing only\n./benchmarks/run --only scan --out /tmp/p.md\n```\n");
+        + "./benchmarks/run --quick    # seconds; plumbing only\n./benchmarks/run --only scan --out /tmp/p.md\n"
+        + "./benchmarks/run --only network --network-large   # section 5 at 60,000 and 600,000 line items\n```\n");
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
   }
 

@@ -19,10 +19,12 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * A loopback reverse proxy in front of d1-local that (1) counts requests and the rows of every {@code /raw} response
- * it passes on ("rows transferred"), and (2) when caching is on, answers a {@code /raw} request it has seen before
- * from memory, byte for byte. The cache takes d1-local's SQLite work out of the scan comparison, so that both
- * sides (calcite-d1 and the hand-written parser) read the very same response bytes with almost no server cost.
+ * A loopback reverse proxy in front of d1-local that (1) counts requests, response bytes and the rows of every
+ * {@code /raw} response it passes on ("rows transferred"), (2) when caching is on, answers a {@code /raw} request it
+ * has seen before from memory, byte for byte, and (3) when given a delay, holds every request that long before
+ * passing it on: a simulated network round trip. The cache takes d1-local's SQLite work out of the scan comparison,
+ * so that both sides (calcite-d1 and the hand-written parser) read the very same response bytes with almost no server
+ * cost.
  */
 final class CachingProxy implements AutoCloseable {
   private static final class Cached {
@@ -49,6 +51,7 @@ final class CachingProxy implements AutoCloseable {
     return t;
   });
   private volatile boolean caching;
+  private volatile long delayMillis;
 
   /** {@code upstreamOrigin} is {@code http://127.0.0.1:PORT}. */
   CachingProxy(String upstreamOrigin) throws IOException {
@@ -66,6 +69,16 @@ final class CachingProxy implements AutoCloseable {
 
   void caching(boolean on) {
     caching = on;
+  }
+
+  /** Every request waits this long before it is passed on (a round trip of a simulated network). */
+  void delay(long millis) {
+    delayMillis = millis;
+  }
+
+  /** Bytes of the response bodies passed back so far. */
+  long responseBytes() {
+    return responseBytes.get();
   }
 
   long requests() {
@@ -95,6 +108,14 @@ final class CachingProxy implements AutoCloseable {
       String path = exchange.getRequestURI().toString();
       String method = exchange.getRequestMethod();
       requests.incrementAndGet();
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while delaying a request", e);
+        }
+      }
       boolean raw = method.equals("POST") && path.endsWith("/raw");
       String key = raw ? path + "\n" + new String(body, StandardCharsets.UTF_8) : null;
       Cached hit = raw && caching ? cache.get(key) : null;

@@ -23,9 +23,19 @@ final class Env implements AutoCloseable {
     Data.analytics(dir.resolve("bench.sqlite"));
     Data.scan(dir.resolve("scan.sqlite"), cfg.scanRows());
     Data.empty(dir.resolve("bulk.sqlite"));
-    this.server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("bench").database("scan")
-        .database("bulk").build().start();
+    D1LocalServer.Builder builder = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("bench")
+        .database("scan").database("bulk");
+    for (int lineItems : cfg.networkScales()) {
+      TpchData.generate(dir.resolve(tpchDatabase(lineItems) + ".sqlite"), lineItems);
+      builder.database(tpchDatabase(lineItems));
+    }
+    this.server = builder.build().start();
     this.proxy = new CachingProxy("http://127.0.0.1:" + server.port());
+  }
+
+  /** The name of the TPC-H-like database with {@code lineItems} fact rows. */
+  static String tpchDatabase(int lineItems) {
+    return "tpch" + lineItems;
   }
 
   /** A {@code jdbc:d1:} URL for one database, straight to d1-local or through the proxy. */
@@ -36,6 +46,12 @@ final class Env implements AutoCloseable {
 
   Connection d1(String database, boolean viaProxy) throws SQLException {
     return DriverManager.getConnection(d1Url(database, viaProxy));
+  }
+
+  /** A {@code jdbc:d1:} connection to one database through the server at {@code baseUrl} (e.g. another proxy). */
+  Connection d1Connection(String database, String baseUrl) throws SQLException {
+    return DriverManager.getConnection("jdbc:d1:database=" + server.databaseId(database) + ";accountId=" + ACCOUNT
+        + ";baseUrl=" + baseUrl + ";apiToken=" + TOKEN);
   }
 
   Wire wire(String database) {

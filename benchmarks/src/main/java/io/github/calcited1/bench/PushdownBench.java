@@ -239,7 +239,7 @@ final class PushdownBench {
     return s.n() == 0 ? "–" : Report.fmt(s.median(), s.median() < 10 ? 2 : 1);
   }
 
-  private static String firstLine(Throwable e) {
+  static String firstLine(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

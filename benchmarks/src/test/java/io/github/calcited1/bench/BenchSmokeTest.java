@@ -18,9 +18,11 @@ class BenchSmokeTest {
   @Test
   void quickRunWritesReportAndChart(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("performance.md");
-    Report report = Bench.run(Bench.Config.quickRun(), out, Set.of("overhead", "pushdown", "bulk", "scan"));
+    Report report = Bench.run(Bench.Config.quickRun(), out,
+        Set.of("overhead", "pushdown", "bulk", "scan", "network"));
     String md = Files.readString(out);
-    for (String heading : List.of("## 1. Overhead", "## 2. Pushdown", "## 3. Bulk write", "## 4. Scan")) {
+    for (String heading : List.of("## 1. Overhead", "## 2. Pushdown", "## 3. Bulk write", "## 4. Scan",
+        "## 5. Simulated network")) {
       assertTrue(md.contains(heading), heading);
     }
     assertTrue(Files.readString(dir.resolve("performance.svg")).startsWith("<svg"));

@@ -11,6 +11,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
@@ -24,8 +25,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  *   <li>LIKE is case-insensitive for ASCII in SQLite, so a LIKE with a literal pattern runs as GLOB (see
  *       {@link #likeToGlob}); UPPER/LOWER only fold ASCII; LENGTH/SUBSTR count code points
  *       where Calcite counts UTF-16 units: none is pushed.</li>
- *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal is
- *       pushed.</li>
+ *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal, or by a
+ *       value whose dividend is NULL whenever it is zero (AVG's SUM / COUNT), is pushed.</li>
  *   <li>DECIMAL arithmetic is floating point in SQLite: {@code + - *} and SUM of DECIMAL are pushed only as exact
  *       scaled integer arithmetic ({@link D1ExactSql}), on operands declared with at most 15 digits. Casts are
  *       pushed only where SQLite's result is Calcite's (widening numbers, integers to text, a timestamp to its
@@ -90,7 +91,9 @@ final class D1Expressions {
       case PLUS_PREFIX:
         return isBinaryArithmetic(call) && canPush(operands);
       case DIVIDE:
-        return isBinaryArithmetic(call) && isNonZeroLiteral(operands.get(1)) && canPush(operands);
+        return isBinaryArithmetic(call)
+            && (isNonZeroLiteral(operands.get(1)) || isNullWhenZero(operands.get(0), operands.get(1)))
+            && canPush(operands);
       case CAST:
         return (isExactCast(operands.get(0).getType(), call.getType())
             || call.getType().getSqlTypeName() == SqlTypeName.DATE
@@ -328,11 +331,35 @@ final class D1Expressions {
   }
 
   private static boolean isNonZeroLiteral(RexNode node) {
+    Integer sign = literalSign(node);
+    return sign != null && sign != 0;
+  }
+
+  /** The sign (-1, 0 or 1) of a numeric literal, or null if the node is no such literal. */
+  private static Integer literalSign(RexNode node) {
     if (!(node instanceof RexLiteral literal)) {
-      return false;
+      return null;
     }
     BigDecimal value = literal.getValueAs(BigDecimal.class);
-    return value != null && value.signum() != 0;
+    return value == null ? null : value.signum();
+  }
+
+  /**
+   * Whether {@code dividend} is {@code CASE WHEN divisor = 0 THEN NULL ELSE x END}: then no division by zero ever
+   * happens (NULL / 0 is NULL in SQLite and in Calcite). AVG arrives in this form, as
+   * {@code CASE WHEN COUNT(x) = 0 THEN NULL ELSE SUM(x) END / COUNT(x)}.
+   */
+  private static boolean isNullWhenZero(RexNode dividend, RexNode divisor) {
+    if (dividend.getKind() != SqlKind.CASE || ((RexCall) dividend).getOperands().size() != 3) {
+      return false;
+    }
+    List<RexNode> branches = ((RexCall) dividend).getOperands();
+    if (branches.get(0).getKind() != SqlKind.EQUALS || !RexUtil.isNullLiteral(branches.get(1), true)) {
+      return false;
+    }
+    List<RexNode> test = ((RexCall) branches.get(0)).getOperands();
+    return test.get(0).equals(divisor) && Integer.valueOf(0).equals(literalSign(test.get(1)))
+        || test.get(1).equals(divisor) && Integer.valueOf(0).equals(literalSign(test.get(0)));
   }
 
   /** Whether {@code CAST(x AS target)} in SQLite yields the value Calcite's cast yields, for every x. */

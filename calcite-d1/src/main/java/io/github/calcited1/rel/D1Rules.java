@@ -24,7 +24,9 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -32,6 +34,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
@@ -59,6 +62,7 @@ public final class D1Rules {
     rules.add(D1IntersectRule.create(out));
     rules.add(D1MinusRule.create(out));
     rules.add(FilterSplitRule.INSTANCE);
+    rules.add(LiteralAggRule.INSTANCE);
     return rules;
   }
 
@@ -328,6 +332,50 @@ public final class D1Rules {
       RexBuilder rex = filter.getCluster().getRexBuilder();
       RelNode inner = LogicalFilter.create(filter.getInput(), RexUtil.composeConjunction(rex, pushable));
       call.transformTo(LogicalFilter.create(inner, RexUtil.composeConjunction(rex, kept)));
+    }
+  }
+
+  /**
+   * Rewrites {@code Aggregate(keys, LITERAL_AGG(v), calls)} as {@code Project(keys, v, calls)} over
+   * {@code Aggregate(keys, calls)}: the same rows (LITERAL_AGG gives its literal for every group, also the one group
+   * of an empty input without keys), in a form D1 runs. Calcite builds LITERAL_AGG for {@code NOT IN} and some
+   * decorrelated sub-queries; without this, such a query was read as paged scans joined in Calcite.
+   */
+  public static final class LiteralAggRule extends RelOptRule {
+    public static final LiteralAggRule INSTANCE = new LiteralAggRule();
+
+    @SuppressWarnings("deprecation") // as FilterSplitRule
+    private LiteralAggRule() {
+      super(operand(LogicalAggregate.class, any()), "D1LiteralAggRule");
+    }
+
+    @Override public boolean matches(RelOptRuleCall call) {
+      Aggregate aggregate = call.rel(0);
+      return aggregate.getGroupType() == Aggregate.Group.SIMPLE
+          && aggregate.getAggCallList().stream().anyMatch(LiteralAggRule::isLiteralAgg);
+    }
+
+    private static boolean isLiteralAgg(AggregateCall call) {
+      return call.getAggregation().getKind() == SqlKind.LITERAL_AGG && call.rexList.size() == 1;
+    }
+
+    @Override public void onMatch(RelOptRuleCall call) {
+      Aggregate aggregate = call.rel(0);
+      List<AggregateCall> kept = aggregate.getAggCallList().stream().filter(c -> !isLiteralAgg(c)).toList();
+      RelNode inner = aggregate.copy(aggregate.getTraitSet(), aggregate.getInput(), aggregate.getGroupSet(), null,
+          kept);
+      RexBuilder rex = aggregate.getCluster().getRexBuilder();
+      List<RexNode> outputs = new ArrayList<>();
+      int keys = aggregate.getGroupCount();
+      for (int i = 0; i < keys; i++) {
+        outputs.add(rex.makeInputRef(inner, i));
+      }
+      int next = keys;
+      for (AggregateCall c : aggregate.getAggCallList()) {
+        outputs.add(isLiteralAgg(c) ? rex.makeCast(c.getType(), c.rexList.get(0), true, false)
+            : rex.makeInputRef(inner, next++));
+      }
+      call.transformTo(LogicalProject.create(inner, List.of(), outputs, aggregate.getRowType()));
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.apache.calcite.jdbc;
 
+import io.github.calcited1.jdbc.D1PlanCache;
 import io.github.calcited1.write.D1Session;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -75,8 +76,10 @@ public final class D1JdbcFactory extends CalciteFactory {
     return calcite.newResultSetMetaData(statement, signature);
   }
 
-  /** A Calcite connection whose config is parsed once. */
+  /** A Calcite connection whose config is parsed once, and which plans a statement's text once ({@link D1PlanCache}). */
   static final class D1Connection extends CalciteConnectionImpl {
+    private final D1PlanCache plans = new D1PlanCache();
+
     /** Built on first use: Avatica's constructor already asks for it, before this class's fields are set. */
     private volatile CalciteConnectionConfig config;
     /** The {@code timeZone} property (empty: the JVM's default, read at each call as Avatica does). */
@@ -129,6 +132,16 @@ public final class D1JdbcFactory extends CalciteFactory {
         timeZoneName = name;
       }
       return name.isPresent() ? TimeZone.getTimeZone(name.get()) : TimeZone.getDefault();
+    }
+
+    /**
+     * Every statement Calcite prepares from text ({@code prepare}, {@code prepareAndExecute}, batches) comes
+     * through here: the one place a reused plan can replace planning.
+     */
+    @Override
+    <T> CalcitePrepare.CalciteSignature<T> parseQuery(CalcitePrepare.Query<T> query, CalcitePrepare.Context context,
+        long maxRowCount) {
+      return plans.signature(query, context, maxRowCount, () -> super.parseQuery(query, context, maxRowCount));
     }
   }
 }

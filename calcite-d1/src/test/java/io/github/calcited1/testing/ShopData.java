@@ -127,7 +127,7 @@ public final class ShopData {
     }
     try (PreparedStatement p = c.prepareStatement("INSERT INTO big_numbers VALUES (?,?,?)")) {
       long[] values = {Long.MAX_VALUE, Long.MIN_VALUE, 9007199254740993L, 9007199254740992L, -9007199254740993L,
-          0, 1, -1, 1234567890123456789L};
+          0, 1, -1, 1234567890123456789L, 9007199254740991L, -9007199254740991L}; // +-(2^53 - 1): sent as numbers
       for (int i = 0; i < values.length; i++) {
         p.setInt(1, i + 1);
         p.setLong(2, values[i]);
