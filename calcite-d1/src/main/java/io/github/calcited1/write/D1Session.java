@@ -33,6 +33,7 @@ public final class D1Session {
   private List<D1Write> executionWrites;
   private List<D1CommitStats> lastCommitStats = List.of();
   private SQLWarning warnings;
+  private D1GeneratedKeys generatedKeys;
 
   public D1Session(BooleanSupplier autoCommit) {
     this.autoCommit = autoCommit;
@@ -72,6 +73,26 @@ public final class D1Session {
     if (executionWrites != null) {
       executionWrites.add(write);
     }
+  }
+
+  /**
+   * Sets the generated keys the next statement's INSERT returns (null: none): the JDBC statement sets them before it
+   * executes and takes them back after ({@link #takeGeneratedKeys}).
+   */
+  public synchronized void requestGeneratedKeys(D1GeneratedKeys keys) {
+    generatedKeys = keys;
+  }
+
+  /** The generated keys asked for by the running statement, or null. */
+  synchronized D1GeneratedKeys generatedKeys() {
+    return generatedKeys;
+  }
+
+  /** The generated keys of the statement that just ran (null if none were asked for); clears the request. */
+  public synchronized D1GeneratedKeys takeGeneratedKeys() {
+    D1GeneratedKeys k = generatedKeys;
+    generatedKeys = null;
+    return k;
   }
 
   /** Rows a prepared INSERT appended without running its plan ({@link D1DirectInsert}); a diagnostic. */

@@ -118,7 +118,7 @@ public final class D1Transaction {
     long rowsInserted = 0;
     for (D1Write w : ws) {
       for (D1Statement s : w.toStatements(options)) {
-        planned.add(new D1BatchPacker.Planned(s, w));
+        planned.add(new D1BatchPacker.Planned(w.withReturning(s), w));
       }
       if (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT) {
         rowsInserted += w.knownRows();
@@ -174,6 +174,7 @@ public final class D1Transaction {
           continue;
         }
         request.get(i).owner.addChanges(r.meta().changes());
+        request.get(i).owner.returned(r.rows());
         changes += r.meta().changes();
         rowsRead += r.meta().rowsRead();
         rowsWritten += r.meta().rowsWritten();

@@ -373,8 +373,12 @@ public final class D1WriteRuntime {
       }
       return true;
     }
+    D1GeneratedKeys keys = session == null ? null : session.generatedKeys();
     D1Transaction t = newTransaction(schema);
     for (D1Write w : writes) {
+      if (keys != null && w.kind() == D1Write.Kind.INSERT) {
+        w.returnKeys(keys, schema.catalog().tables().get(w.table()));
+      }
       t.add(w);
     }
     D1CommitStats stats = t.commit(session == null ? null : session::addWarning);
