@@ -120,16 +120,24 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     return rows(MetaIndexInfo.class, D1Metadata.INDEX_INFO_COLUMNS, metadata().indexInfo(schema, table, unique));
   }
 
-  /** The generated keys of a statement, as a result set: one column per key column, BIGINT for integer ones. */
+  /**
+   * The generated keys of a statement, as a result set: one column per key column, typed by the values (BIGINT for
+   * integers, VARCHAR for text, DOUBLE for reals; ANY when they differ).
+   */
   public MetaResultSet generatedKeys(D1GeneratedKeys keys) {
     List<ColumnMetaData> columns = new ArrayList<>();
     List<String> names = keys.columns();
     for (int i = 0; i < names.size(); i++) {
-      boolean integer = true;
+      Class<?> type = null;
       for (Object[] row : keys.rows()) {
-        integer &= row[i] == null || row[i] instanceof Long;
+        if (row[i] != null) {
+          type = type == null || type == row[i].getClass() ? row[i].getClass() : Object.class;
+        }
       }
-      columns.add(columnMetaData(names.get(i), i, integer ? Long.class : Object.class, true));
+      columns.add(type == null || type == Long.class || type == String.class || type == Double.class
+          ? columnMetaData(names.get(i), i, type == null ? Long.class : type, true)
+          : columnMetaData(names.get(i), i, ColumnMetaData.scalar(java.sql.Types.JAVA_OBJECT, "ANY",
+              ColumnMetaData.Rep.OBJECT), true));
     }
     @SuppressWarnings("unchecked")
     Iterable<Object> rows = (Iterable<Object>) (Iterable<?>) keys.rows();
