@@ -298,17 +298,19 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     }
   }
 
-  /** Pushed UPDATE/DELETE report 0 while buffered; once the batch was sent, D1's changes are known. */
+  /**
+   * Pushed UPDATE/DELETE/INSERT ... SELECT report 0 while buffered; once the batch was sent, D1's changes are known.
+   * Still buffered (autocommit off), such an element is {@code Statement.SUCCESS_NO_INFO} (-2): JDBC's word for "ran,
+   * count unknown", which a batch may use and {@code executeUpdate} may not.
+   */
   private long[] fixCounts(List<Long> counts, List<List<D1Write>> writes) {
     long[] out = new long[counts.size()];
     boolean sent = autoCommit();
     for (int i = 0; i < out.length; i++) {
       long c = counts.get(i);
-      if (sent) {
-        for (D1Write w : writes.get(i)) {
-          if (w instanceof D1SqlWrite) {
-            c += w.changes();
-          }
+      for (D1Write w : writes.get(i)) {
+        if (w instanceof D1SqlWrite) {
+          c = sent ? c + w.changes() : w.knownRows() < 0 ? java.sql.Statement.SUCCESS_NO_INFO : c;
         }
       }
       out[i] = c;
