@@ -74,12 +74,7 @@ public final class D1KeyedStatements {
     String message = "generated keys of an INSERT with autocommit off are not known before COMMIT (D1 assigns the"
         + " rowids then), so getGeneratedKeys() is empty; read the rows back by another key after COMMIT, or run the"
         + " INSERT with autocommit on";
-    for (SQLWarning w = session.warnings(); w != null; w = w.getNextWarning()) {
-      if (message.equals(w.getMessage())) {
-        return;
-      }
-    }
-    session.addWarning(new SQLWarning(message, KEYS_AFTER_COMMIT_STATE));
+    session.addWarningOnce(new SQLWarning(message, KEYS_AFTER_COMMIT_STATE));
   }
 
   /** Turns a statement's generated keys into a result set. */

@@ -189,6 +189,16 @@ public final class D1Session {
     }
   }
 
+  /** Adds {@code w} unless a warning with the same message is already there (until the warnings are cleared). */
+  public synchronized void addWarningOnce(SQLWarning w) {
+    for (SQLWarning x = warnings; x != null; x = x.getNextWarning()) {
+      if (w.getMessage().equals(x.getMessage())) {
+        return;
+      }
+    }
+    addWarning(w);
+  }
+
   public synchronized SQLWarning warnings() {
     return warnings;
   }

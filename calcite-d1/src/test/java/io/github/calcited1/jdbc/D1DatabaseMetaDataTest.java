@@ -1,5 +1,6 @@
 package io.github.calcited1.jdbc;
 
+import io.github.calcited1.testing.KeysSchema;
 import io.github.calcited1.write.D1Fixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,23 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class D1DatabaseMetaDataTest {
   @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
-  /** PRIMARY KEYs, FOREIGN KEYs, a UNIQUE column, an index, a CHECK, DEFAULTs and a view. */
-  static final String[] SCHEMA = {
-      "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(80) NOT NULL UNIQUE,"
-          + " name TEXT, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, status TEXT DEFAULT 'new',"
-          + " balance DECIMAL(10, 2) CHECK (balance >= 0))",
-      "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id)"
-          + " ON DELETE CASCADE, total REAL, placed DATE)",
-      "CREATE INDEX orders_by_customer ON orders (customer_id, placed DESC)",
-      "CREATE TABLE order_lines (order_id INTEGER NOT NULL, line INTEGER NOT NULL, sku TEXT,"
-          + " PRIMARY KEY (order_id, line), FOREIGN KEY (order_id) REFERENCES orders (id))",
-      "CREATE VIEW big_orders AS SELECT o.id, o.total, c.email FROM orders o JOIN customers c"
-          + " ON c.id = o.customer_id WHERE o.total > 100"};
   static final List<String> TABLES = List.of("customers", "orders", "order_lines", "big_orders");
 
   @BeforeAll
   static void schema() throws Exception {
-    d1.d1Batch(SCHEMA);
+    d1.d1Batch(KeysSchema.STATEMENTS);
+    d1.d1Batch("CREATE TABLE tag_groups (id TEXT PRIMARY KEY)",
+        "CREATE TABLE tag_links (tag TEXT, grp TEXT REFERENCES tag_groups ON UPDATE SET NULL)");
   }
 
   /** The rows of a metadata result set, each as "COL=value ..." of the named columns. */
@@ -108,6 +99,16 @@ class D1DatabaseMetaDataTest {
   }
 
   @Test
+  void aReferenceWithoutColumnsNamesTheParentsPrimaryKey() throws Exception {
+    try (Connection c = d1.connect()) {
+      assertEquals(List.of("PKTABLE_NAME=tag_groups PKCOLUMN_NAME=id FKTABLE_NAME=tag_links FKCOLUMN_NAME=grp"
+              + " UPDATE_RULE=" + DatabaseMetaData.importedKeySetNull),
+          rows(c.getMetaData().getExportedKeys(null, "shop", "tag_groups"), "PKTABLE_NAME", "PKCOLUMN_NAME",
+              "FKTABLE_NAME", "FKCOLUMN_NAME", "UPDATE_RULE"));
+    }
+  }
+
+  @Test
   void indexesAreSqliteJdbcsWithTheUniqueAutoindex() throws Exception {
     sameAsSqlite((md, s, t) -> md.getIndexInfo(null, s, t, false, false), "TABLE_NAME", "NON_UNIQUE", "INDEX_NAME",
         "TYPE", "ORDINAL_POSITION", "COLUMN_NAME");
@@ -159,7 +160,9 @@ class D1DatabaseMetaDataTest {
       assertEquals(List.of("TABLE_SCHEM=shop TABLE_NAME=big_orders TABLE_TYPE=VIEW",
           "TABLE_SCHEM=shop TABLE_NAME=customers TABLE_TYPE=TABLE",
           "TABLE_SCHEM=shop TABLE_NAME=order_lines TABLE_TYPE=TABLE",
-          "TABLE_SCHEM=shop TABLE_NAME=orders TABLE_TYPE=TABLE"), tables.stream().sorted().toList());
+          "TABLE_SCHEM=shop TABLE_NAME=orders TABLE_TYPE=TABLE",
+          "TABLE_SCHEM=shop TABLE_NAME=tag_groups TABLE_TYPE=TABLE",
+          "TABLE_SCHEM=shop TABLE_NAME=tag_links TABLE_TYPE=TABLE"), tables.stream().sorted().toList());
       assertEquals(List.of("TABLE_SCHEM=shop"), rows(md.getSchemas(), "TABLE_SCHEM"));
       assertEquals(List.of(), rows(md.getTables(null, "metadata", "%", List.of("SYSTEM TABLE").toArray(
           new String[0])), "TABLE_NAME"));

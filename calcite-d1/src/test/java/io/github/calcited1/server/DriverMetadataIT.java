@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.calcited1.testing.D1LocalExtension;
+import io.github.calcited1.testing.KeysSchema;
 import schemacrawler.schema.Catalog;
 import schemacrawler.schema.Column;
 import schemacrawler.schema.ColumnReference;
@@ -54,22 +55,10 @@ import us.fatehi.utility.datasource.DatabaseConnectionSources;
 class DriverMetadataIT {
   @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop");
 
-  static final String[] SCHEMA = {
-      "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(80) NOT NULL UNIQUE,"
-          + " name TEXT, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, status TEXT DEFAULT 'new',"
-          + " balance DECIMAL(10, 2) CHECK (balance >= 0))",
-      "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id)"
-          + " ON DELETE CASCADE, total REAL, placed DATE)",
-      "CREATE INDEX orders_by_customer ON orders (customer_id, placed DESC)",
-      "CREATE TABLE order_lines (order_id INTEGER NOT NULL, line INTEGER NOT NULL, sku TEXT,"
-          + " PRIMARY KEY (order_id, line), FOREIGN KEY (order_id) REFERENCES orders (id))",
-      "CREATE VIEW big_orders AS SELECT o.id, o.total, c.email FROM orders o JOIN customers c"
-          + " ON c.id = o.customer_id WHERE o.total > 100"};
-
   @Test void schemaCrawlerSeesWhatItSeesThroughSqliteJdbc() throws Exception {
     Path jar = Paths.get(System.getProperty("driverJar", "target/calcite-d1-0.1.0-SNAPSHOT-driver.jar"));
     assertTrue(Files.isRegularFile(jar), "driver jar built: " + jar);
-    LocalData.exec(D1.server(), D1.token(), D1.database(), SCHEMA);
+    LocalData.exec(D1.server(), D1.token(), D1.database(), KeysSchema.STATEMENTS);
 
     // SQLite has neither catalogs nor schemas (what SchemaCrawler's SQLite plugin says too)
     Map<String, String> viaSqlite = describe(crawl(() -> DriverManager.getConnection("jdbc:sqlite:"
