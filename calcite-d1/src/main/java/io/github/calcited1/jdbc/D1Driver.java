@@ -1,5 +1,6 @@
 package io.github.calcited1.jdbc;
 
+import io.github.calcited1.rel.D1SqlDialect;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectStringParser;
 import org.apache.calcite.avatica.DriverVersion;
@@ -60,11 +61,20 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     return CONNECT_STRING_PREFIX;
   }
 
+  /**
+   * The product is D1, at the version of the SQLite it runs: workerd's, as {@link D1SqlDialect#CONTEXT} says (D1 does
+   * not allow {@code sqlite_version()}, so it cannot be asked).
+   */
   @Override
   protected DriverVersion createDriverVersion() {
-    return new DriverVersion("calcite-d1 JDBC driver", "0.1.0", "Cloudflare D1 (through Apache Calcite)", "0.1.0",
-        false, 0, 1, 0, 1);
+    int major = D1SqlDialect.CONTEXT.databaseMajorVersion();
+    int minor = D1SqlDialect.CONTEXT.databaseMinorVersion();
+    return new DriverVersion("calcite-d1 JDBC driver", "0.1.0", PRODUCT_NAME, major + "." + minor + ".0",
+        false, 0, 1, major, minor);
   }
+
+  /** {@code DatabaseMetaData.getDatabaseProductName()}. */
+  public static final String PRODUCT_NAME = "Cloudflare D1";
 
   @Override
   protected String getFactoryClassName(JdbcVersion jdbcVersion) {

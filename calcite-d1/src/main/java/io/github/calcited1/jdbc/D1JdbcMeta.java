@@ -1,18 +1,26 @@
 package io.github.calcited1.jdbc;
 
 import io.github.calcited1.write.D1DirectInsert;
+import io.github.calcited1.write.D1GeneratedKeys;
 import io.github.calcited1.write.D1Session;
 import io.github.calcited1.write.D1SqlWrite;
 import io.github.calcited1.write.D1Write;
 import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaUtils;
+import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.D1MetaBridge;
 
+import java.lang.reflect.Field;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Meta of a {@code jdbc:d1:} connection: Calcite's {@code CalciteMetaImpl} plus the transaction path Calcite lacks.
@@ -21,17 +29,142 @@ import java.util.List;
  *   <li>{@code commit} sends each D1 database's buffer as one batch request; {@code rollback} and closing the
  *       connection discard the buffers; switching autocommit back on commits, as JDBC requires;</li>
  *   <li>a JDBC batch ({@code executeBatch}) in autocommit mode is one D1 batch request per database, and its update
- *       counts for UPDATE/DELETE are D1's {@code changes}.</li>
+ *       counts for UPDATE/DELETE are D1's {@code changes};</li>
+ *   <li>{@code DatabaseMetaData} knows D1's keys, foreign keys, indexes and column declarations ({@link D1Metadata}),
+ *       and READ COMMITTED as the isolation.</li>
  * </ul>
  */
 public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
   private final D1Session session;
 
   public D1JdbcMeta(AvaticaConnection connection) {
-    super(connection);
+    super(connection, D1Metadata.COLUMNS);
     connProps.setAutoCommit(true);
+    connProps.setTransactionIsolation(ISOLATION);
     connProps.setDirty(false);
     session = new D1Session(this::autoCommit);
+  }
+
+  /**
+   * The isolation a transaction has: its reads go to D1 at once and see what is committed there (other connections'
+   * commits included, so a second read may differ), never uncommitted data; its own writes wait in the buffer
+   * until COMMIT and are invisible to its reads. JDBC's nearest level is READ COMMITTED.
+   */
+  static final int ISOLATION = java.sql.Connection.TRANSACTION_READ_COMMITTED;
+
+  /** Calcite's, with the default isolation {@link #ISOLATION}. */
+  @Override
+  public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
+    Map<DatabaseProperty, Object> p = new EnumMap<>(DatabaseProperty.class);
+    p.putAll(super.getDatabaseProperties(ch));
+    p.put(DatabaseProperty.GET_DEFAULT_TRANSACTION_ISOLATION, ISOLATION);
+    return p;
+  }
+
+  /** The table types {@code getTableTypes} lists (Calcite's), and so all {@code getTables} lists. */
+  static final List<String> TABLE_TYPES = List.of("TABLE", "VIEW");
+
+  /**
+   * As Calcite's, but without a type list only the types {@code getTableTypes} lists: a federated JDBC source
+   * otherwise adds its SYSTEM TABLEs (SQLite's {@code sqlite_schema} and {@code sqlite_autoindex_*}, which are not
+   * even readable as tables) to what {@code !tables} and GUI tools show.
+   */
+  @Override
+  public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+      List<String> typeList) {
+    return super.getTables(ch, catalog, schemaPattern, tableNamePattern, typeList == null ? TABLE_TYPES : typeList);
+  }
+
+  private D1Metadata metadata() {
+    try {
+      return new D1Metadata(connection.unwrap(CalciteConnection.class).getRootSchema());
+    } catch (SQLException e) {
+      throw sneaky(e);
+    }
+  }
+
+  @Override
+  public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+    return rows(D1Metadata.PrimaryKey.class, D1Metadata.PRIMARY_KEY_COLUMNS, metadata().primaryKeys(schema, table));
+  }
+
+  @Override
+  public MetaResultSet getImportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+    return foreignKeys(metadata().foreignKeys(schema, null, table), true);
+  }
+
+  @Override
+  public MetaResultSet getExportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+    return foreignKeys(metadata().foreignKeys(schema, table, null), false);
+  }
+
+  @Override
+  public MetaResultSet getCrossReference(ConnectionHandle ch, String parentCatalog, String parentSchema,
+      String parentTable, String foreignCatalog, String foreignSchema, String foreignTable) {
+    List<D1Metadata.ForeignKeyColumn> keys = metadata().foreignKeys(foreignSchema, parentTable, foreignTable);
+    keys.removeIf(k -> parentSchema != null && !parentSchema.equals(k.pktableSchem));
+    return foreignKeys(keys, false);
+  }
+
+  /** Foreign key rows in JDBC's order: imported keys by the referenced table, exported keys by the referencing one. */
+  private MetaResultSet foreignKeys(List<D1Metadata.ForeignKeyColumn> keys, boolean imported) {
+    keys.sort(Comparator.comparing((D1Metadata.ForeignKeyColumn k) -> imported ? k.pktableSchem : k.fktableSchem)
+        .thenComparing(k -> imported ? k.pktableName : k.fktableName).thenComparingInt(k -> k.constraint)
+        .thenComparing(k -> k.keySeq));
+    return rows(D1Metadata.ForeignKeyColumn.class, D1Metadata.FOREIGN_KEY_COLUMNS, keys);
+  }
+
+  @Override
+  public MetaResultSet getIndexInfo(ConnectionHandle ch, String catalog, String schema, String table, boolean unique,
+      boolean approximate) {
+    return rows(MetaIndexInfo.class, D1Metadata.INDEX_INFO_COLUMNS, metadata().indexInfo(schema, table, unique));
+  }
+
+  /**
+   * The generated keys of a statement, as a result set: one column per key column, typed by the values (BIGINT for
+   * integers, VARCHAR for text, DOUBLE for reals; ANY when they differ).
+   */
+  public MetaResultSet generatedKeys(D1GeneratedKeys keys) {
+    List<ColumnMetaData> columns = new ArrayList<>();
+    List<String> names = keys.columns();
+    for (int i = 0; i < names.size(); i++) {
+      Class<?> type = null;
+      for (Object[] row : keys.rows()) {
+        if (row[i] != null) {
+          type = type == null || type == row[i].getClass() ? row[i].getClass() : Object.class;
+        }
+      }
+      columns.add(type == null || type == Long.class || type == String.class || type == Double.class
+          ? columnMetaData(names.get(i), i, type == null ? Long.class : type, true)
+          : columnMetaData(names.get(i), i, ColumnMetaData.scalar(java.sql.Types.JAVA_OBJECT, "ANY",
+              ColumnMetaData.Rep.OBJECT), true));
+    }
+    @SuppressWarnings("unchecked")
+    Iterable<Object> rows = (Iterable<Object>) (Iterable<?>) keys.rows();
+    return createResultSet(Map.of(), columns, CursorFactory.ARRAY, new Frame(0, true, rows));
+  }
+
+  /** A metadata result set of {@code rows}, whose public fields are the columns {@code names} (camel case). */
+  private MetaResultSet rows(Class<?> rowClass, List<String> names, List<?> rows) {
+    List<ColumnMetaData> columns = new ArrayList<>();
+    List<Field> fields = new ArrayList<>();
+    List<String> fieldNames = new ArrayList<>();
+    for (String name : names) {
+      String fieldName = AvaticaUtils.toCamelCase(name);
+      Field field;
+      try {
+        field = rowClass.getField(fieldName);
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException(rowClass + " has no field for " + name, e);
+      }
+      columns.add(columnMetaData(name, columns.size(), field.getType(), !field.getType().isPrimitive()));
+      fields.add(field);
+      fieldNames.add(fieldName);
+    }
+    @SuppressWarnings("unchecked")
+    Iterable<Object> iterable = (Iterable<Object>) rows;
+    return createResultSet(Map.of(), columns, CursorFactory.record(rowClass, fields, fieldNames),
+        new Frame(0, true, iterable));
   }
 
   @Override
@@ -194,17 +327,19 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     }
   }
 
-  /** Pushed UPDATE/DELETE report 0 while buffered; once the batch was sent, D1's changes are known. */
+  /**
+   * Pushed UPDATE/DELETE/INSERT ... SELECT report 0 while buffered; once the batch was sent, D1's changes are known.
+   * Still buffered (autocommit off), such an element is {@code Statement.SUCCESS_NO_INFO} (-2): JDBC's word for "ran,
+   * count unknown", which a batch may use and {@code executeUpdate} may not.
+   */
   private long[] fixCounts(List<Long> counts, List<List<D1Write>> writes) {
     long[] out = new long[counts.size()];
     boolean sent = autoCommit();
     for (int i = 0; i < out.length; i++) {
       long c = counts.get(i);
-      if (sent) {
-        for (D1Write w : writes.get(i)) {
-          if (w instanceof D1SqlWrite) {
-            c += w.changes();
-          }
+      for (D1Write w : writes.get(i)) {
+        if (w instanceof D1SqlWrite) {
+          c = sent ? c + w.changes() : w.knownRows() < 0 ? java.sql.Statement.SUCCESS_NO_INFO : c;
         }
       }
       out[i] = c;

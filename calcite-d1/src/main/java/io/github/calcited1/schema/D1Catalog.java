@@ -16,10 +16,11 @@ import java.util.Optional;
  * The tables and views of one D1 database, with their columns, as D1's introspection PRAGMAs describe them.
  *
  * <p>D1 refuses {@code pragma_table_xinfo(name)} joins, so a catalog cannot come from one statement. A cold load
- * costs two requests: {@code PRAGMA table_list}, then one batch with a {@code PRAGMA table_xinfo} per table.
- * A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the tables are the ones it knew and sends
- * the list and those descriptions in <em>one</em> batch; only when the list has changed does it need a second,
- * for the new descriptions.
+ * costs two requests: the lists ({@code PRAGMA table_list} and the names of the indexes from {@code sqlite_master}),
+ * then one batch with, per table, {@code PRAGMA table_xinfo}, {@code index_list} and {@code foreign_key_list}, and per
+ * index {@code PRAGMA index_xinfo}. A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the
+ * tables and indexes are the ones it knew and sends the lists and those descriptions in <em>one</em> batch; only when
+ * a list has changed does it need a second, for the new descriptions.
  *
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
@@ -48,6 +49,33 @@ public final class D1Catalog {
     }
   }
 
+  /**
+   * An index as {@code PRAGMA index_list} and {@code index_xinfo} report it. {@code origin}: {@code c} (CREATE INDEX),
+   * {@code u} (a UNIQUE constraint) or {@code pk} (a PRIMARY KEY that is not the rowid); the last two are SQLite's
+   * {@code sqlite_autoindex_*}. {@code columns}: the key columns in order, null for an expression.
+   */
+  public record Index(String name, boolean unique, String origin, boolean partial, List<IndexColumn> columns) {
+    public Index {
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /** A key column of an {@link Index}: its name (null for an expression) and whether it is sorted descending. */
+  public record IndexColumn(String name, boolean descending) {}
+
+  /**
+   * A FOREIGN KEY of a table as {@code PRAGMA foreign_key_list} reports it: the columns of this table, the referenced
+   * table and its columns (an entry is null where the constraint names none: the referenced table's primary key),
+   * and the ON UPDATE / ON DELETE actions as SQLite spells them ({@code NO ACTION}, {@code CASCADE}, ...).
+   */
+  public record ForeignKey(int id, String referencedTable, List<String> columns, List<String> referencedColumns,
+      String onUpdate, String onDelete) {
+    public ForeignKey {
+      columns = List.copyOf(columns);
+      referencedColumns = java.util.Collections.unmodifiableList(new ArrayList<>(referencedColumns));
+    }
+  }
+
   /** SQLite's default collation. */
   public static final String BINARY = "BINARY";
   /** The collation of a column whose definition could not be read (view columns). */
@@ -55,10 +83,22 @@ public final class D1Catalog {
 
   /**
    * A table or view. {@code kind} is {@code table}, {@code view} or {@code virtual}; {@code descendingPrimaryKey}:
-   * a column is declared {@code PRIMARY KEY DESC} (see {@link #rowidAlias()}).
+   * a column is declared {@code PRIMARY KEY DESC} (see {@link #rowidAlias()}); {@code autoincrement}: the table's
+   * INTEGER PRIMARY KEY is declared AUTOINCREMENT; {@code indexes} and {@code foreignKeys} in SQLite's order.
    */
   public record Table(String name, String kind, boolean withoutRowid, List<Column> columns,
-      boolean descendingPrimaryKey) {
+      boolean descendingPrimaryKey, boolean autoincrement, List<Index> indexes, List<ForeignKey> foreignKeys) {
+    public Table {
+      columns = List.copyOf(columns);
+      indexes = List.copyOf(indexes);
+      foreignKeys = List.copyOf(foreignKeys);
+    }
+
+    /** A table without indexes and foreign keys. */
+    public Table(String name, String kind, boolean withoutRowid, List<Column> columns, boolean descendingPrimaryKey) {
+      this(name, kind, withoutRowid, columns, descendingPrimaryKey, false, List.of(), List.of());
+    }
+
     public boolean isView() {
       return "view".equals(kind);
     }
@@ -118,38 +158,106 @@ public final class D1Catalog {
    * @param previous the catalog read last time, whose table list is tried first; null on a cold load
    */
   public static D1Catalog load(D1Client client, String databaseId, D1Catalog previous) throws D1Exception {
-    Map<String, String> listed;
+    Lists lists;
     if (previous != null) {
-      List<String> guess = new ArrayList<>(previous.tables.keySet());
-      List<D1Statement> batch = new ArrayList<>();
-      batch.add(D1Statement.of("PRAGMA table_list"));
-      guess.forEach(name -> batch.add(describe(name)));
-      batch.add(D1Statement.of(DEFINITIONS));
+      Lists guess = new Lists(previous);
+      List<D1Statement> batch = new ArrayList<>(LISTS);
+      batch.addAll(describe(guess));
       List<D1Result> results = client.batch(databaseId, batch);
-      listed = visibleTables(results.get(0));
-      if (new ArrayList<>(listed.keySet()).equals(guess)) {
-        return build(listed, results.subList(1, results.size()));
+      lists = new Lists(results.get(0), results.get(1));
+      if (lists.equals(guess)) {
+        return build(lists, results.subList(LISTS.size(), results.size()));
       }
     } else {
-      listed = visibleTables(client.execute(databaseId, D1Statement.of("PRAGMA table_list")));
+      List<D1Result> results = client.batch(databaseId, LISTS);
+      lists = new Lists(results.get(0), results.get(1));
     }
-    if (listed.isEmpty()) {
+    if (lists.tables().isEmpty()) {
       return new D1Catalog(new LinkedHashMap<>());
     }
+    return build(lists, client.batch(databaseId, describe(lists)));
+  }
+
+  /** The visible tables (name to "kind/wr", wr: 1 for WITHOUT ROWID) and the indexes of each, in SQLite's order. */
+  private record Lists(Map<String, String> tables, Map<String, List<String>> indexes) {
+    Lists(D1Result tableList, D1Result indexList) {
+      this(visibleTables(tableList), indexesOf(visibleTables(tableList), indexList));
+    }
+
+    Lists(D1Catalog catalog) {
+      this(guessTables(catalog), guessIndexes(catalog));
+    }
+
+    private static Map<String, String> guessTables(D1Catalog catalog) {
+      Map<String, String> tables = new LinkedHashMap<>();
+      catalog.tables.values().forEach(t -> tables.put(t.name(), t.kind() + "/" + (t.withoutRowid() ? 1 : 0)));
+      return tables;
+    }
+
+    private static Map<String, List<String>> guessIndexes(D1Catalog catalog) {
+      Map<String, List<String>> indexes = new LinkedHashMap<>();
+      catalog.tables.values().forEach(t -> indexes.put(t.name(), t.indexes().stream().map(Index::name).sorted()
+          .toList()));
+      return indexes;
+    }
+
+    /** Whether the lists name the same tables and indexes, in the same order (and so the same descriptions). */
+    @Override public boolean equals(Object o) {
+      return o instanceof Lists l && new ArrayList<>(tables.keySet()).equals(new ArrayList<>(l.tables.keySet()))
+          && tables.equals(l.tables) && indexes.equals(l.indexes);
+    }
+
+    @Override public int hashCode() {
+      return tables.hashCode();
+    }
+  }
+
+  /** The first request of a cold load: the tables, and the indexes by table (names only). */
+  private static final List<D1Statement> LISTS = List.of(D1Statement.of("PRAGMA table_list"),
+      D1Statement.of("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"));
+
+  /**
+   * The descriptions of {@code lists}, in this order: per table {@code table_xinfo}, {@code index_list} and
+   * {@code foreign_key_list}; per index {@code index_xinfo}; then {@link #DEFINITIONS}.
+   */
+  private static List<D1Statement> describe(Lists lists) {
     List<D1Statement> batch = new ArrayList<>();
-    listed.keySet().forEach(name -> batch.add(describe(name)));
+    for (String table : lists.tables().keySet()) {
+      batch.add(pragma("table_xinfo", table));
+      batch.add(pragma("index_list", table));
+      batch.add(pragma("foreign_key_list", table));
+    }
+    lists.indexes().values().forEach(names -> names.forEach(index -> batch.add(pragma("index_xinfo", index))));
     batch.add(D1Statement.of(DEFINITIONS));
-    return build(listed, client.batch(databaseId, batch));
+    return batch;
   }
 
   /**
    * The CREATE statements of the tables, sent as the last statement of the descriptions' batch (no extra request):
-   * {@code PRAGMA table_xinfo} does not report a column's collation.
+   * {@code PRAGMA table_xinfo} does not report a column's collation, nor AUTOINCREMENT.
    */
   static final String DEFINITIONS = "SELECT name, sql FROM sqlite_master WHERE type = 'table'";
 
-  private static D1Statement describe(String table) {
-    return D1Statement.of("PRAGMA table_xinfo(\"" + table.replace("\"", "\"\"") + "\")");
+  private static D1Statement pragma(String pragma, String name) {
+    return D1Statement.of("PRAGMA " + pragma + "(\"" + name.replace("\"", "\"\"") + "\")");
+  }
+
+  /**
+   * The index names of {@code indexList} (rows: name, tbl_name) by visible table, every visible table present, each
+   * table's sorted (the order the reload's guess compares).
+   */
+  private static Map<String, List<String>> indexesOf(Map<String, String> tables, D1Result indexList) {
+    Map<String, List<String>> indexes = new LinkedHashMap<>();
+    tables.keySet().forEach(t -> indexes.put(t, new ArrayList<>()));
+    Rows rows = new Rows(indexList);
+    for (Object[] row : indexList.rows()) {
+      List<String> names = indexes.get(rows.string(row, "tbl_name"));
+      if (names != null) {
+        names.add(rows.string(row, "name"));
+      }
+    }
+    indexes.replaceAll((t, names) -> names.stream().sorted().toList());
+    return indexes;
   }
 
   /** Visible tables of the main schema, name to "kind/wr" (wr: 1 for WITHOUT ROWID). */
@@ -169,7 +277,7 @@ public final class D1Catalog {
     return tables;
   }
 
-  private static D1Catalog build(Map<String, String> listed, List<D1Result> descriptions) {
+  private static D1Catalog build(Lists lists, List<D1Result> descriptions) {
     Map<String, Table> tables = new LinkedHashMap<>();
     D1Result definitions = descriptions.get(descriptions.size() - 1);
     Rows defRows = new Rows(definitions);
@@ -177,31 +285,100 @@ public final class D1Catalog {
     for (Object[] row : definitions.rows()) {
       sqlByTable.put(defRows.string(row, "name"), defRows.string(row, "sql"));
     }
+    Map<String, D1Result> indexColumns = new java.util.HashMap<>();
+    int next = lists.tables().size() * 3;
+    for (List<String> names : lists.indexes().values()) {
+      for (String index : names) {
+        indexColumns.put(index, descriptions.get(next++));
+      }
+    }
     int i = 0;
-    for (Map.Entry<String, String> e : listed.entrySet()) {
+    for (Map.Entry<String, String> e : lists.tables().entrySet()) {
       D1Result xinfo = descriptions.get(i++);
-      Rows rows = new Rows(xinfo);
-      List<Column> columns = new ArrayList<>();
+      D1Result indexList = descriptions.get(i++);
+      D1Result foreignKeyList = descriptions.get(i++);
       String[] kindAndWr = e.getValue().split("/");
       D1TableDefinition definition = D1TableDefinition.parse(sqlByTable.getOrDefault(e.getKey(), ""));
       Map<String, String> collations = "table".equals(kindAndWr[0]) ? definition.collations() : null;
-      for (Object[] row : xinfo.rows()) {
-        long hidden = rows.number(row, "hidden");
-        if (hidden == 1) {
-          continue; // hidden columns of virtual tables
-        }
-        Object dflt = row[rows.index("dflt_value")];
-        String name = rows.string(row, "name");
-        String collation = collations == null ? UNKNOWN
-            : collations.getOrDefault(name.toLowerCase(Locale.ROOT), BINARY);
-        columns.add(new Column(name, rows.string(row, "type"),
-            rows.number(row, "notnull") != 0, (int) rows.number(row, "pk"), hidden >= 2,
-            dflt == null ? null : dflt.toString(), collation));
-      }
-      tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]), List.copyOf(columns),
-          definition.descendingPrimaryKey()));
+      tables.put(e.getKey(), new Table(e.getKey(), kindAndWr[0], "1".equals(kindAndWr[1]),
+          columns(xinfo, collations), definition.descendingPrimaryKey(), definition.autoincrement(),
+          indexes(indexList, indexColumns), foreignKeys(foreignKeyList)));
     }
     return new D1Catalog(tables);
+  }
+
+  /** The visible columns of {@code PRAGMA table_xinfo}; {@code collations} null: unknown (views). */
+  private static List<Column> columns(D1Result xinfo, Map<String, String> collations) {
+    Rows rows = new Rows(xinfo);
+    List<Column> columns = new ArrayList<>();
+    for (Object[] row : xinfo.rows()) {
+      long hidden = rows.number(row, "hidden");
+      if (hidden == 1) {
+        continue; // hidden columns of virtual tables
+      }
+      Object dflt = row[rows.index("dflt_value")];
+      String name = rows.string(row, "name");
+      String collation = collations == null ? UNKNOWN
+          : collations.getOrDefault(name.toLowerCase(Locale.ROOT), BINARY);
+      columns.add(new Column(name, rows.string(row, "type"),
+          rows.number(row, "notnull") != 0, (int) rows.number(row, "pk"), hidden >= 2,
+          dflt == null ? null : dflt.toString(), collation));
+    }
+    return columns;
+  }
+
+  /**
+   * The indexes of {@code PRAGMA index_list} (SQLite lists the newest first; returned in creation order), with their
+   * key columns from {@code PRAGMA index_xinfo}. An index missing from {@code columnsByIndex} (created between the
+   * two lists of a load) is left out until the next load.
+   */
+  private static List<Index> indexes(D1Result indexList, Map<String, D1Result> columnsByIndex) {
+    Rows rows = new Rows(indexList);
+    List<Index> indexes = new ArrayList<>();
+    for (Object[] row : indexList.rows()) {
+      String name = rows.string(row, "name");
+      D1Result xinfo = columnsByIndex.get(name);
+      if (xinfo == null) {
+        continue;
+      }
+      Rows x = new Rows(xinfo);
+      List<IndexColumn> columns = new ArrayList<>();
+      for (Object[] c : xinfo.rows()) {
+        if (x.number(c, "key") != 0) {
+          Object column = c[x.index("name")];
+          columns.add(new IndexColumn(column == null ? null : column.toString(), x.number(c, "desc") != 0));
+        }
+      }
+      indexes.add(new Index(name, rows.number(row, "unique") != 0, rows.string(row, "origin"),
+          rows.number(row, "partial") != 0, columns));
+    }
+    Collections.reverse(indexes);
+    return indexes;
+  }
+
+  /** The foreign keys of {@code PRAGMA foreign_key_list}: one row per column, grouped by constraint id. */
+  private static List<ForeignKey> foreignKeys(D1Result foreignKeyList) {
+    Rows rows = new Rows(foreignKeyList);
+    Map<Long, List<Object[]>> byId = new java.util.TreeMap<>();
+    for (Object[] row : foreignKeyList.rows()) {
+      byId.computeIfAbsent(rows.number(row, "id"), k -> new ArrayList<>()).add(row);
+    }
+    List<ForeignKey> keys = new ArrayList<>();
+    for (Map.Entry<Long, List<Object[]>> e : byId.entrySet()) {
+      List<Object[]> parts = new ArrayList<>(e.getValue());
+      parts.sort(java.util.Comparator.comparingLong(r -> rows.number(r, "seq")));
+      List<String> from = new ArrayList<>();
+      List<String> to = new ArrayList<>();
+      for (Object[] part : parts) {
+        from.add(rows.string(part, "from"));
+        Object target = part[rows.index("to")];
+        to.add(target == null ? null : target.toString());
+      }
+      Object[] first = parts.get(0);
+      keys.add(new ForeignKey(e.getKey().intValue(), rows.string(first, "table"), from, to,
+          rows.string(first, "on_update"), rows.string(first, "on_delete")));
+    }
+    return keys;
   }
 
   /** Reads PRAGMA result rows by column name, so that extra columns in future SQLite versions do no harm. */

@@ -8,15 +8,16 @@ import java.util.Map;
 
 /**
  * What {@code PRAGMA table_xinfo} does not report, read from a {@code CREATE TABLE} statement as {@code sqlite_master}
- * keeps it: each column's declared collation, and whether a column is declared {@code PRIMARY KEY DESC}.
+ * keeps it: each column's declared collation, and whether a column is declared {@code PRIMARY KEY DESC} or
+ * {@code AUTOINCREMENT}.
  *
  * <p>A small tokenizer: words, quoted names and strings ({@code "…" `…` […] '…'}, doubled quotes inside),
  * comments, and parentheses, whose contents (CHECK, DEFAULT, GENERATED ALWAYS AS expressions, type sizes) are
  * skipped. Within the table's top-level parentheses, each comma-separated item that does not begin with a table
  * constraint keyword is a column definition: its first token is the name, a top-level {@code COLLATE x} is its
- * collation, and {@code PRIMARY KEY DESC} marks it.
+ * collation, and {@code PRIMARY KEY DESC} and {@code AUTOINCREMENT} mark it.
  */
-public record D1TableDefinition(Map<String, String> collations, boolean descendingPrimaryKey) {
+public record D1TableDefinition(Map<String, String> collations, boolean descendingPrimaryKey, boolean autoincrement) {
   private static final List<String> TABLE_CONSTRAINTS = List.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN");
 
   /**
@@ -25,6 +26,8 @@ public record D1TableDefinition(Map<String, String> collations, boolean descendi
    * @param descendingPrimaryKey whether a column definition says {@code PRIMARY KEY DESC}: SQLite then does not make
    *     an {@code INTEGER PRIMARY KEY} the rowid's alias (a quirk kept for compatibility), so it may hold NULLs and
    *     non-integers
+   * @param autoincrement whether a column definition says {@code AUTOINCREMENT} (only an INTEGER PRIMARY KEY can):
+   *     SQLite then never reuses a rowid
    */
   public D1TableDefinition {
     collations = Map.copyOf(collations);
@@ -34,6 +37,7 @@ public record D1TableDefinition(Map<String, String> collations, boolean descendi
   public static D1TableDefinition parse(String createTable) {
     Map<String, String> collations = new HashMap<>();
     boolean descendingPrimaryKey = false;
+    boolean autoincrement = false;
     for (List<String> item : columnItems(tokens(createTable))) {
       if (item.isEmpty() || TABLE_CONSTRAINTS.contains(item.get(0).toUpperCase(Locale.ROOT))) {
         continue;
@@ -49,9 +53,10 @@ public record D1TableDefinition(Map<String, String> collations, boolean descendi
             && item.get(i + 1).equalsIgnoreCase("KEY") && item.get(i + 2).equalsIgnoreCase("DESC")) {
           descendingPrimaryKey = true;
         }
+        autoincrement |= item.get(i).equalsIgnoreCase("AUTOINCREMENT");
       }
     }
-    return new D1TableDefinition(collations, descendingPrimaryKey);
+    return new D1TableDefinition(collations, descendingPrimaryKey, autoincrement);
   }
 
   /** The top-level items of the first parenthesis, as tokens; a nested parenthesis is one token "(". */

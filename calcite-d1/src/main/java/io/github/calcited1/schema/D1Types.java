@@ -33,9 +33,14 @@ public final class D1Types {
   /** A type's size or precision and scale, e.g. {@code (10, 2)} in {@code DECIMAL(10, 2)}. */
   private static final Pattern SIZE = Pattern.compile("\\s*\\(.*$");
 
+  /** The declared type without its size or precision: {@code VARCHAR(80)} is {@code VARCHAR}. */
+  public static String withoutSize(String declaredType) {
+    return SIZE.matcher(declaredType).replaceAll("").trim();
+  }
+
   private static RelDataType baseType(RelDataTypeFactory typeFactory, String declaredType) {
     String upper = declaredType.trim().toUpperCase(Locale.ROOT);
-    String name = SIZE.matcher(upper).replaceAll("").trim();
+    String name = withoutSize(upper);
     switch (name) {
       case "BOOLEAN":
       case "BOOL":

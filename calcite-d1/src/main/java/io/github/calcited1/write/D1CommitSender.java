@@ -43,7 +43,9 @@ final class D1CommitSender {
     for (D1Write w : ws) {
       List<D1Statement> statements = w.toStatements(options);
       for (int i = 0; i < statements.size(); i++) {
-        planned.add(new D1BatchPacker.Planned(statements.get(i), w, w.staysWithPrevious(i)));
+        boolean check = w.staysWithPrevious(i); // a compare-and-set check returns no keys
+        planned.add(new D1BatchPacker.Planned(check ? statements.get(i) : w.withReturning(statements.get(i)), w,
+            check));
       }
       if (w.kind() == D1Write.Kind.INSERT || w.kind() == D1Write.Kind.UPSERT) {
         rowsInserted += w.knownRows();
@@ -103,6 +105,9 @@ final class D1CommitSender {
           continue;
         }
         request.get(i).owner.addChanges(r.meta().changes());
+        if (!request.get(i).staysWithPrevious) {
+          request.get(i).owner.returned(r.rows());
+        }
         changes += r.meta().changes();
         rowsRead += r.meta().rowsRead();
         rowsWritten += r.meta().rowsWritten();

@@ -43,6 +43,7 @@ public final class D1Session {
   /** Bounds on the bytes buffered (none by default; calcite-d1 serve sets them), and the bytes buffered now. */
   private List<D1BufferLimit> bufferLimits = List.of();
   private long bufferedBytes;
+  private D1GeneratedKeys generatedKeys;
 
   public D1Session(BooleanSupplier autoCommit) {
     this.autoCommit = autoCommit;
@@ -82,6 +83,26 @@ public final class D1Session {
     if (executionWrites != null) {
       executionWrites.add(write);
     }
+  }
+
+  /**
+   * Sets the generated keys the next statement's INSERT returns (null: none): the JDBC statement sets them before it
+   * executes and takes them back after ({@link #takeGeneratedKeys}).
+   */
+  public synchronized void requestGeneratedKeys(D1GeneratedKeys keys) {
+    generatedKeys = keys;
+  }
+
+  /** The generated keys asked for by the running statement, or null. */
+  synchronized D1GeneratedKeys generatedKeys() {
+    return generatedKeys;
+  }
+
+  /** The generated keys of the statement that just ran (null if none were asked for); clears the request. */
+  public synchronized D1GeneratedKeys takeGeneratedKeys() {
+    D1GeneratedKeys k = generatedKeys;
+    generatedKeys = null;
+    return k;
   }
 
   /** Rows a prepared INSERT appended without running its plan ({@link D1DirectInsert}); a diagnostic. */
@@ -229,6 +250,16 @@ public final class D1Session {
       lastWarning.setNextWarning(next); // appended after lastWarning, which is the end of the chain: no walk
     }
     lastWarning = next;
+  }
+
+  /** Adds {@code w} unless a warning with the same message is already there (until the warnings are cleared). */
+  public synchronized void addWarningOnce(SQLWarning w) {
+    for (SQLWarning x = warnings; x != null; x = x.getNextWarning()) {
+      if (w.getMessage().equals(x.getMessage())) {
+        return;
+      }
+    }
+    addWarning(w);
   }
 
   /** The chain of warnings (oldest first), or null. */

@@ -15,6 +15,9 @@ public abstract class D1Write {
   public enum Kind { INSERT, UPSERT, UPDATE, DELETE }
 
   private long changes;
+  /** The generated keys this write returns (an INSERT sent at once), or null. */
+  private D1GeneratedKeys keys;
+  private String returning;
 
   /** The kind of write. */
   public abstract Kind kind();
@@ -66,6 +69,29 @@ public abstract class D1Write {
 
   void addChanges(long n) {
     changes += n;
+  }
+
+  /** Makes this INSERT return {@code keys} of {@code table}: each of its statements gets a RETURNING clause. */
+  void returnKeys(D1GeneratedKeys keys, io.github.calcited1.schema.D1Catalog.Table table) throws SQLException {
+    if (table == null) {
+      throw new SQLException("D1 table '" + table() + "' is not in the catalog read by this connection, so its"
+          + " generated keys are unknown; nothing was sent. Retry after the catalog refresh, or insert without asking"
+          + " for generated keys", "42S02");
+    }
+    this.returning = keys.returning(table);
+    this.keys = keys;
+  }
+
+  /** The statement as sent: with the RETURNING clause of the generated keys, if asked for. */
+  D1Statement withReturning(D1Statement s) {
+    return returning == null ? s : D1Statement.of(s.sql() + " RETURNING " + returning, s.params());
+  }
+
+  /** Receives the rows one of this write's statements returned. */
+  void returned(List<Object[]> rows) {
+    if (keys != null) {
+      keys.add(rows);
+    }
   }
 
   static String quote(String identifier) {

@@ -357,12 +357,7 @@ public final class D1WriteRuntime {
     String message = "update count 0 of a buffered " + w.kind() + " on " + w.table() + " does not mean no row"
         + " matched: it runs inside D1 and its count is known only at COMMIT; read it then from"
         + " D1Connections.lastCommitStats(connection) (changes), or run the statement with autocommit on for D1's count.";
-    for (SQLWarning x = session.warnings(); x != null; x = x.getNextWarning()) {
-      if (message.equals(x.getMessage())) {
-        return;
-      }
-    }
-    session.addWarning(new SQLWarning(message, COUNT_UNKNOWN_STATE));
+    session.addWarningOnce(new SQLWarning(message, COUNT_UNKNOWN_STATE));
   }
 
   /**
@@ -387,8 +382,12 @@ public final class D1WriteRuntime {
       }
       return true;
     }
+    D1GeneratedKeys keys = session == null ? null : session.generatedKeys();
     D1Transaction t = newTransaction(schema);
     for (D1Write w : writes) {
+      if (keys != null && w.kind() == D1Write.Kind.INSERT) {
+        w.returnKeys(keys, schema.catalog().tables().get(w.table()));
+      }
       t.add(w);
     }
     D1CommitStats stats = t.commit(session == null ? null : session::addWarning);

@@ -13,17 +13,28 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 import org.apache.calcite.config.CalciteConnectionConfig;
+import io.github.calcited1.jdbc.D1JdbcMeta;
+import io.github.calcited1.jdbc.D1KeyedStatements;
+import io.github.calcited1.jdbc.D1SqlStates;
+import io.github.calcited1.write.D1GeneratedKeys;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
 
 /**
- * The JDBC object factory of {@code jdbc:d1:}: Calcite's own ({@link CalciteJdbc41Factory}) for statements, result
- * sets and metadata, and a connection whose {@link CalciteConnectionImpl#config() config()} is built once.
+ * The JDBC object factory of {@code jdbc:d1:}: Calcite's own ({@link CalciteJdbc41Factory}) for prepared statements
+ * and result sets; a connection whose {@link CalciteConnectionImpl#config() config()} is built once, and statements,
+ * with generated keys; and a {@code DatabaseMetaData} that says what jdbc:d1: supports.
  *
  * <p>In Calcite's package because {@code CalciteConnectionImpl} is package-private (as for {@link D1MetaBridge}).
  *
@@ -48,7 +59,8 @@ public final class D1JdbcFactory extends CalciteFactory {
   @Override
   public AvaticaStatement newStatement(AvaticaConnection connection, Meta.StatementHandle h, int resultSetType,
       int resultSetConcurrency, int resultSetHoldability) {
-    return calcite.newStatement(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
+    return new D1JdbcStatement((CalciteConnectionImpl) connection, h, resultSetType, resultSetConcurrency,
+        resultSetHoldability);
   }
 
   @Override
@@ -65,9 +77,10 @@ public final class D1JdbcFactory extends CalciteFactory {
     return calcite.newResultSet(statement, state, signature, timeZone, firstFrame);
   }
 
+  /** Avatica's, with what it hard-codes (transactions, isolation, generated keys) told as jdbc:d1: is. */
   @Override
   public AvaticaSpecificDatabaseMetaData newDatabaseMetaData(AvaticaConnection connection) {
-    return calcite.newDatabaseMetaData(connection);
+    return new io.github.calcited1.jdbc.D1DatabaseMetaData(connection);
   }
 
   @Override
@@ -76,7 +89,12 @@ public final class D1JdbcFactory extends CalciteFactory {
     return calcite.newResultSetMetaData(statement, signature);
   }
 
-  /** A Calcite connection whose config is parsed once, and which plans a statement's text once ({@link D1PlanCache}). */
+  /**
+   * A Calcite connection whose config is parsed once, which plans a statement's text once ({@link D1PlanCache}), with
+   * generated keys ({@link D1KeyedStatements}), failures that keep their cause's SQLState ({@link D1SqlStates}), and
+   * harmless answers where Avatica throws a bare, message-less exception: type maps (none), client info (kept on the
+   * connection, never sent to D1), savepoints (refused with the reason).
+   */
   static final class D1Connection extends CalciteConnectionImpl {
     private final D1PlanCache plans = new D1PlanCache();
 
@@ -142,6 +160,228 @@ public final class D1JdbcFactory extends CalciteFactory {
     <T> CalcitePrepare.CalciteSignature<T> parseQuery(CalcitePrepare.Query<T> query, CalcitePrepare.Context context,
         long maxRowCount) {
       return plans.signature(query, context, maxRowCount, () -> super.parseQuery(query, context, maxRowCount));
+    }
+
+    private final Properties clientInfo = new Properties();
+
+    /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
+    @Override
+    public CalcitePreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+        int resultSetHoldability) throws SQLException {
+      try {
+        return super.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+      } catch (SQLException e) {
+        throw D1SqlStates.lift(e);
+      }
+    }
+
+    /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
+    @Override
+    protected ResultSet executeQueryInternal(AvaticaStatement statement, Meta.Signature signature,
+        Meta.Frame firstFrame, QueryState state, boolean isUpdate) throws SQLException {
+      try {
+        return super.executeQueryInternal(statement, signature, firstFrame, state, isUpdate);
+      } catch (SQLException e) {
+        throw D1SqlStates.lift(e);
+      }
+    }
+
+    /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
+    @Override
+    protected long[] executeBatchUpdateInternal(AvaticaPreparedStatement statement) throws SQLException {
+      try {
+        return super.executeBatchUpdateInternal(statement);
+      } catch (SQLException e) {
+        throw D1SqlStates.lift(e);
+      }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+      D1GeneratedKeys first = D1KeyedStatements.request(autoGeneratedKeys);
+      return first == null ? prepareStatement(sql) : keyed(sql, () -> D1GeneratedKeys.ofKey());
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+      return keyed(sql, () -> D1GeneratedKeys.ofIndexes(columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+      return keyed(sql, () -> D1GeneratedKeys.ofNames(columnNames));
+    }
+
+    private PreparedStatement keyed(String sql, java.util.function.Supplier<D1GeneratedKeys> spec)
+        throws SQLException {
+      return D1KeyedStatements.prepared(this, prepareStatement(sql), spec, this::generatedKeys);
+    }
+
+    /** The generated keys as a result set (one column per key column; BIGINT for integers). */
+    ResultSet generatedKeys(D1GeneratedKeys keys) throws SQLException {
+      return createResultSet(((D1JdbcMeta) meta).generatedKeys(keys), new QueryState());
+    }
+
+    /** No user-defined type mappings: an empty map, as JDBC asks of a driver without them. */
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+      checkOpen();
+      return new HashMap<>();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+      checkOpen();
+      if (map != null && !map.isEmpty()) {
+        throw new SQLFeatureNotSupportedException("jdbc:d1: has no user-defined SQL types, so it cannot map "
+            + map.keySet() + " to classes; read the values with getObject/getString instead", "0A000");
+      }
+    }
+
+    /** Kept on this connection only (tools set ApplicationName etc.); D1 has no place to receive them. */
+    @Override
+    public void setClientInfo(String name, String value) {
+      if (value == null) {
+        clientInfo.remove(name);
+      } else {
+        clientInfo.setProperty(name, value);
+      }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) {
+      clientInfo.clear();
+      clientInfo.putAll(properties);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+      checkOpen();
+      Properties copy = new Properties();
+      copy.putAll(clientInfo);
+      return copy;
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+      checkOpen();
+      return clientInfo.getProperty(name);
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+      throw noSavepoints();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+      throw noSavepoints();
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+      throw noSavepoints();
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+      throw noSavepoints();
+    }
+
+    private static SQLFeatureNotSupportedException noSavepoints() {
+      return new SQLFeatureNotSupportedException("D1 has no savepoints: it keeps no transaction open across"
+          + " requests (SAVEPOINT is refused), and calcite-d1's transaction is a buffer sent whole at COMMIT. Use"
+          + " commit() and rollback() of the whole transaction", "0A000");
+    }
+  }
+
+  /**
+   * Calcite's statement with generated keys: {@code executeUpdate(sql, RETURN_GENERATED_KEYS)} and the forms with
+   * column names or indexes ({@link D1KeyedStatements}).
+   */
+  static final class D1JdbcStatement extends CalciteStatement {
+    private D1GeneratedKeys keys;
+
+    D1JdbcStatement(CalciteConnectionImpl connection, Meta.StatementHandle h, int resultSetType,
+        int resultSetConcurrency, int resultSetHoldability) {
+      super(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
+    }
+
+    /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
+    @Override
+    protected void executeInternal(String sql) throws SQLException {
+      try {
+        super.executeInternal(sql);
+      } catch (SQLException e) {
+        throw D1SqlStates.lift(e);
+      }
+    }
+
+    /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
+    @Override
+    protected long[] executeBatchInternal() throws SQLException {
+      try {
+        return super.executeBatchInternal();
+      } catch (SQLException e) {
+        throw D1SqlStates.lift(e);
+      }
+    }
+
+    private <T> T keyed(D1GeneratedKeys spec, D1KeyedStatements.Body<T> body) throws SQLException {
+      keys = spec;
+      return D1KeyedStatements.execute(getConnection(), spec, body);
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+      return keyed(D1KeyedStatements.request(autoGeneratedKeys), () -> execute(sql));
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+      return keyed(D1GeneratedKeys.ofIndexes(columnIndexes), () -> execute(sql));
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+      return keyed(D1GeneratedKeys.ofNames(columnNames), () -> execute(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+      return keyed(D1KeyedStatements.request(autoGeneratedKeys), () -> executeUpdate(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+      return keyed(D1GeneratedKeys.ofIndexes(columnIndexes), () -> executeUpdate(sql));
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+      return keyed(D1GeneratedKeys.ofNames(columnNames), () -> executeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+      return keyed(D1KeyedStatements.request(autoGeneratedKeys), () -> executeLargeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+      return keyed(D1GeneratedKeys.ofIndexes(columnIndexes), () -> executeLargeUpdate(sql));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+      return keyed(D1GeneratedKeys.ofNames(columnNames), () -> executeLargeUpdate(sql));
+    }
+
+    /** The keys of the last execution that asked for them (empty if none did, or its INSERT was buffered). */
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+      D1GeneratedKeys k = keys == null ? D1GeneratedKeys.ofKey() : keys;
+      return ((D1Connection) getConnection()).generatedKeys(k);
     }
   }
 }

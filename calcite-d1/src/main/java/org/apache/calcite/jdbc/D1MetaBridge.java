@@ -32,13 +32,26 @@ import java.util.TimeZone;
  *
  * <p>{@link CalciteMetaImpl}'s constructors take the package-private {@code CalciteConnectionImpl}, so a Meta subclass
  * outside this package cannot be compiled; and a connection's Meta is reachable only through the package-private
- * {@code CalciteConnectionImpl.meta()}. This bridge exposes exactly those two things and nothing else. The Meta that
+ * {@code CalciteConnectionImpl.meta()}. This bridge exposes those two things (and, for {@code DatabaseMetaData}, hides
+ * Calcite's {@code metadata} schema, whose listing is package-private too). The Meta that
  * gives calcite-d1 its commit/rollback path is {@code io.github.calcited1.jdbc.D1JdbcMeta}.
  */
 public abstract class D1MetaBridge extends CalciteMetaImpl {
-  protected D1MetaBridge(AvaticaConnection connection) {
-    super((CalciteConnectionImpl) connection, CalciteMetaTableFactoryImpl.INSTANCE,
-        CalciteMetaColumnFactoryImpl.INSTANCE);
+  /** Calcite's schema of its own metadata tables ({@code metadata.TABLES}, {@code metadata.COLUMNS}). */
+  private static final String CALCITE_METADATA_SCHEMA = "metadata";
+
+  protected D1MetaBridge(AvaticaConnection connection, CalciteMetaColumnFactory columns) {
+    super((CalciteConnectionImpl) connection, CalciteMetaTableFactoryImpl.INSTANCE, columns);
+  }
+
+  /**
+   * As Calcite's, without Calcite's own {@code metadata} schema: its SYSTEM TABLEs are not the user's data, and a
+   * tool would show an extra schema and a table type {@code getTableTypes} does not list. SQL can still read it.
+   */
+  @Override
+  org.apache.calcite.linq4j.Enumerable<MetaSchema> schemas(String catalog,
+      org.apache.calcite.schema.lookup.LikePattern pattern) {
+    return super.schemas(catalog, pattern).where(s -> !CALCITE_METADATA_SCHEMA.equals(s.tableSchem));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.local.Fault;
+import io.github.calcited1.schema.D1Catalog;
 import io.github.calcited1.schema.D1Schema;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
@@ -329,6 +330,17 @@ class D1ReadPathTest {
       beforeRefresh = D1.requestCount();
       schema.refreshCatalog();
       assertEquals(1, D1.requestCount() - beforeRefresh, "unchanged table list: one request");
+      try (Connection s = D1.sqlite(); Statement st = s.createStatement()) {
+        st.execute("CREATE UNIQUE INDEX added_later_id ON added_later (id DESC)");
+      }
+      beforeRefresh = D1.requestCount();
+      schema.refreshCatalog();
+      assertEquals(2, D1.requestCount() - beforeRefresh, "index list changed: lists, then describe");
+      assertEquals(List.of(new D1Catalog.Index("added_later_id", true, "c", false,
+          List.of(new D1Catalog.IndexColumn("id", true)))), schema.catalog().tables().get("added_later").indexes());
+      beforeRefresh = D1.requestCount();
+      schema.refreshCatalog();
+      assertEquals(1, D1.requestCount() - beforeRefresh, "unchanged lists: one request");
       assertFalse(schema.catalog().tables().keySet().stream().anyMatch(t -> t.startsWith("_cf_")
           || t.startsWith("sqlite_")), "internal tables are hidden");
     }

@@ -200,6 +200,15 @@ class D1TransactionTest {
       assertEquals(before + 1, d1.requests());
       assertArrayEquals(new int[] {102, 100}, counts, "UPDATE/DELETE counts of an autocommit batch are D1's");
     }
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.addBatch("UPDATE orders SET qty = 1 WHERE id < 200");
+      s.addBatch("INSERT INTO orders (id, customer, amount, qty) VALUES (900, 'zed', 1.0, 1)");
+      int[] counts = s.executeBatch();
+      // buffered: a pushed UPDATE's count is unknown until COMMIT, which JDBC's batch says as SUCCESS_NO_INFO
+      assertArrayEquals(new int[] {Statement.SUCCESS_NO_INFO, 1}, counts);
+      c.rollback();
+    }
   }
 
   @Test

@@ -194,6 +194,10 @@ class D1ShellTest {
       assertTrue(r.out().contains(t), t + " listed: " + r.out());
     }
     assertTrue(r.out().contains("unit_price"), r.out());
+    // the SQLite file's internal objects and Calcite's own metadata schema are not the user's tables
+    for (String internal : List.of("sqlite_autoindex", "sqlite_schema", "sqlite_master", "SYSTEM TABLE", "metadata")) {
+      assertFalse(r.out().contains(internal), internal + " listed: " + r.out());
+    }
   }
 
   /**

@@ -1,0 +1,67 @@
+package io.github.calcited1.jdbc;
+
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.validate.SqlValidatorException;
+
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+/**
+ * Gives an SQLException that Avatica raised without SQLState (it wraps whatever a statement threw into a plain
+ * {@code SQLException("Error while executing SQL ...", null)}) the state of its cause: the state of a calcite-d1 or
+ * D1 exception in the chain (23505, 42S22, 08007, ...), else the class of a Calcite parse or validation error: 42S02
+ * for an unknown table, 42S22 for an unknown column, 42000 otherwise. Tools act on the state (Spark, for example,
+ * reads a 42xxx state as "the table does not exist").
+ */
+public final class D1SqlStates {
+  private static final Pattern UNKNOWN_TABLE = Pattern.compile("^(Object|Table) '.*' not found");
+  private static final Pattern UNKNOWN_COLUMN = Pattern.compile("^Column '.*' not found");
+
+  private D1SqlStates() {
+  }
+
+  /** {@code e}, or a copy with its cause's state when Avatica left it without one. */
+  public static SQLException lift(SQLException e) {
+    if (e.getSQLState() != null || e.getClass() != SQLException.class) {
+      return e;
+    }
+    String state = stateOf(e.getCause());
+    if (state == null) {
+      return e;
+    }
+    SQLException lifted = new SQLException(e.getMessage(), state, e.getErrorCode(), e.getCause());
+    lifted.setStackTrace(e.getStackTrace());
+    if (e.getNextException() != null) {
+      lifted.setNextException(e.getNextException());
+    }
+    return lifted;
+  }
+
+  private static String stateOf(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return s.getSQLState();
+      }
+    }
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SqlValidatorException || t instanceof CalciteContextException) {
+        String m = t instanceof CalciteContextException c ? c.getMessage().replaceFirst("^From line .*?: ", "")
+            : t.getMessage();
+        if (m != null && UNKNOWN_TABLE.matcher(m).find()) {
+          return "42S02";
+        }
+        if (m != null && UNKNOWN_COLUMN.matcher(m).find()) {
+          return "42S22";
+        }
+      }
+    }
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SqlValidatorException || t instanceof CalciteContextException
+          || t instanceof SqlParseException) {
+        return "42000";
+      }
+    }
+    return null;
+  }
+}
