@@ -42,10 +42,7 @@ public final class D1Runtime {
    */
   public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, String paramKinds,
       Object[] params, String[] columnTypes, String[] columnLabels, int pageSize, int pageKeyColumn) {
-    Object[] bound = new Object[params.length];
-    for (int i = 0; i < params.length; i++) {
-      bound[i] = D1Values.toParam(params[i], D1Query.Kind.values()[paramKinds.charAt(i) - 'a']);
-    }
+    Object[] bound = bind(paramKinds, params);
     SqlTypeName[] types = new SqlTypeName[columnTypes.length];
     int[] scales = new int[columnTypes.length];
     for (int i = 0; i < columnTypes.length; i++) {
@@ -71,6 +68,19 @@ public final class D1Runtime {
             cancel, complete -> replay = complete);
       }
     };
+  }
+
+  /**
+   * The values of a statement's {@code ?}s as D1 receives them (a DATE as its ISO text, a BOOLEAN as 1/0, ...).
+   *
+   * @param paramKinds for each value, the ordinal of its {@link D1Query.Kind} as a character {@code 'a' + k}
+   */
+  public static Object[] bind(String paramKinds, Object[] params) {
+    Object[] bound = new Object[params.length];
+    for (int i = 0; i < params.length; i++) {
+      bound[i] = D1Values.toParam(params[i], D1Query.Kind.values()[paramKinds.charAt(i) - 'a']);
+    }
+    return bound;
   }
 
   /** Most rows kept in memory to replay a pushed-down result. */

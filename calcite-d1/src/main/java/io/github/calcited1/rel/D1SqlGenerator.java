@@ -249,8 +249,9 @@ final class D1SqlGenerator {
   private static void nameOutputs(SqlNode statement, List<String> names) {
     if (statement instanceof SqlSelect select) {
       SqlNodeList list = select.getSelectList();
-      if (list == null || list.size() != names.size()) {
-        return; // SELECT *: the table's own column names
+      if (list == null || list.size() != names.size()
+          || list.stream().anyMatch(item -> item instanceof SqlIdentifier id && id.isStar())) {
+        return; // SELECT * (perhaps with the page key after it): the table's own column names
       }
       for (int i = 0; i < list.size(); i++) {
         SqlNode item = list.get(i);
