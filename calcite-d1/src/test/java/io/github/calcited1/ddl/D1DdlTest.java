@@ -197,4 +197,19 @@ class D1DdlTest {
       assertEquals(List.of("10|1|3|x"), rows(c, "SELECT * FROM star_t"));
     }
   }
+
+  @Test
+  void ddlAndD1QueryThroughTheAvaticaServer() throws Exception {
+    try (io.github.calcited1.server.D1AvaticaServer server = io.github.calcited1.server.D1AvaticaServer.start(
+            io.github.calcited1.server.D1AvaticaServer.config().url(d1.url()).port(0));
+         Connection c = java.sql.DriverManager.getConnection(server.clientUrl()); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE av_t (id INTEGER NOT NULL, name VARCHAR(20), PRIMARY KEY (id))");
+      s.execute("CREATE INDEX av_t_name ON av_t (name)");
+      s.executeUpdate("INSERT INTO av_t VALUES (1, 'x')");
+      assertEquals(List.of("1|x"), rows(c, "SELECT * FROM TABLE(d1_query('SELECT id, name FROM av_t INDEXED BY"
+          + " av_t_name WHERE name = ?', 'id INTEGER, name TEXT', 'x'))"));
+      s.execute("DROP TABLE av_t");
+    }
+    assertEquals(List.of(), sqlite("SELECT name FROM sqlite_master WHERE name LIKE 'av_t%'"));
+  }
 }
