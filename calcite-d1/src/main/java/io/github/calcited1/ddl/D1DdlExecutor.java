@@ -50,7 +50,7 @@ public class D1DdlExecutor extends DdlExecutorImpl {
     try {
       return execute(context, node);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw D1Functions.sneaky(e);
     }
   }
 
@@ -182,10 +182,5 @@ public class D1DdlExecutor extends DdlExecutorImpl {
       throw e;
     }
     schema.refreshCatalog();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
-    throw (E) e;
   }
 }

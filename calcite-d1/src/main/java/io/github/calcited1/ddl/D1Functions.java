@@ -280,8 +280,9 @@ public final class D1Functions {
     return Linq4j.asEnumerable(rows);
   }
 
+  /** Throws a checked exception (an SQLException with its SQLState) where the signature cannot declare it. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
     throw (E) e;
   }
 }

@@ -19,18 +19,33 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class D1DdlTest {
   @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
-  /** Rows of a query on the SQLite file, each row its columns joined by '|'. */
   private static List<String> sqlite(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = d1.sqliteFile(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(r.getString(i));
-        }
-        rows.add(sb.toString());
+    return sqlite(d1, sql);
+  }
+
+  /** Rows of a query, with its parameters, on the SQLite file behind a fixture's "shop". */
+  static List<String> sqlite(D1Fixture fixture, String sql, Object... params) throws SQLException {
+    try (Connection c = fixture.sqliteFile(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        p.setObject(i + 1, params[i]);
       }
+      try (ResultSet r = p.executeQuery()) {
+        return rows(r);
+      }
+    }
+  }
+
+  /** Each row its columns joined by '|' (a DOUBLE in Java's notation, whichever driver read it). */
+  static List<String> rows(ResultSet r) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    int n = r.getMetaData().getColumnCount();
+    while (r.next()) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 1; i <= n; i++) {
+        Object v = r.getObject(i);
+        sb.append(i > 1 ? "|" : "").append(v instanceof Double d ? d.toString() : r.getString(i));
+      }
+      rows.add(sb.toString());
     }
     return rows;
   }
@@ -45,19 +60,10 @@ class D1DdlTest {
     return null;
   }
 
-  private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
+  static List<String> rows(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(r.getString(i));
-        }
-        rows.add(sb.toString());
-      }
+      return rows(r);
     }
-    return rows;
   }
 
   @Test

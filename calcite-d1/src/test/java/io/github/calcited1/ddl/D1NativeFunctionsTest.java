@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,35 +29,8 @@ class D1NativeFunctionsTest {
             + " (3, 'cy', '{\"n\": 3}')");
   }
 
-  private static List<String> rows(ResultSet r) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    int n = r.getMetaData().getColumnCount();
-    while (r.next()) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 1; i <= n; i++) {
-        Object v = r.getObject(i);
-        sb.append(i > 1 ? "|" : "").append(v instanceof Double d ? d.toString() : r.getString(i));
-      }
-      rows.add(sb.toString());
-    }
-    return rows;
-  }
-
   private static List<String> sqlite(String sql, Object... params) throws SQLException {
-    try (Connection c = d1.sqliteFile(); PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        p.setObject(i + 1, params[i]);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        return rows(r);
-      }
-    }
-  }
-
-  private static List<String> query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      return rows(r);
-    }
+    return D1DdlTest.sqlite(d1, sql, params);
   }
 
   private static final String FTS = "SELECT rowid AS id, title, snippet(nf_docs, 1, ''['', '']'', ''...'', 4) AS snip,"
@@ -71,7 +43,7 @@ class D1NativeFunctionsTest {
         + " JOIN nf_meta m ON m.id = q.id ORDER BY q.score, q.id", "quick");
     assertEquals(2, expected.size());
     try (Connection c = d1.connect()) {
-      assertEquals(expected, query(c, "SELECT q.id, q.title, q.snip, q.score, m.owner FROM TABLE(d1_query('" + FTS
+      assertEquals(expected, D1DdlTest.rows(c, "SELECT q.id, q.title, q.snip, q.score, m.owner FROM TABLE(d1_query('" + FTS
           + "', 'id INTEGER, title TEXT, snip TEXT, score REAL', 'quick')) AS q JOIN nf_meta m ON m.id = q.id"
           + " ORDER BY q.score, q.id"));
       try (PreparedStatement p = c.prepareStatement("SELECT id, score FROM TABLE(d1_query('" + FTS
@@ -81,7 +53,7 @@ class D1NativeFunctionsTest {
           assertEquals("BIGINT", r.getMetaData().getColumnTypeName(1));
           assertEquals("DOUBLE", r.getMetaData().getColumnTypeName(2));
           assertEquals(sqlite("SELECT rowid, bm25(nf_docs) FROM nf_docs WHERE nf_docs MATCH ? ORDER BY rowid",
-              "lazy"), rows(r));
+              "lazy"), D1DdlTest.rows(r));
         }
       }
     }
@@ -93,11 +65,11 @@ class D1NativeFunctionsTest {
         + " FROM nf_meta";
     try (Connection c = d1.connect()) {
       assertEquals(sqlite(json.replace("''", "'") + " ORDER BY id"),
-          query(c, "SELECT * FROM TABLE(d1_query('" + json + "', 'id INTEGER, n INTEGER, r INTEGER')) ORDER BY id"));
-      assertEquals(List.of("9007199254740993"), query(c, "SELECT n FROM TABLE(d1_query('" + json
+          D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_query('" + json + "', 'id INTEGER, n INTEGER, r INTEGER')) ORDER BY id"));
+      assertEquals(List.of("9007199254740993"), D1DdlTest.rows(c, "SELECT n FROM TABLE(d1_query('" + json
           + "', 'id INTEGER, n INTEGER, r INTEGER')) WHERE id = 1"));
       // One column: rows are still rows.
-      assertEquals(List.of("9007199254740993"), query(c,
+      assertEquals(List.of("9007199254740993"), D1DdlTest.rows(c,
           "SELECT * FROM TABLE(d1_query('SELECT json_extract(tags, ''$.n'') AS n FROM nf_meta WHERE id = 1', 'n INTEGER'))"));
     }
   }
@@ -124,23 +96,23 @@ class D1NativeFunctionsTest {
   @Test
   void d1ExecuteSendsAtOnceInAutocommitAndBuffersInATransaction() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      assertEquals(List.of("1"), query(c, "SELECT * FROM TABLE(d1_execute("
+      assertEquals(List.of("1"), D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute("
           + "'INSERT INTO nf_meta (id, owner) VALUES (CAST(? AS INTEGER), ?)', 10, 'dee'))"));
       assertEquals(List.of("10|dee"), sqlite("SELECT id, owner FROM nf_meta WHERE id = 10"));
 
       // A table rebuild in one transaction: buffered, sent as one atomic batch at COMMIT; the catalog reloads.
       c.setAutoCommit(false);
-      query(c, "SELECT * FROM TABLE(d1_execute('CREATE TABLE nf_meta2 (id INTEGER PRIMARY KEY, owner TEXT NOT NULL)'))");
-      query(c, "SELECT * FROM TABLE(d1_execute('INSERT INTO nf_meta2 SELECT id, owner FROM nf_meta'))");
-      query(c, "SELECT * FROM TABLE(d1_execute('DROP TABLE nf_meta'))");
-      query(c, "SELECT * FROM TABLE(d1_execute('ALTER TABLE nf_meta2 RENAME TO nf_meta'))");
+      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('CREATE TABLE nf_meta2 (id INTEGER PRIMARY KEY, owner TEXT NOT NULL)'))");
+      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('INSERT INTO nf_meta2 SELECT id, owner FROM nf_meta'))");
+      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('DROP TABLE nf_meta'))");
+      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('ALTER TABLE nf_meta2 RENAME TO nf_meta'))");
       assertEquals(List.of(), sqlite("SELECT name FROM sqlite_master WHERE name = 'nf_meta2'"));
       c.commit();
       assertEquals(List.of("id", "owner"), sqlite("SELECT name FROM pragma_table_info('nf_meta')"));
       assertEquals(sqlite("SELECT id, owner FROM nf_meta ORDER BY id"),
-          query(c, "SELECT * FROM nf_meta ORDER BY id"));
+          D1DdlTest.rows(c, "SELECT * FROM nf_meta ORDER BY id"));
 
-      query(c, "SELECT * FROM TABLE(d1_execute('DELETE FROM nf_meta WHERE id = ?', 10))");
+      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('DELETE FROM nf_meta WHERE id = ?', 10))");
       c.rollback();
       assertEquals(List.of("1"), sqlite("SELECT count(*) FROM nf_meta WHERE id = 10"));
     }
@@ -155,8 +127,8 @@ class D1NativeFunctionsTest {
   void d1DatabasesListsTheAccount() throws Exception {
     try (Connection c = d1.connect()) {
       assertEquals(List.of("other|" + d1.server.databaseId("other"), "shop|" + d1.server.databaseId("shop")),
-          query(c, "SELECT name, database_id FROM TABLE(d1_databases()) ORDER BY name"));
-      assertEquals(List.of("production"), query(c, "SELECT DISTINCT version FROM TABLE(d1_databases())"));
+          D1DdlTest.rows(c, "SELECT name, database_id FROM TABLE(d1_databases()) ORDER BY name"));
+      assertEquals(List.of("production"), D1DdlTest.rows(c, "SELECT DISTINCT version FROM TABLE(d1_databases())"));
     }
   }
 }
