@@ -26,8 +26,8 @@ public final class D1DdlParserFactory implements SqlParserImplFactory {
   public static final D1DdlParserFactory FACTORY = new D1DdlParserFactory();
 
   /** The first word, after blanks and comments, of a statement for the DDL grammar. */
-  private static final Pattern DDL_START = Pattern.compile(
-      "(?is)^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*(CREATE|DROP|ALTER)\\b.*");
+  static final Pattern DDL_START = Pattern.compile(
+      "(?is)^" + D1NativeDdl.LEADING + "(CREATE|DROP|ALTER)\\b.*");
 
   private D1DdlParserFactory() {
   }

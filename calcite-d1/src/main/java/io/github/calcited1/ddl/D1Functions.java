@@ -184,7 +184,8 @@ public final class D1Functions {
         String q = "\"d1_query\"." + D1TableDdl.quote(f.getName());
         String as = " AS " + D1TableDdl.quote(f.getName());
         SqlTypeName type = f.getType().getSqlTypeName();
-        selected.add(type == SqlTypeName.BIGINT || type == SqlTypeName.DECIMAL ? "CAST(" + q + " AS TEXT)" + as : q + as);
+        boolean asText = type == SqlTypeName.BIGINT || type == SqlTypeName.DECIMAL;
+        selected.add(asText ? "CAST(" + q + " AS TEXT)" + as : q + as);
       }
       // A newline before ")": the user's SQL may end in a -- comment.
       String wrapped = "SELECT " + String.join(", ", selected) + " FROM (" + sql + "\n) AS \"d1_query\"";
@@ -201,7 +202,8 @@ public final class D1Functions {
       List<Expression> labels = new ArrayList<>();
       for (RelDataTypeField f : call.getType().getFieldList()) {
         SqlTypeName type = f.getType().getSqlTypeName();
-        types.add(Expressions.constant(type.name() + (type == SqlTypeName.DECIMAL ? ":" + f.getType().getScale() : "")));
+        String scale = type == SqlTypeName.DECIMAL ? ":" + f.getType().getScale() : "";
+        types.add(Expressions.constant(type.name() + scale));
         labels.add(Expressions.constant("d1_query." + f.getName()));
       }
       Expression[] values = values(translator, call, 2);

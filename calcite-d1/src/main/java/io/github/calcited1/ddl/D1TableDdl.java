@@ -70,7 +70,8 @@ final class D1TableDdl {
       }
       if (column.strategy == ColumnStrategy.DEFAULT) {
         SqlNode e = column.expression;
-        // SQLite takes a literal, a signed number and CURRENT_* (niladic: identifiers when parsed) bare, any other expression in parentheses.
+        // SQLite takes a literal, a signed number and CURRENT_* (niladic: identifiers when parsed) bare, any other
+        // expression in parentheses.
         boolean literal = e instanceof SqlLiteral
             || (e.getKind() == SqlKind.MINUS_PREFIX && ((SqlCall) e).operand(0) instanceof SqlLiteral)
             || (e instanceof SqlIdentifier id && id.isSimple() && BARE_DEFAULTS.contains(id.getSimple()));
