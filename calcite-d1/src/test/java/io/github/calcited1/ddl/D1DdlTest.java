@@ -177,8 +177,18 @@ class D1DdlTest {
   void anotherConnectionSeesTheChangeAtItsNextStatement() throws Exception {
     try (Connection a = d1.connect(); Connection b = d1.connect(); Statement s = a.createStatement()) {
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM \"metadata\".\"TABLES\" WHERE \"tableName\" = 'seen_t'"));
+      long before = d1.requests();
       s.execute("CREATE TABLE seen_t (x INTEGER)");
+      // The DDL, then the catalog reload: the known tables in one batch, the new one's description in a second.
+      assertEquals(3, d1.requests() - before);
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM seen_t"));
+      before = d1.requests();
+      s.execute("ALTER TABLE seen_t ADD COLUMN y TEXT DEFAULT 'd'");
+      // Same table list: the reload is one batch.
+      assertEquals(2, d1.requests() - before);
+      s.executeUpdate("INSERT INTO seen_t (x) VALUES (1)");
+      // b had already read seen_t's old definition.
+      assertEquals(List.of("1|d"), rows(b, "SELECT x, y FROM seen_t"));
     }
   }
 
