@@ -88,6 +88,36 @@ public final class D1Client {
   }
 
   /**
+   * The account's databases (all pages), in D1's order; with {@code nameFilter} non-empty, those whose name contains
+   * it (D1's own filter).
+   */
+  public List<D1DatabaseInfo> listDatabases(String nameFilter) throws D1Exception {
+    List<D1DatabaseInfo> all = new ArrayList<>();
+    int seen = 0;
+    for (int page = 1; ; page++) {
+      HttpUrl.Builder url = databasesUrl().newBuilder();
+      if (nameFilter != null && !nameFilter.isEmpty()) {
+        url.addQueryParameter("name", nameFilter);
+      }
+      url.addQueryParameter("page", Integer.toString(page))
+          .addQueryParameter("per_page", Integer.toString(LIST_PAGE_SIZE));
+      List<D1DatabaseInfo> found = new ArrayList<>();
+      DatabasePage listed = call(request(url.build()).get().build(), "list databases", true, new Attempts(), r -> {
+        try (Response response = r) {
+          found.clear();
+          return readDatabasePage(response, found);
+        }
+      });
+      all.addAll(found);
+      seen += listed.count;
+      // Stop on an empty page too, so a server that misreports total_count cannot loop us forever.
+      if (listed.count == 0 || seen >= listed.totalCount) {
+        return all;
+      }
+    }
+  }
+
+  /**
    * The id of a database given its id or name. A UUID is returned as is, without a request; anything else is looked
    * up by exact name in the account's database list (all pages).
    *
@@ -100,25 +130,10 @@ public final class D1Client {
       return nameOrId;
     }
     List<String> ids = new ArrayList<>();
-    int seen = 0;
-    for (int page = 1; ; page++) {
-      HttpUrl url = databasesUrl().newBuilder()
-          .addQueryParameter("name", nameOrId)
-          .addQueryParameter("page", Integer.toString(page))
-          .addQueryParameter("per_page", Integer.toString(LIST_PAGE_SIZE))
-          .build();
-      List<String> found = new ArrayList<>();
-      DatabasePage listed = call(request(url).get().build(), "list databases", true, new Attempts(), r -> {
-        try (Response response = r) {
-          found.clear();
-          return readDatabasePage(response, nameOrId, found);
-        }
-      });
-      ids.addAll(found);
-      seen += listed.count;
-      // Stop on an empty page too, so a server that misreports total_count cannot loop us forever.
-      if (listed.count == 0 || seen >= listed.totalCount) {
-        break;
+    for (D1DatabaseInfo database : listDatabases(nameOrId)) {
+      // The API's name filter may match more loosely than the exact name.
+      if (nameOrId.equals(database.name()) && database.uuid() != null) {
+        ids.add(database.uuid());
       }
     }
     if (ids.isEmpty()) {
@@ -524,9 +539,9 @@ public final class D1Client {
 
   /**
    * Reads one page of {@code {"result":[{"uuid","name",...}],"result_info":{count,total_count,...},...}}, adding
-   * the ids of exact name matches (the API's name filter may match more loosely).
+   * its entries to {@code databases}.
    */
-  private DatabasePage readDatabasePage(Response response, String name, List<String> ids) throws D1Exception {
+  private DatabasePage readDatabasePage(Response response, List<D1DatabaseInfo> databases) throws D1Exception {
     DatabasePage page = new DatabasePage();
     boolean sawResult = false;
     try (JsonParser p = JSON.createParser(response.body().byteStream())) {
@@ -545,19 +560,26 @@ public final class D1Client {
             entries++;
             String uuid = null;
             String dbName = null;
+            String version = null;
+            Long numTables = null;
+            Long fileSize = null;
+            String createdAt = null;
             for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
               String key = p.currentName();
-              p.nextToken();
-              if (key.equals("uuid")) {
-                uuid = p.getValueAsString();
-              } else if (key.equals("name")) {
-                dbName = p.getValueAsString();
+              JsonToken value = p.nextToken();
+              boolean number = value == JsonToken.VALUE_NUMBER_INT;
+              switch (key) {
+                case "uuid" -> uuid = p.getValueAsString();
+                case "name" -> dbName = p.getValueAsString();
+                case "version" -> version = p.getValueAsString();
+                case "num_tables" -> numTables = number ? p.getLongValue() : null;
+                case "file_size" -> fileSize = number ? p.getLongValue() : null;
+                case "created_at" -> createdAt = p.getValueAsString();
+                default -> { }
               }
               p.skipChildren();
             }
-            if (name.equals(dbName) && uuid != null) {
-              ids.add(uuid);
-            }
+            databases.add(new D1DatabaseInfo(uuid, dbName, version, numTables, fileSize, createdAt));
           }
           if (e != JsonToken.END_ARRAY) {
             throw errors.malformed(response.code(), "a database list entry is not an object but " + e, null);

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * WITH without INSERT/UPDATE/DELETE/REPLACE, or a PRAGMA that only reports. Quoted text is skipped, so a value or an
  * identifier cannot make a write look like a read. When in doubt: not read-only (never retried after it left).
  */
-final class ReadOnlySql {
+public final class ReadOnlySql {
   private static final Set<String> REPORTING_PRAGMAS = Set.of("table_list", "table_info", "table_xinfo",
       "index_list", "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "quick_check",
       "integrity_check", "compile_options", "function_list", "collation_list", "database_list");
@@ -23,7 +23,7 @@ final class ReadOnlySql {
   private static final int SEEN_MAX = 2048;
   private static final int SEEN_MAX_LENGTH = 8192;
 
-  static boolean isReadOnly(String sql) {
+  public static boolean isReadOnly(String sql) {
     if (sql.length() > SEEN_MAX_LENGTH) {
       return classify(sql);
     }
@@ -57,6 +57,28 @@ final class ReadOnlySql {
       }
     }
     return any;
+  }
+
+  /** Whether some statement of {@code sql} changes the schema: CREATE, DROP or ALTER (the catalog must be reread). */
+  public static boolean changesSchema(String sql) {
+    // Fast path for the write path's own statements (INSERT/UPDATE/WITH/SELECT/REPLACE, never a ';'): one scan.
+    String head = sql.stripLeading();
+    if (!head.isEmpty() && "IUWSRiuwsr".indexOf(head.charAt(0)) >= 0 && sql.indexOf(';') < 0) {
+      return false;
+    }
+    String code;
+    try {
+      code = codeOnly(sql);
+    } catch (IllegalArgumentException unterminated) {
+      return true;
+    }
+    for (String part : code.split(";")) {
+      String first = NOT_A_WORD.split(part.strip().toUpperCase(Locale.ROOT), 2)[0];
+      if (first.equals("CREATE") || first.equals("DROP") || first.equals("ALTER")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final java.util.regex.Pattern NOT_A_WORD = java.util.regex.Pattern.compile("[^A-Z_]");

@@ -46,7 +46,10 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
       CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false",
       CalciteConnectionProperty.UNQUOTED_CASING.camelName(), "UNCHANGED",
       CalciteConnectionProperty.QUOTED_CASING.camelName(), "UNCHANGED",
-      CalciteConnectionProperty.QUOTING.camelName(), "DOUBLE_QUOTE");
+      CalciteConnectionProperty.QUOTING.camelName(), "DOUBLE_QUOTE",
+      // DDL on D1 (CREATE/DROP/ALTER; docs/ddl.md); queries keep Calcite's core grammar.
+      CalciteConnectionProperty.PARSER_FACTORY.camelName(), io.github.calcited1.ddl.D1DdlParserFactory.class.getName()
+          + "#FACTORY");
 
   static {
     new D1Driver().register();

@@ -278,8 +278,9 @@ public final class D1SqlGenerator {
         }
         return; // otherwise the table's own column names
       }
-      if (list.size() != names.size()) {
-        return;
+      if (list.size() != names.size()
+          || list.stream().anyMatch(item -> item instanceof SqlIdentifier id && id.isStar())) {
+        return; // a star among other items (the page key after it): the table's own column names
       }
       for (int i = 0; i < list.size(); i++) {
         SqlNode item = list.get(i);

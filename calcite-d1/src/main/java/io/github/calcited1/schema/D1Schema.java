@@ -104,6 +104,12 @@ public class D1Schema extends AbstractSchema {
     return tables;
   }
 
+  /** {@code d1_query}, {@code d1_execute}, {@code d1_databases} ({@link io.github.calcited1.ddl.D1Functions}). */
+  @Override protected com.google.common.collect.Multimap<String, org.apache.calcite.schema.Function>
+      getFunctionMultimap() {
+    return io.github.calcited1.ddl.D1Functions.of(this);
+  }
+
   /** Creates the Calcite table for a catalog entry. */
   private D1Table createTable(D1Catalog.Table table) {
     return new D1Table(this, table);

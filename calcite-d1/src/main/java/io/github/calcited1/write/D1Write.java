@@ -12,7 +12,9 @@ import java.util.List;
  */
 public abstract class D1Write {
   /** What the user asked for. */
-  public enum Kind { INSERT, UPSERT, UPDATE, DELETE }
+  public enum Kind { INSERT, UPSERT, UPDATE, DELETE,
+    /** A statement sent as written ({@code d1_execute}). */
+    NATIVE }
 
   private long changes;
   /** The generated keys this write returns (an INSERT sent at once), or null. */

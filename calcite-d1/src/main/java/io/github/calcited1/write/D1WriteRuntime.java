@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.client.D1Result;
+import io.github.calcited1.client.ReadOnlySql;
 import io.github.calcited1.rel.D1Query;
 import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.DataContext;
@@ -312,7 +314,14 @@ public final class D1WriteRuntime {
 
   private static D1Transaction newTransaction(D1Schema schema) {
     String name = "'" + schema.config().database() + "' (schema " + String.join(".", schema.path()) + ")";
-    return new D1Transaction(name, stmts -> schema.client().batch(schema.databaseId(), stmts), options(schema));
+    return new D1Transaction(name, stmts -> {
+      List<D1Result> results = schema.client().batch(schema.databaseId(), stmts);
+      // DDL sent through d1_execute: the next statement must see the new catalog.
+      if (stmts.stream().anyMatch(st -> ReadOnlySql.changesSchema(st.sql()))) {
+        schema.refreshCatalog();
+      }
+      return results;
+    }, options(schema));
   }
 
   /**

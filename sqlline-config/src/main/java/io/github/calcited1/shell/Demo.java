@@ -148,6 +148,10 @@ public final class Demo implements AutoCloseable {
         "      \"baseUrl\" '" + server.baseUrl() + "', \"accountId\" '" + DemoLoader.ACCOUNT_ID
             + "', \"apiToken\" '" + TOKEN + "');",
         "  DROP SCHEMA shop2;",
+        "  -- DDL goes to D1 at once; native SQLite (FTS5, JSON, window functions) through d1_query (docs/ddl.md)",
+        "  CREATE TABLE notes (id INTEGER NOT NULL, body VARCHAR(200), PRIMARY KEY (id));  CREATE INDEX notes_body ON notes (body);",
+        "  SELECT * FROM TABLE(d1_query('SELECT id, json_object(''n'', name) AS j FROM customers LIMIT 3', 'id INTEGER, j TEXT'));",
+        "  SELECT name, database_id FROM TABLE(d1_databases());",
         "",
         "Files in " + dir + " (deleted on exit).  !quit to leave.",
         "");

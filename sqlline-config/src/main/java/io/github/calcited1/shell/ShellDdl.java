@@ -1,5 +1,7 @@
 package io.github.calcited1.shell;
 
+import io.github.calcited1.ddl.D1DdlExecutor;
+import io.github.calcited1.ddl.D1DdlParserFactory;
 import java.io.Reader;
 
 import org.apache.calcite.jdbc.CalcitePrepare;
@@ -7,15 +9,17 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.server.DdlExecutor;
 import org.apache.calcite.server.ServerDdlExecutor;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.ddl.SqlDropSchema;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
 import org.apache.calcite.sql.parser.SqlParserImplFactory;
-import org.apache.calcite.sql.parser.ddl.SqlDdlParserImpl;
 import org.apache.calcite.util.Util;
 
 /**
  * Calcite's server DDL for the shell: {@code CREATE FOREIGN SCHEMA name LIBRARY '...D1SchemaFactory' OPTIONS (...)}
- * attaches a D1 database at run time, {@code DROP SCHEMA name} detaches it.
+ * attaches a D1 database at run time, {@code DROP SCHEMA name} detaches it. DDL on a D1 schema's tables, views and
+ * indexes goes to D1 (calcite-d1's {@link D1DdlExecutor}); statements other than CREATE/DROP/ALTER are parsed by
+ * Calcite's core grammar ({@link D1DdlParserFactory}).
  *
  * <p>Connect with {@code parserFactory=io.github.calcited1.shell.ShellDdl#PARSER_FACTORY}.
  *
@@ -29,7 +33,7 @@ public class ShellDdl extends ServerDdlExecutor {
   /** Parser factory: Calcite's DDL grammar plus this executor. */
   public static final SqlParserImplFactory PARSER_FACTORY = new SqlParserImplFactory() {
     @Override public SqlAbstractParserImpl getParser(Reader stream) {
-      return SqlDdlParserImpl.FACTORY.getParser(stream);
+      return D1DdlParserFactory.FACTORY.getParser(stream);
     }
 
     @Override public DdlExecutor getDdlExecutor() {
@@ -38,6 +42,13 @@ public class ShellDdl extends ServerDdlExecutor {
   };
 
   protected ShellDdl() {
+  }
+
+  /** DDL whose target is a D1 schema goes to D1 ({@link D1DdlExecutor}); the rest is calcite-server's. */
+  @Override public void executeDdl(CalcitePrepare.Context context, SqlNode node) {
+    if (!D1DdlExecutor.INSTANCE.executeOnD1(context, node)) {
+      super.executeDdl(context, node);
+    }
   }
 
   /** Executes {@code DROP SCHEMA [IF EXISTS] name} against the connection's real (mutable) root schema. */

@@ -169,6 +169,25 @@ class D1ShellTest {
     assertTrue(r.err().contains("shop2"), r.err());
   }
 
+  @Test void ddlAndNativeSqlOnD1() throws Exception {
+    Run r = shell(null, "--model", demo.model().toString(),
+        "-e", "CREATE TABLE shell_notes (id INTEGER NOT NULL, body VARCHAR(200) DEFAULT 'x', PRIMARY KEY (id))",
+        "-e", "CREATE INDEX shell_notes_body ON shell_notes (body)",
+        "-e", "INSERT INTO shell_notes (id) VALUES (1)",
+        "-e", "ALTER TABLE shell_notes ADD COLUMN n INTEGER",
+        "-e", "SELECT * FROM TABLE(d1_query('SELECT id, body, n FROM shell_notes', 'id INTEGER, body TEXT, n INTEGER'))",
+        "-e", "SELECT name FROM TABLE(d1_databases())",
+        "-e", "DROP TABLE shell_notes");
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertEquals(List.of("1|x|NULL", "shop"), rows(r.out()));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + demo.server().databaseFile("shop"));
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name LIKE 'shell_notes%'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "the table and its index were created, then dropped, in D1");
+    }
+  }
+
   @Test void transactionsWithAutocommitOffCommitAndRollback() throws Exception {
     Run r = shell(null, "--model", demo.model().toString(),
         "-e", "!autocommit off",
