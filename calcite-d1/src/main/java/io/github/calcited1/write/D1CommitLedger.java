@@ -44,11 +44,17 @@ final class D1CommitLedger {
     this.failures = failures;
   }
 
+  /** The ledger's own DDL, sent with every ledger commit: it changes no table a user sees. */
+  static String createSql(String ledgerTable) {
+    return "CREATE TABLE IF NOT EXISTS " + D1Write.quote(ledgerTable)
+        + " (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL)";
+  }
+
   /** {@code CREATE TABLE IF NOT EXISTS ledger ...; INSERT INTO ledger VALUES (commitId, now)}. */
   List<D1Statement> statements(String commitId) {
     String table = D1Write.quote(options.commitLedgerTable());
     return List.of(
-        D1Statement.of("CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL)"),
+        D1Statement.of(createSql(options.commitLedgerTable())),
         D1Statement.of("INSERT INTO " + table + " (id, committed_at) VALUES (?, ?)", commitId,
             Instant.now().toString()));
   }

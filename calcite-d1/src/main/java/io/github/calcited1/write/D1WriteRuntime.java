@@ -314,10 +314,12 @@ public final class D1WriteRuntime {
 
   private static D1Transaction newTransaction(D1Schema schema) {
     String name = "'" + schema.config().database() + "' (schema " + String.join(".", schema.path()) + ")";
+    String ledgerDdl = D1CommitLedger.createSql(options(schema).commitLedgerTable());
     return new D1Transaction(name, stmts -> {
       List<D1Result> results = schema.client().batch(schema.databaseId(), stmts);
-      // DDL sent through d1_execute: the next statement must see the new catalog.
-      if (stmts.stream().anyMatch(st -> ReadOnlySql.changesSchema(st.sql()))) {
+      // DDL sent through d1_execute: the next statement must see the new catalog. (Not the commit ledger's own
+      // CREATE TABLE IF NOT EXISTS, which every ledger commit carries: that would cost a catalog read per commit.)
+      if (stmts.stream().anyMatch(st -> ReadOnlySql.changesSchema(st.sql()) && !st.sql().equals(ledgerDdl))) {
         schema.refreshCatalog();
       }
       return results;
