@@ -89,11 +89,6 @@ final class CachingProxy implements AutoCloseable {
     return rows.get();
   }
 
-  /** Bytes of all response bodies passed on. */
-  long responseBytes() {
-    return responseBytes.get();
-  }
-
   long misses() {
     return misses.get();
   }
