@@ -220,6 +220,10 @@ public final class D1AvaticaServer implements AutoCloseable {
     if (c.maxConnectionsPerUser < 0 || c.maxBufferPerUser < 0) {
       throw new IllegalArgumentException("--max-connections-per-user and --max-buffer-per-user must not be negative");
     }
+    if ((c.maxConnectionsPerUser > 0 || c.maxBufferPerUser > 0) && c.basicUser == null && c.realmFile == null) {
+      throw new IllegalArgumentException("--max-connections-per-user and --max-buffer-per-user bound authenticated"
+          + " users: turn on HTTP BASIC with --user or --realm-file, or leave them out");
+    }
     ServerMeta meta = new ServerMeta(c.url, metaInfo, c.maxConnections,
         D1BufferLimit.shared(c.maxBufferTotal, "the server's --max-buffer-total"), c.maxBufferPerConnection,
         c.maxConnectionsPerUser, c.maxBufferPerUser);
@@ -421,7 +425,7 @@ public final class D1AvaticaServer implements AutoCloseable {
         synchronized (this) {
           opening--;
           openingUsers.remove(user);
-          if (opened && user != null) {
+          if (opened && user != null && maxConnectionsPerUser > 0) {
             owners.put(ch.id, user);
           }
         }
@@ -527,6 +531,7 @@ public final class D1AvaticaServer implements AutoCloseable {
     String passwordEnv = "CALCITE_D1_SERVE_PASSWORD";
     String passwordFile = null;
     List<String> list = new ArrayList<>(List.of(args));
+    D1AvaticaServer server;
     if (!list.isEmpty() && list.get(0).equals("serve")) {
       list.remove(0);
     }
@@ -573,11 +578,11 @@ public final class D1AvaticaServer implements AutoCloseable {
       if (c.realmFile != null && !Files.isReadable(Paths.get(c.realmFile))) {
         throw new IllegalArgumentException("cannot read realm file " + c.realmFile);
       }
+      server = start(c); // its own checks (per-user limits without users) are usage errors too
     } catch (IllegalArgumentException e) {
       err.println("calcite-d1 serve: " + e.getMessage() + "\n" + usage());
       return 1;
     }
-    D1AvaticaServer server = start(c);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "calcite-d1-serve-shutdown"));
     out.println("calcite-d1 serve: " + redact(c.url) + " on http://" + c.bind + ":" + server.port() + " ("
         + c.serialization.name().toLowerCase(Locale.ROOT) + (c.basicUser != null || c.realmFile != null

@@ -520,6 +520,15 @@ class D1AvaticaServerTest {
    * the other user still connects and buffers its own full share.
    */
   @Test void limitsPerAuthenticatedUserStopOnlyThatUser() throws Exception {
+    IllegalArgumentException noUsers = assertThrows(IllegalArgumentException.class,
+        () -> D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0).maxConnectionsPerUser(2)));
+    assertTrue(noUsers.getMessage().contains("turn on HTTP BASIC with --user or --realm-file"), noUsers.getMessage());
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    assertEquals(1, D1AvaticaServer.run(new String[] {"serve", "--model", model.toString(), "--port", "0",
+        "--max-buffer-per-user", "1m"}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true, "UTF-8")));
+    assertTrue(err.toString("UTF-8").contains("calcite-d1 serve: --max-connections-per-user and --max-buffer-per-user"
+        + " bound authenticated users"), err.toString("UTF-8"));
     Path realm = tmp.resolve("two-users.properties");
     Files.writeString(realm, "alice: alice-pw,d1\nbob: bob-pw,d1\n");
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
