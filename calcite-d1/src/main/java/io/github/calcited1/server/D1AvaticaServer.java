@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.servlet.ServletException;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -34,12 +39,17 @@ import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.Service.ErrorResponse;
+import org.apache.calcite.avatica.remote.Service.RpcMetadataResponse;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.server.AvaticaHandler;
+import org.apache.calcite.avatica.server.HandlerFactory;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +67,9 @@ import org.slf4j.LoggerFactory;
  *       closed, and <b>its buffered, uncommitted writes are dropped</b>.</li>
  *   <li>Client-supplied connection properties are filtered to {@link #SAFE_CLIENT_PROPERTIES}; everything else
  *       (model, parserFactory, typeSystem, schemaFactory, ...) comes only from the server's connect string.</li>
- *   <li>One client cannot hurt the others: past {@code --max-connections} a new connection is refused (53300), never
- *       an open one evicted; buffered writes are bounded per connection (54000) and for the server (53200).</li>
+ *   <li>One client cannot hurt the others: past {@code --max-connections} (or, with HTTP BASIC, the user's
+ *       {@code --max-connections-per-user}) a new connection is refused (53300), never an open one evicted; buffered
+ *       writes are bounded per connection (54000), per authenticated user and for the server (53200).</li>
  *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
  * </ul>
  *
@@ -101,6 +112,9 @@ public final class D1AvaticaServer implements AutoCloseable {
     int maxConnections = 100;
     long maxBufferPerConnection = DEFAULT_MAX_BUFFER_PER_CONNECTION;
     long maxBufferTotal = Math.max(DEFAULT_MAX_BUFFER_PER_CONNECTION, Runtime.getRuntime().maxMemory() / 4);
+    /** 0: a user is bounded by the server's limits only. */
+    int maxConnectionsPerUser;
+    long maxBufferPerUser;
     String basicUser;
     String basicPassword;
     String realmFile;
@@ -155,6 +169,24 @@ public final class D1AvaticaServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Connections one authenticated (HTTP BASIC) user may have open; past it that user's new connection is refused
+     * (53300) while other users still connect. 0 (the default): only {@link #maxConnections} bounds them.
+     */
+    public Config maxConnectionsPerUser(int n) {
+      this.maxConnectionsPerUser = n;
+      return this;
+    }
+
+    /**
+     * Bytes of uncommitted writes all connections of one authenticated user may hold together (past it: SQLState
+     * 53200, to that user only). 0 (the default): only the per-connection and server limits bound them.
+     */
+    public Config maxBufferPerUser(long bytes) {
+      this.maxBufferPerUser = bytes;
+      return this;
+    }
+
     /** HTTP BASIC with one user. */
     public Config basicAuth(String user, String password) {
       this.basicUser = user;
@@ -185,11 +217,21 @@ public final class D1AvaticaServer implements AutoCloseable {
     // JdbcMeta's cache would evict the least recently used connection, with its uncommitted writes, to make room:
     // ServerMeta refuses a connection past the maximum instead, so the cache itself must never be full.
     metaInfo.setProperty(MAX_CONNECTIONS, Long.toString(Long.MAX_VALUE));
+    if (c.maxConnectionsPerUser < 0 || c.maxBufferPerUser < 0) {
+      throw new IllegalArgumentException("--max-connections-per-user and --max-buffer-per-user must not be negative");
+    }
+    if ((c.maxConnectionsPerUser > 0 || c.maxBufferPerUser > 0) && c.basicUser == null && c.realmFile == null) {
+      throw new IllegalArgumentException("--max-connections-per-user and --max-buffer-per-user bound authenticated"
+          + " users: turn on HTTP BASIC with --user or --realm-file, or leave them out");
+    }
     ServerMeta meta = new ServerMeta(c.url, metaInfo, c.maxConnections,
-        D1BufferLimit.shared(c.maxBufferTotal, "the server's --max-buffer-total"), c.maxBufferPerConnection);
+        D1BufferLimit.shared(c.maxBufferTotal, "the server's --max-buffer-total"), c.maxBufferPerConnection,
+        c.maxConnectionsPerUser, c.maxBufferPerUser);
 
+    AvaticaHandler avatica = new HandlerFactory().getHandler(new LocalService(carrySqlStates(meta)),
+        c.serialization);
     HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
-        .withHandler(new LocalService(carrySqlStates(meta)), c.serialization)
+        .withHandler(new AuthenticatedUser(avatica))
         .withPort(c.port);
     String bind = c.bind;
     ServerCustomizer<Server> bindTo = server -> {
@@ -287,30 +329,74 @@ public final class D1AvaticaServer implements AutoCloseable {
   }
 
   /**
+   * Avatica's handler, with the name of the HTTP BASIC user Jetty authenticated for the request it runs available to
+   * {@link ServerMeta} as {@link #current()}. Avatica hands BASIC users to no Meta (its impersonation callback is for
+   * SPNEGO only), and the connection properties a client sends ({@code user}) are whatever the client says.
+   */
+  static final class AuthenticatedUser extends HandlerWrapper implements AvaticaHandler {
+    private static final ThreadLocal<String> USER = new ThreadLocal<>();
+    private final AvaticaHandler avatica;
+
+    AuthenticatedUser(AvaticaHandler avatica) {
+      this.avatica = avatica;
+      setHandler(avatica);
+    }
+
+    /** The authenticated user of the request this thread is answering; null without authentication. */
+    static String current() {
+      return USER.get();
+    }
+
+    @Override public void handle(String target, Request baseRequest, HttpServletRequest request,
+        HttpServletResponse response) throws IOException, ServletException {
+      USER.set(request.getRemoteUser());
+      try {
+        super.handle(target, baseRequest, request, response);
+      } finally {
+        USER.remove();
+      }
+    }
+
+    @Override public void setServerRpcMetadata(RpcMetadataResponse metadata) {
+      avatica.setServerRpcMetadata(metadata);
+    }
+  }
+
+  /**
    * The server's JdbcMeta: drops client-supplied connection properties outside {@link #SAFE_CLIENT_PROPERTIES},
-   * refuses a connection past {@code --max-connections} rather than evict one (with its uncommitted writes), bounds
-   * each connection's buffered writes.
+   * refuses a connection past {@code --max-connections} (or the user's {@code --max-connections-per-user}) rather
+   * than evict one (with its uncommitted writes), bounds buffered writes per connection, per user and in all.
    */
   static final class ServerMeta extends JdbcMeta {
     private final Set<String> serverKeys;
     private final int maxConnections;
     private final D1BufferLimit serverBuffer;
     private final long maxBufferPerConnection;
+    private final int maxConnectionsPerUser;
+    private final long maxBufferPerUser;
     /** Connections being opened: they hold a place before they reach the cache. */
     private int opening;
+    /** The authenticated user of each connection open or being opened (by connection id); guarded by this. */
+    private final Map<String, String> owners = new HashMap<>();
+    /** The users of the connections being opened (null without authentication); guarded by this. */
+    private final List<String> openingUsers = new ArrayList<>();
+    private final Map<String, D1BufferLimit> userBuffers = new ConcurrentHashMap<>();
 
     ServerMeta(String url, Properties info, int maxConnections, D1BufferLimit serverBuffer,
-        long maxBufferPerConnection) throws SQLException {
+        long maxBufferPerConnection, int maxConnectionsPerUser, long maxBufferPerUser) throws SQLException {
       super(url, info);
       this.serverKeys = new LinkedHashSet<>(info.stringPropertyNames());
       this.maxConnections = maxConnections;
       this.serverBuffer = serverBuffer;
       this.maxBufferPerConnection = maxBufferPerConnection;
+      this.maxConnectionsPerUser = maxConnectionsPerUser;
+      this.maxBufferPerUser = maxBufferPerUser;
     }
 
     @Override public void openConnection(ConnectionHandle ch, Map<String, String> info) {
       // The place is taken under the lock (two clients cannot both get the last one); opening, which reads the
       // catalog from D1 and can take seconds, runs outside it.
+      String user = AuthenticatedUser.current();
       synchronized (this) {
         getConnectionCache().cleanUp(); // closes the expired connections first: their places are free
         if (getConnectionCache().size() + opening >= maxConnections) {
@@ -319,22 +405,49 @@ public final class D1AvaticaServer implements AutoCloseable {
               + " (an idle one closes after --connection-expiry) and retry, or raise --max-connections.", 0,
               "53300", AvaticaSeverity.ERROR);
         }
+        if (user != null && maxConnectionsPerUser > 0) {
+          owners.keySet().retainAll(getConnectionCache().asMap().keySet()); // forgets closed and expired ones
+          if (Collections.frequency(owners.values(), user) + openingBy(user) >= maxConnectionsPerUser) {
+            throw new AvaticaRuntimeException("User \"" + user + "\" has its maximum of " + maxConnectionsPerUser
+                + " connections open (--max-connections-per-user); no connection was closed to make room. Close"
+                + " connections you no longer use (an idle one closes after --connection-expiry) and retry.", 0,
+                "53300", AvaticaSeverity.ERROR);
+          }
+        }
         opening++;
+        openingUsers.add(user);
       }
+      boolean opened = false;
       try {
         super.openConnection(ch, info);
+        opened = true;
       } finally {
         synchronized (this) {
           opening--;
+          openingUsers.remove(user);
+          if (opened && user != null && maxConnectionsPerUser > 0) {
+            owners.put(ch.id, user);
+          }
         }
       }
     }
 
+    private int openingBy(String user) {
+      return Collections.frequency(openingUsers, user);
+    }
+
     @Override protected Connection createConnection(String url, Properties info) throws SQLException {
       Connection connection = super.createConnection(url, filter(info, serverKeys));
-      D1Connections.session(connection).limitBuffer(
-          D1BufferLimit.perConnection(maxBufferPerConnection, "the server's --max-buffer-per-connection"),
-          serverBuffer);
+      D1BufferLimit own =
+          D1BufferLimit.perConnection(maxBufferPerConnection, "the server's --max-buffer-per-connection");
+      String user = AuthenticatedUser.current();
+      if (user != null && maxBufferPerUser > 0) {
+        D1BufferLimit users = userBuffers.computeIfAbsent(user,
+            u -> D1BufferLimit.perUser(maxBufferPerUser, u, "the server's --max-buffer-per-user"));
+        D1Connections.session(connection).limitBuffer(own, users, serverBuffer);
+      } else {
+        D1Connections.session(connection).limitBuffer(own, serverBuffer);
+      }
       return connection;
     }
   }
@@ -418,6 +531,7 @@ public final class D1AvaticaServer implements AutoCloseable {
     String passwordEnv = "CALCITE_D1_SERVE_PASSWORD";
     String passwordFile = null;
     List<String> list = new ArrayList<>(List.of(args));
+    D1AvaticaServer server;
     if (!list.isEmpty() && list.get(0).equals("serve")) {
       list.remove(0);
     }
@@ -442,6 +556,8 @@ public final class D1AvaticaServer implements AutoCloseable {
           case "--max-connections" -> c.maxConnections(Integer.parseInt(v));
           case "--max-buffer-per-connection" -> c.maxBufferPerConnection(parseBytes(v));
           case "--max-buffer-total" -> c.maxBufferTotal(parseBytes(v));
+          case "--max-connections-per-user" -> c.maxConnectionsPerUser(Integer.parseInt(v));
+          case "--max-buffer-per-user" -> c.maxBufferPerUser(parseBytes(v));
           case "--user" -> c.basicUser = v;
           case "--password-env" -> passwordEnv = v;
           case "--password-file" -> passwordFile = v;
@@ -462,11 +578,11 @@ public final class D1AvaticaServer implements AutoCloseable {
       if (c.realmFile != null && !Files.isReadable(Paths.get(c.realmFile))) {
         throw new IllegalArgumentException("cannot read realm file " + c.realmFile);
       }
+      server = start(c); // its own checks (per-user limits without users) are usage errors too
     } catch (IllegalArgumentException e) {
       err.println("calcite-d1 serve: " + e.getMessage() + "\n" + usage());
       return 1;
     }
-    D1AvaticaServer server = start(c);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "calcite-d1-serve-shutdown"));
     out.println("calcite-d1 serve: " + redact(c.url) + " on http://" + c.bind + ":" + server.port() + " ("
         + c.serialization.name().toLowerCase(Locale.ROOT) + (c.basicUser != null || c.realmFile != null
@@ -551,6 +667,10 @@ public final class D1AvaticaServer implements AutoCloseable {
         "                            connection is refused, no open one is closed",
         "  --max-buffer-per-connection SIZE  uncommitted writes one connection may hold (default 64m)",
         "  --max-buffer-total SIZE   uncommitted writes of all connections (default: a quarter of the heap)",
+        "  --max-connections-per-user N      with HTTP BASIC: open connections of one user at most",
+        "                            (default: only --max-connections)",
+        "  --max-buffer-per-user SIZE        with HTTP BASIC: uncommitted writes of all connections of one",
+        "                            user (default: only the per-connection and total limits)",
         "  --user NAME               HTTP BASIC user; password from $CALCITE_D1_SERVE_PASSWORD",
         "  --password-env VAR        read the BASIC password from VAR instead",
         "  --password-file FILE      read it from FILE (its whole content but a final line break)",

@@ -4,7 +4,7 @@ import java.sql.SQLException;
 
 /**
  * A bound on the bytes of uncommitted writes: of one connection, or of all connections that share it (the connections
- * of one {@code calcite-d1 serve}). A statement that would go past it is refused before it is buffered, so the
+ * of one {@code calcite-d1 serve}, or of one of its users). A statement that would go past it is refused before it is buffered, so the
  * transaction's earlier writes stay intact and the process keeps its heap.
  */
 public final class D1BufferLimit {
@@ -27,6 +27,11 @@ public final class D1BufferLimit {
   /** The limit of one connection; going past it is SQLState 54000 (a program limit). {@code option} names its knob. */
   public static D1BufferLimit perConnection(long maxBytes, String option) {
     return new D1BufferLimit(maxBytes, "This connection's", option, "54000");
+  }
+
+  /** The limit of all connections of one authenticated user; going past it is SQLState 53200, to that user. */
+  public static D1BufferLimit perUser(long maxBytes, String user, String option) {
+    return new D1BufferLimit(maxBytes, "User \"" + user + "\"'s (all its connections')", option, "53200");
   }
 
   /** A limit shared by many connections; going past it is SQLState 53200 (out of memory). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.local.D1LocalServer;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -30,13 +31,18 @@ class LargeResultStreamingTest {
    * would take several times that.
    */
   private static final long MAX_GROWTH = 4L << 20;
+  /**
+   * d1-local builds and spools the whole million-row answer before its first byte: on a loaded machine that takes
+   * far longer than OkHttp's 10 s default read timeout or the client's defaults, which are about D1, not this test.
+   */
+  private static final Duration PATIENCE = Duration.ofMinutes(10);
 
   @Test
   void millionRowsWithFlatHeap(@TempDir Path dir) throws Exception {
     try (D1LocalServer server = D1LocalServer.builder().port(0).dataDir(dir).token("t").database("shop").build()
         .start()) {
       D1Client client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId("acc")
-          .apiToken("t").build());
+          .apiToken("t").readTimeout(PATIENCE).callTimeout(PATIENCE).build());
       String db = client.resolveDatabaseId("shop");
       long responseBytes = responseSize(server.baseUrl() + "/accounts/acc/d1/database/" + db + "/raw");
 
@@ -70,7 +76,8 @@ class LargeResultStreamingTest {
   private static long responseSize(String url) throws Exception {
     Request request = new Request.Builder().url(url).header("Authorization", "Bearer t")
         .post(RequestBody.create("{\"sql\":\"" + SQL + "\"}", MediaType.get("application/json"))).build();
-    try (Response response = new OkHttpClient().newCall(request).execute()) {
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(PATIENCE).callTimeout(PATIENCE).build();
+    try (Response response = http.newCall(request).execute()) {
       assertEquals(200, response.code());
       long n = 0;
       byte[] buf = new byte[1 << 16];

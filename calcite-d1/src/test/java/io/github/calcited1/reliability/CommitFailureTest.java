@@ -11,6 +11,7 @@ import io.github.calcited1.write.D1CommitException;
 import io.github.calcited1.write.D1Fixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
@@ -262,6 +263,27 @@ class CommitFailureTest {
     }
     assertEquals(1, value("SELECT count(*) FROM notes WHERE id = 4"));
     assertEquals(2, value("SELECT qty FROM orders WHERE id = 1"), "applied once");
+  }
+
+  /**
+   * An autocommit write whose answer is lost after D1 ran it: the SQLException the application catches carries
+   * 08007 itself (not only a cause), for a pushed statement and for one run by key.
+   */
+  @Test
+  void autocommitWriteWithALostAnswerIs08007OnTheExceptionTheApplicationCatches() throws Exception {
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      d1.server.faults().next(Fault.dropAfterExecute());
+      SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO notes VALUES (6, 'u')"));
+      assertEquals("08007", e.getSQLState(), e.getMessage());
+      // By key (UPPER stays in Calcite): the read passes, the write's answer is lost.
+      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
+      e = assertThrows(SQLException.class,
+          () -> s.executeUpdate("UPDATE orders SET qty = qty + 1 WHERE UPPER(customer) = 'ANN'"));
+      assertEquals("08007", e.getSQLState(), e.getMessage());
+      assertTrue(d1.lastRequestBody().contains("json_each"), "ran by key: " + d1.lastRequestBody());
+    }
+    assertEquals(1, value("SELECT count(*) FROM notes WHERE id = 6"), "it had run");
+    assertEquals(2, value("SELECT qty FROM orders WHERE id = 1"), "it had run, once");
   }
 
   @Test

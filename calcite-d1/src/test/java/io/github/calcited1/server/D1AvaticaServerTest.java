@@ -493,6 +493,113 @@ class D1AvaticaServerTest {
     }
   }
 
+  static Properties basic(String user, String password) {
+    Properties p = new Properties();
+    p.setProperty("avatica_user", user);
+    p.setProperty("avatica_password", password);
+    return p;
+  }
+
+  /** Buffers 1 KB rows on {@code c} (ids from {@code firstId}) until a statement is refused; returns the refusal. */
+  static Throwable bufferUntilRefused(Connection c, int firstId, int[] buffered) {
+    String kilobyte = "x".repeat(1000);
+    for (int i = 0; i < 200; i++) {
+      try {
+        update(c, "INSERT INTO customers (id, name, country) VALUES (" + (firstId + i) + ", '" + kilobyte + "', 'DE')");
+        buffered[0]++;
+      } catch (SQLException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("200 rows buffered, none refused");
+  }
+
+  /**
+   * With two HTTP BASIC users, one user's connections and buffered writes are bounded by the per-user limits: its
+   * third connection is refused (53300) and its connections together stop at --max-buffer-per-user (53200), while
+   * the other user still connects and buffers its own full share.
+   */
+  @Test void limitsPerAuthenticatedUserStopOnlyThatUser() throws Exception {
+    IllegalArgumentException noUsers = assertThrows(IllegalArgumentException.class,
+        () -> D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0).maxConnectionsPerUser(2)));
+    assertTrue(noUsers.getMessage().contains("turn on HTTP BASIC with --user or --realm-file"), noUsers.getMessage());
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    assertEquals(1, D1AvaticaServer.run(new String[] {"serve", "--model", model.toString(), "--port", "0",
+        "--max-buffer-per-user", "1m"}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true, "UTF-8")));
+    assertTrue(err.toString("UTF-8").contains("calcite-d1 serve: --max-connections-per-user and --max-buffer-per-user"
+        + " bound authenticated users"), err.toString("UTF-8"));
+    Path realm = tmp.resolve("two-users.properties");
+    Files.writeString(realm, "alice: alice-pw,d1\nbob: bob-pw,d1\n");
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .realmFile(realm.toString()).maxConnectionsPerUser(2).maxBufferPerUser(30_000))) {
+      List<Connection> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < 2; i++) {
+          open.add(thin(server, basic("alice", "alice-pw")));
+          count(open.get(i), "SELECT COUNT(*) FROM customers");
+        }
+        Throwable refused = failure(() -> {
+          try (Connection extra = thin(server, basic("alice", "alice-pw"))) {
+            count(extra, "SELECT COUNT(*) FROM customers");
+          }
+        });
+        assertEquals("53300", sqlState(refused), refused.toString());
+        assertTrue(refused.getMessage().contains("User \"alice\" has its maximum of 2 connections open"
+            + " (--max-connections-per-user)"), refused.getMessage());
+        Connection bob1 = thin(server, basic("bob", "bob-pw"));
+        open.add(bob1);
+        Connection bob2 = thin(server, basic("bob", "bob-pw"));
+        open.add(bob2);
+        long before = count(bob2, "SELECT COUNT(*) FROM customers");
+        for (Connection c : open) {
+          c.setAutoCommit(false);
+          c.getAutoCommit();
+        }
+
+        // alice's two connections share her 30 KB
+        int[] alice1 = {0};
+        int[] alice2 = {0};
+        for (int i = 0; i < 20; i++) {
+          update(open.get(0), "INSERT INTO customers (id, name, country) VALUES (" + (5000 + i) + ", '"
+              + "x".repeat(1000) + "', 'DE')");
+          alice1[0]++;
+        }
+        Throwable full = bufferUntilRefused(open.get(1), 5100, alice2);
+        assertEquals("53200", sqlState(full), full.toString());
+        assertTrue(full.getMessage().contains("User \"alice\"'s (all its connections') uncommitted writes")
+            && full.getMessage().contains("--max-buffer-per-user"), full.getMessage());
+        assertTrue(alice2[0] > 3 && alice2[0] < 12, "alice's second connection got what her first left: " + alice2[0]);
+
+        // bob is untouched: a full 30 KB of his own, refused only at his own limit
+        int[] bob = {0};
+        Throwable bobFull = bufferUntilRefused(bob1, 6000, bob);
+        assertEquals("53200", sqlState(bobFull), bobFull.toString());
+        assertTrue(bobFull.getMessage().contains("User \"bob\"'s"), bobFull.getMessage());
+        assertTrue(bob[0] > 25 && bob[0] < 31, "bob buffered his own share: " + bob[0]);
+
+        open.get(0).commit(); // alice's first connection frees her share; her rows before the refusal landed
+        assertEquals(before + alice1[0], count(bob2, "SELECT COUNT(*) FROM customers"));
+        update(open.get(1), "INSERT INTO customers (id, name, country) VALUES (5199, 'after', 'DE')");
+        for (Connection c : open.subList(1, open.size())) {
+          c.rollback();
+        }
+        update(open.get(0), "DELETE FROM customers WHERE id >= 5000");
+        open.get(0).commit();
+        assertEquals(before, count(bob2, "SELECT COUNT(*) FROM customers"));
+
+        open.remove(0).close(); // a closed connection frees alice's place
+        try (Connection again = thin(server, basic("alice", "alice-pw"))) {
+          assertEquals(before, count(again, "SELECT COUNT(*) FROM customers"));
+        }
+      } finally {
+        for (Connection c : open) {
+          c.close();
+        }
+      }
+    }
+  }
+
   /**
    * The DatabaseMetaData the Avatica protocol carries from the server (its database properties) answer as the direct
    * driver does. Avatica 1.28's client takes the product name and version and storesUpperCaseIdentifiers from its own

@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.local.Fault;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,16 +47,6 @@ class D1WriteConflictTest {
 
   private static Object value(String sql) throws SQLException {
     return d1.d1(sql).rows().get(0)[0];
-  }
-
-  /** The exception of the chain (this one or a cause) with SQLState 40001, or null. */
-  static SQLException conflict(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && "40001".equals(s.getSQLState())) {
-        return s;
-      }
-    }
-    return null;
   }
 
   /**
@@ -101,6 +92,42 @@ class D1WriteConflictTest {
     // A text column compares byte for byte: a change of case only is a change.
     assertConflict("UPDATE acct SET n = n + 1 WHERE UPPER(name) = 'ADA'",
         "UPDATE acct SET name = 'ADA' WHERE id = 1", "acct");
+  }
+
+  /**
+   * In autocommit the SQLException the application catches carries 40001 itself (not only a cause): the by-key
+   * UPDATE's write request is held 3 s by d1-local while another client changes the row it read.
+   */
+  @Test
+  void autocommitConflictIsOnTheExceptionTheApplicationCatches() throws Exception {
+    String write = "UPDATE counter SET n = n + 1 WHERE id = 1";
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate(write), "warm-up: metadata and plan");
+      long before = d1.server.requestCount();
+      assertEquals(1, s.executeUpdate(write));
+      assertEquals(2, d1.server.requestCount() - before, "by key in autocommit: one read, then one write");
+      // The read passes untouched; the write waits 3 s before it runs, long enough for the concurrent change.
+      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.delay(Duration.ofSeconds(3)));
+      ExecutorService other = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> concurrent = other.submit(() -> {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (d1.server.faults().pending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+          }
+          d1.d1("UPDATE counter SET n = 40 WHERE id = 1");
+          return null;
+        });
+        SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate(write));
+        concurrent.get(30, TimeUnit.SECONDS);
+        assertEquals("40001", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("Write conflict on D1 table \"counter\""), e.getMessage());
+      } finally {
+        other.shutdownNow();
+        d1.server.faults().clear();
+      }
+    }
+    assertEquals(40L, ((Number) value("SELECT n FROM counter WHERE id = 1")).longValue(), "the concurrent write stays");
   }
 
   @Test
@@ -165,8 +192,7 @@ class D1WriteConflictTest {
                 assertEquals(1, ps.executeUpdate());
                 done++;
               } catch (SQLException e) {
-                // In autocommit, Avatica wraps the 40001 exception (docs/transactions.md)
-                assertNotNull(conflict(e), () -> "not a conflict: " + e);
+                assertEquals("40001", e.getSQLState(), () -> "not a conflict: " + e);
                 conflicts++;
               }
             }
