@@ -22,7 +22,8 @@ import io.github.calcited1.local.D1LocalServer;
  * {@code demo-model.json}, which federates the three as schemas {@code shop}, {@code files} and {@code inventory}.
  */
 public final class Demo implements AutoCloseable {
-  public static final String TOKEN = "demo-token";
+  /** As long as a Cloudflare token (40 characters), so the shell does not warn about a short one. */
+  public static final String TOKEN = "demo-token-for-d1-local-not-a-secret-000";
   public static final String DATABASE = "shop";
 
   /** Three queries to try; the second is the federated join the README runs with {@code -e}. */
