@@ -112,6 +112,9 @@ public final class D1KeyedStatements {
           last = keys;
           return execute(connection, keys, () -> call(prepared, method, args));
         }
+        if (name.startsWith("execute")) {
+          last = null; // a batch, or a query: no keys, not the previous execution's
+        }
         return call(prepared, method, args);
       }
     };

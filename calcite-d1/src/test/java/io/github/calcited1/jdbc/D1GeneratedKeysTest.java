@@ -169,4 +169,26 @@ class D1GeneratedKeysTest {
       assertEquals("HY092", bad.getSQLState());
     }
   }
+
+  /** JDBC: the keys are those of the statement's last execution; one that asked for none has none. */
+  @Test
+  void anExecutionWithoutKeysAskedForDoesNotReturnThePreviousOnesKeys() throws Exception {
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO people (name) VALUES ('stale1')", Statement.RETURN_GENERATED_KEYS);
+      assertEquals(idsOf("stale1"), keys(s));
+      s.executeUpdate("INSERT INTO people (name) VALUES ('stale2')");
+      assertEquals(List.of(), keys(s));
+    }
+    try (Connection c = d1.connect();
+         PreparedStatement ps = c.prepareStatement("INSERT INTO people (name) VALUES (?)",
+             Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, "stale3");
+      ps.executeUpdate();
+      assertEquals(idsOf("stale3"), keys(ps));
+      ps.setString(1, "stale4");
+      ps.addBatch();
+      ps.executeBatch(); // a batch returns no keys
+      assertEquals(List.of(), keys(ps));
+    }
+  }
 }
