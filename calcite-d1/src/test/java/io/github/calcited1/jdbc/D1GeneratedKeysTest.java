@@ -191,4 +191,30 @@ class D1GeneratedKeysTest {
       assertEquals(List.of(), keys(ps));
     }
   }
+
+  /**
+   * Two statements of one connection on two threads: the keys one asked for (here, asked for and not yet taken, as
+   * while its INSERT runs) never receive the other's rows, nor make the other's INSERT return keys.
+   */
+  @Test
+  void anotherThreadsInsertOnTheSameConnectionDoesNotFillTheseKeys() throws Exception {
+    try (Connection c = d1.connect()) {
+      io.github.calcited1.write.D1Session session = D1Connections.session(c);
+      io.github.calcited1.write.D1GeneratedKeys asked = io.github.calcited1.write.D1GeneratedKeys.ofKey();
+      session.requestGeneratedKeys(asked);
+      java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        other.submit(() -> {
+          try (Statement s = c.createStatement()) {
+            return s.executeUpdate("INSERT INTO tags (tag, n) VALUES ('other-thread', 1)");
+          }
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        other.shutdownNow();
+      }
+      assertEquals(List.of(), asked.rows());
+      assertEquals(List.of(), asked.columns());
+      session.takeGeneratedKeys();
+    }
+  }
 }
