@@ -133,7 +133,7 @@ public final class D1Functions {
       StringBuilder kinds = new StringBuilder();
       List<Expression> boxed = new ArrayList<>();
       for (int i = 0; i < args.size(); i++) {
-        kinds.append((char) ('a' + D1Query.Kind.of(args.get(i).getType().getSqlTypeName()).ordinal()));
+        kinds.append(D1Query.Kind.of(args.get(i).getType().getSqlTypeName()).code());
         boxed.add(Expressions.convert_(Expressions.box(translated.get(i)), Object.class));
       }
       return new Expression[] {Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, boxed)};

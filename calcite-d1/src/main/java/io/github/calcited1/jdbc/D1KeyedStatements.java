@@ -24,8 +24,11 @@ import java.util.Set;
  * empty result set, and the connection gets a warning ({@link D1Connections#warnings}) saying so.
  */
 public final class D1KeyedStatements {
-  /** SQLState of the warning that a buffered INSERT has no generated keys yet. */
-  public static final String KEYS_AFTER_COMMIT_STATE = "01D03";
+  /**
+   * SQLState of the warning that a buffered INSERT has no generated keys yet (01D01-01D03 are taken: split commit,
+   * counts unknown, warnings dropped).
+   */
+  public static final String KEYS_AFTER_COMMIT_STATE = "01D04";
 
   private D1KeyedStatements() {
   }
@@ -111,6 +114,9 @@ public final class D1KeyedStatements {
           D1GeneratedKeys keys = spec.get();
           last = keys;
           return execute(connection, keys, () -> call(prepared, method, args));
+        }
+        if (name.startsWith("execute")) {
+          last = null; // a batch, or a query: no keys, not the previous execution's
         }
         return call(prepared, method, args);
       }

@@ -85,7 +85,7 @@ public final class D1PlanCache {
 
   private static boolean cacheable(Meta.StatementType type) {
     return switch (type) {
-      case SELECT, INSERT, UPDATE, DELETE, UPSERT, MERGE -> true;
+      case SELECT, IS_DML, INSERT, UPDATE, DELETE, UPSERT, MERGE -> true; // Calcite types INSERT/UPDATE/DELETE IS_DML
       default -> false;
     };
   }

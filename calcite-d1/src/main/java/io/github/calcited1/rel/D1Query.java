@@ -17,7 +17,7 @@ public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
   /** Each parameter's {@link Kind} as one character ({@code 'a'} + its ordinal), a constant for generated code. */
   public String paramKinds() {
     StringBuilder kinds = new StringBuilder();
-    params.forEach(p -> kinds.append((char) ('a' + p.kind().ordinal())));
+    params.forEach(p -> kinds.append(p.kind().code()));
     return kinds.toString();
   }
 
@@ -25,7 +25,7 @@ public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
   public static Object[] bind(String paramKinds, Object[] values) {
     Object[] bound = new Object[values.length];
     for (int i = 0; i < values.length; i++) {
-      bound[i] = D1Values.toParam(values[i], Kind.values()[paramKinds.charAt(i) - 'a']);
+      bound[i] = D1Values.toParam(values[i], Kind.ofCode(paramKinds.charAt(i)));
     }
     return bound;
   }
@@ -59,6 +59,15 @@ public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
 
     Kind(String sqlCast) {
       this.sqlCast = sqlCast;
+    }
+
+    /** The kind as one character of a {@link #paramKinds()} string ({@code 'a'} + its ordinal). */
+    public char code() {
+      return (char) ('a' + ordinal());
+    }
+
+    static Kind ofCode(char code) {
+      return values()[code - 'a'];
     }
 
     /** The SQLite type the parameter is cast to in SQL, or null. */

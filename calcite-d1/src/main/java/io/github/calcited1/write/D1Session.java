@@ -43,7 +43,11 @@ public final class D1Session {
   /** Bounds on the bytes buffered (none by default; calcite-d1 serve sets them), and the bytes buffered now. */
   private List<D1BufferLimit> bufferLimits = List.of();
   private long bufferedBytes;
-  private D1GeneratedKeys generatedKeys;
+  /**
+   * Per thread: a statement runs its INSERT on the thread that executes it, and another statement of the connection
+   * on another thread must neither fill these keys nor return keys of its own.
+   */
+  private final ThreadLocal<D1GeneratedKeys> generatedKeys = new ThreadLocal<>();
 
   public D1Session(BooleanSupplier autoCommit) {
     this.autoCommit = autoCommit;
@@ -86,22 +90,22 @@ public final class D1Session {
   }
 
   /**
-   * Sets the generated keys the next statement's INSERT returns (null: none): the JDBC statement sets them before it
-   * executes and takes them back after ({@link #takeGeneratedKeys}).
+   * Sets the generated keys the INSERT of the statement this thread runs next returns (null: none): the JDBC
+   * statement sets them before it executes and takes them back after ({@link #takeGeneratedKeys}).
    */
-  public synchronized void requestGeneratedKeys(D1GeneratedKeys keys) {
-    generatedKeys = keys;
+  public void requestGeneratedKeys(D1GeneratedKeys keys) {
+    generatedKeys.set(keys);
   }
 
-  /** The generated keys asked for by the running statement, or null. */
-  synchronized D1GeneratedKeys generatedKeys() {
-    return generatedKeys;
+  /** The generated keys asked for by the statement running on this thread, or null. */
+  D1GeneratedKeys generatedKeys() {
+    return generatedKeys.get();
   }
 
   /** The generated keys of the statement that just ran (null if none were asked for); clears the request. */
-  public synchronized D1GeneratedKeys takeGeneratedKeys() {
-    D1GeneratedKeys k = generatedKeys;
-    generatedKeys = null;
+  public D1GeneratedKeys takeGeneratedKeys() {
+    D1GeneratedKeys k = generatedKeys.get();
+    generatedKeys.remove();
     return k;
   }
 

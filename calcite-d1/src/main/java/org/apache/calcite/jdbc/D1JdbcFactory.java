@@ -310,6 +310,7 @@ public final class D1JdbcFactory extends CalciteFactory {
     /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
     @Override
     protected void executeInternal(String sql) throws SQLException {
+      keys = null; // an execution that asks for none has none, not the previous one's ({@link #keyed} sets them)
       try {
         super.executeInternal(sql);
       } catch (SQLException e) {
@@ -320,6 +321,7 @@ public final class D1JdbcFactory extends CalciteFactory {
     /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
     @Override
     protected long[] executeBatchInternal() throws SQLException {
+      keys = null; // a batch returns no keys
       try {
         return super.executeBatchInternal();
       } catch (SQLException e) {
@@ -327,9 +329,13 @@ public final class D1JdbcFactory extends CalciteFactory {
       }
     }
 
+    /** Runs {@code body} with {@code spec} asked for; set after it, since its execution clears the last keys. */
     private <T> T keyed(D1GeneratedKeys spec, D1KeyedStatements.Body<T> body) throws SQLException {
-      keys = spec;
-      return D1KeyedStatements.execute(getConnection(), spec, body);
+      try {
+        return D1KeyedStatements.execute(getConnection(), spec, body);
+      } finally {
+        keys = spec;
+      }
     }
 
     @Override

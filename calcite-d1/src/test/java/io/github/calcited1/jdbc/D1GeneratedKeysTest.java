@@ -154,6 +154,8 @@ class D1GeneratedKeysTest {
       SQLWarning w = D1Connections.warnings(c);
       assertNotNull(w);
       assertEquals(D1KeyedStatements.KEYS_AFTER_COMMIT_STATE, w.getSQLState());
+      // a state of its own: 01D01 split commit, 01D02 counts unknown, 01D03 warnings dropped
+      assertEquals("01D04", w.getSQLState());
       assertTrue(w.getMessage().contains("not known before COMMIT"), w.getMessage());
       c.commit();
     }
@@ -167,6 +169,54 @@ class D1GeneratedKeysTest {
       assertEquals(List.of(), keys(s));
       SQLException bad = assertThrows(SQLException.class, () -> c.prepareStatement("SELECT 1", 7));
       assertEquals("HY092", bad.getSQLState());
+    }
+  }
+
+  /** JDBC: the keys are those of the statement's last execution; one that asked for none has none. */
+  @Test
+  void anExecutionWithoutKeysAskedForDoesNotReturnThePreviousOnesKeys() throws Exception {
+    try (Connection c = d1.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO people (name) VALUES ('stale1')", Statement.RETURN_GENERATED_KEYS);
+      assertEquals(idsOf("stale1"), keys(s));
+      s.executeUpdate("INSERT INTO people (name) VALUES ('stale2')");
+      assertEquals(List.of(), keys(s));
+    }
+    try (Connection c = d1.connect();
+         PreparedStatement ps = c.prepareStatement("INSERT INTO people (name) VALUES (?)",
+             Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, "stale3");
+      ps.executeUpdate();
+      assertEquals(idsOf("stale3"), keys(ps));
+      ps.setString(1, "stale4");
+      ps.addBatch();
+      ps.executeBatch(); // a batch returns no keys
+      assertEquals(List.of(), keys(ps));
+    }
+  }
+
+  /**
+   * Two statements of one connection on two threads: the keys one asked for (here, asked for and not yet taken, as
+   * while its INSERT runs) never receive the other's rows, nor make the other's INSERT return keys.
+   */
+  @Test
+  void anotherThreadsInsertOnTheSameConnectionDoesNotFillTheseKeys() throws Exception {
+    try (Connection c = d1.connect()) {
+      io.github.calcited1.write.D1Session session = D1Connections.session(c);
+      io.github.calcited1.write.D1GeneratedKeys asked = io.github.calcited1.write.D1GeneratedKeys.ofKey();
+      session.requestGeneratedKeys(asked);
+      java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        other.submit(() -> {
+          try (Statement s = c.createStatement()) {
+            return s.executeUpdate("INSERT INTO tags (tag, n) VALUES ('other-thread', 1)");
+          }
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        other.shutdownNow();
+      }
+      assertEquals(List.of(), asked.rows());
+      assertEquals(List.of(), asked.columns());
+      session.takeGeneratedKeys();
     }
   }
 }

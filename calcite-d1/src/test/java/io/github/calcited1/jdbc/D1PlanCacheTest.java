@@ -194,4 +194,30 @@ class D1PlanCacheTest {
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
     }
   }
+
+  /**
+   * A COMMIT with the commit ledger on sends the ledger's CREATE TABLE IF NOT EXISTS: that is no DDL of the user's,
+   * so it neither reloads the catalog (one more request per COMMIT) nor voids the cached plans.
+   */
+  @Test void aCommitWithTheLedgerKeepsTheCatalogAndThePlans() throws SQLException {
+    String sql = "SELECT COUNT(*) AS n FROM t WHERE id > 50";
+    try (Connection c = DriverManager.getConnection("jdbc:d1:database=plans;accountId=" + D1.accountId()
+            + ";baseUrl=" + D1.baseUrl() + ";apiToken=" + D1.token() + ";commitLedger=true");
+         Statement s = c.createStatement(); Plannings plannings = new Plannings()) {
+      assertEquals(List.of("50"), query(s, sql));
+      c.setAutoCommit(false);
+      s.executeUpdate("INSERT INTO grows (id, a) VALUES (1000, 'ledger')");
+      long before = D1.requestCount();
+      c.commit();
+      assertEquals(1, D1.requestCount() - before, "the COMMIT is one request, and no catalog reload follows");
+      int planned = plannings.count.get();
+      assertEquals(List.of("50"), query(s, sql));
+      assertEquals(planned, plannings.count.get(), "not planned again: the COMMIT did not void the plan");
+      s.executeUpdate("DELETE FROM grows WHERE id = 1000");
+      planned = plannings.count.get();
+      s.executeUpdate("DELETE FROM grows WHERE id = 1000");
+      assertEquals(planned, plannings.count.get(), "a DML text is planned once too");
+      c.commit();
+    }
+  }
 }
