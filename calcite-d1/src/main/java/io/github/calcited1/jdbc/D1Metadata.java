@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What {@code DatabaseMetaData} tells a tool about D1 tables beyond Calcite's own answers, from the D1 catalog
@@ -27,7 +25,6 @@ final class D1Metadata {
   /** A D1 string or blob holds at most 2,000,000 bytes (D1's documented limit), so no text is longer. */
   static final int MAX_VALUE_LENGTH = 2_000_000;
 
-  private static final Pattern SIZE = Pattern.compile("\\(\\s*(\\d+)");
 
   private final SchemaPlus rootSchema;
 
@@ -274,13 +271,9 @@ final class D1Metadata {
    * text and blobs.
    */
   static Integer size(String declaredType, int dataType) {
-    Matcher m = SIZE.matcher(declaredType == null ? "" : declaredType);
-    if (m.find()) {
-      try {
-        return Integer.parseInt(m.group(1));
-      } catch (NumberFormatException e) {
-        // a size beyond int: fall through to the type's
-      }
+    Integer declared = D1Types.declaredSize(declaredType);
+    if (declared != null) {
+      return declared;
     }
     switch (dataType) {
       case java.sql.Types.BIGINT:

@@ -33,6 +33,22 @@ public final class D1Types {
   /** A type's size or precision and scale, e.g. {@code (10, 2)} in {@code DECIMAL(10, 2)}. */
   private static final Pattern SIZE = Pattern.compile("\\s*\\(.*$");
 
+  /**
+   * The size or precision a declaration gives ({@code VARCHAR(80)}: 80, {@code DECIMAL(10, 2)}: 10), or null if it
+   * gives none (or one past {@code int}). SQLite does not enforce it.
+   */
+  public static Integer declaredSize(String declaredType) {
+    Matcher m = PRECISION_SCALE.matcher(declaredType == null ? "" : declaredType);
+    if (!m.find()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(m.group(1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The declared type without its size or precision: {@code VARCHAR(80)} is {@code VARCHAR}. */
   public static String withoutSize(String declaredType) {
     return SIZE.matcher(declaredType).replaceAll("").trim();
