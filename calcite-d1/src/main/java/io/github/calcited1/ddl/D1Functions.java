@@ -2,14 +2,14 @@ package io.github.calcited1.ddl;
 
 import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
+import io.github.calcited1.catalog.D1Types;
 import io.github.calcited1.client.D1DatabaseInfo;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.ReadOnlySql;
 import io.github.calcited1.rel.D1Query;
 import io.github.calcited1.rel.D1Runtime;
-import io.github.calcited1.schema.D1Schema;
-import io.github.calcited1.schema.D1Types;
-import io.github.calcited1.write.D1WriteRuntime;
+import io.github.calcited1.rel.D1Schema;
+import io.github.calcited1.rel.D1WriteRuntime;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;

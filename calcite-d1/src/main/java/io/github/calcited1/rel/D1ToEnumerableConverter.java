@@ -1,6 +1,5 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Schema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;

@@ -98,7 +98,7 @@ public final class D1Session {
   }
 
   /** The generated keys asked for by the statement running on this thread, or null. */
-  D1GeneratedKeys generatedKeys() {
+  public D1GeneratedKeys generatedKeys() {
     return generatedKeys.get();
   }
 
@@ -112,7 +112,7 @@ public final class D1Session {
   /** Rows a prepared INSERT appended without running its plan ({@link D1DirectInsert}); a diagnostic. */
   private long directRows;
 
-  synchronized void noteDirectRow() {
+  public synchronized void noteDirectRow() {
     directRows++;
   }
 

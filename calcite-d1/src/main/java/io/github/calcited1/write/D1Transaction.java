@@ -8,6 +8,7 @@ import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.github.calcited1.config.D1WriteOptions;
 
 /**
  * The write buffer of one connection for one D1 database (the DuckDB design's {@code D1Transaction}): INSERT, UPDATE

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.local.D1LocalServer;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
 import io.github.calcited1.server.D1AvaticaServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Catalog;
+import io.github.calcited1.catalog.D1Catalog;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;

@@ -1,4 +1,4 @@
-package io.github.calcited1.write;
+package io.github.calcited1.config;
 
 import java.util.Locale;
 import java.util.Map;
@@ -114,7 +114,7 @@ public final class D1WriteOptions {
       return false;
     }
     throw new IllegalArgumentException("operand '" + key + "' must be true or false, not "
-        + io.github.calcited1.schema.D1SchemaConfig.shown(v));
+        + D1SchemaConfig.shown(v));
   }
 
   private static long number(Map<String, ?> m, String key, long dflt) {
@@ -129,7 +129,7 @@ public final class D1WriteOptions {
       return Long.parseLong(v.toString().trim().replace("_", ""));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("operand '" + key + "' must be a whole number, not "
-          + io.github.calcited1.schema.D1SchemaConfig.shown(v), e);
+          + D1SchemaConfig.shown(v), e);
     }
   }
 

@@ -1,7 +1,8 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Table;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.write.D1KeyMatch;
+import io.github.calcited1.write.D1ValueKind;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;

@@ -1,10 +1,6 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.rel.D1Query;
-import io.github.calcited1.rel.D1SqlGenerator;
-import io.github.calcited1.rel.D1ToEnumerableConverter;
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Table;
+import io.github.calcited1.catalog.D1Catalog;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;

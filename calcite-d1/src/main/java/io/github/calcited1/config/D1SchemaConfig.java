@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.config;
 
 import io.github.calcited1.client.D1ClientConfig;
 import java.time.Duration;
@@ -21,7 +21,7 @@ public final class D1SchemaConfig {
   private static final Set<String> OPERANDS = Set.of("accountId", "database", "apiToken", "apiTokenEnv", "baseUrl",
       "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
       "catalogTtlSeconds", "snapshotScans",
-      // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
+      // write path (D1WriteOptions, docs/transactions.md)
       "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit",
       // reliability and transport (docs/reliability.md)
       "maxAttempts", "retryBaseDelayMillis", "retryMaxDelayMillis", "maxRetryAfterSeconds", "allowInsecureHttp",
@@ -46,7 +46,7 @@ public final class D1SchemaConfig {
   private final int pageSize;
   private final boolean snapshotScans;
   private final Duration catalogTtl;
-  private final io.github.calcited1.write.D1WriteOptions writeOptions;
+  private final D1WriteOptions writeOptions;
 
   private D1SchemaConfig(Map<String, Object> operand, Function<String, String> env) {
     for (String key : operand.keySet()) {
@@ -121,7 +121,7 @@ public final class D1SchemaConfig {
     this.catalogTtl = Duration.ofSeconds(
         number(operand, "catalogTtlSeconds", DEFAULT_CATALOG_TTL.toSeconds(), 0, Integer.MAX_VALUE));
     try {
-      this.writeOptions = io.github.calcited1.write.D1WriteOptions.fromOperand(operand);
+      this.writeOptions = D1WriteOptions.fromOperand(operand);
     } catch (IllegalArgumentException e) {
       throw new D1ConfigurationException(writeOperand(String.valueOf(e.getMessage())), e.getMessage());
     }
@@ -195,7 +195,7 @@ public final class D1SchemaConfig {
   }
 
   /** The write path's settings (readOnly, strictAtomicity, request budget); see docs/transactions.md. */
-  public io.github.calcited1.write.D1WriteOptions writeOptions() {
+  public D1WriteOptions writeOptions() {
     return writeOptions;
   }
 

@@ -1,9 +1,21 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.ReadOnlySql;
-import io.github.calcited1.rel.D1Query;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.config.D1WriteOptions;
+import io.github.calcited1.write.D1CommitLedger;
+import io.github.calcited1.write.D1CommitStats;
+import io.github.calcited1.write.D1Delete;
+import io.github.calcited1.write.D1GeneratedKeys;
+import io.github.calcited1.write.D1Insert;
+import io.github.calcited1.write.D1KeyMatch;
+import io.github.calcited1.write.D1Merge;
+import io.github.calcited1.write.D1Session;
+import io.github.calcited1.write.D1SqlWrite;
+import io.github.calcited1.write.D1Transaction;
+import io.github.calcited1.write.D1Update;
+import io.github.calcited1.write.D1ValueKind;
+import io.github.calcited1.write.D1Write;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.jdbc.D1MetaBridge;
 import org.apache.calcite.linq4j.Enumerable;
