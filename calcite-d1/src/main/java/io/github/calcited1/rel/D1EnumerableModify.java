@@ -78,7 +78,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
     String refusal = refusal();
     if (refusal != null) {
       builder.add(Expressions.return_(null,
-          Expressions.call(D1WriteRuntime.class, "refuse", Expressions.constant(refusal))));
+          Expressions.call(D1Method.REFUSE.method, Expressions.constant(refusal))));
       return implementor.result(physType, builder.toBlock());
     }
     Result child = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
@@ -99,7 +99,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       if (direct != null) {
         implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
       }
-      call = Expressions.call(D1WriteRuntime.class, "insert", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, path, table,
           Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
           Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
           rows);
@@ -116,7 +116,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
       }
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1WriteRuntime.class, "updateByKey", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, path, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
           intArray(fields), kinds(kindFields), rows);
       break;
@@ -125,7 +125,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       D1KeyMatch key = key();
       List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1WriteRuntime.class, "deleteByKey", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, path, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
           kinds(fields), rows);
       break;
@@ -138,7 +138,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       for (int i = insertColumns.columns().size(); i < width - updateColumns.size(); i++) {
         int column = targetColumn(getInput(), i);
         if (column < 0) {
-          builder.add(Expressions.return_(null, Expressions.call(D1WriteRuntime.class, "refuse",
+          builder.add(Expressions.return_(null, Expressions.call(D1Method.REFUSE.method,
               Expressions.constant("MERGE into D1 table '" + target.name() + "': cannot tell which target column its"
                   + " field " + getInput().getRowType().getFieldNames().get(i) + " is, so the update could not be"
                   + " checked against concurrent writes; nothing was sent. Write it as UPDATE ... WHERE followed by"
@@ -147,7 +147,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         }
         readFields.add(column);
       }
-      call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, path, table,
           Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
           kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
           intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);
@@ -221,11 +221,11 @@ public final class D1EnumerableModify extends D1ModifyRel {
         nullable, params);
   }
 
-  /** The {@link D1ValueKind} names of the given table columns, as a constant. */
+  /** The {@link D1ValueKind}s of the given table columns, as a constant. */
   private Expression kinds(List<Integer> fields) {
     List<RelDataTypeField> all = getTable().getRowType().getFieldList();
-    return Expressions.constant(fields.stream().map(i -> D1ValueKind.of(all.get(i).getType()).name())
-        .toArray(String[]::new));
+    return Expressions.constant(fields.stream().map(i -> D1ValueKind.of(all.get(i).getType()))
+        .toArray(D1ValueKind[]::new));
   }
 
   private static Expression names(List<String> names) {

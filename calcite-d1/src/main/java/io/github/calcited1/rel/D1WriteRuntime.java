@@ -51,12 +51,12 @@ public final class D1WriteRuntime {
    * A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT); {@code params} are its parameters' values,
    * of the kinds {@code paramKinds} ({@link D1Query#paramKinds()}).
    */
-  public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      String paramKinds, Object[] params) {
+  public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, D1Write.Kind kind, String table,
+      String sql, D1Query.Kind[] paramKinds, Object[] params) {
     try {
       D1Schema schema = schema(root, schemaPath);
       checkWritable(schema, table);
-      D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql,
+      D1Write w = new D1SqlWrite(kind, table, sql,
           Arrays.asList(D1Query.bind(paramKinds, params)), -1);
       return Linq4j.singletonEnumerable(submit(root, schema, w));
     } catch (SQLException e) {
@@ -71,7 +71,7 @@ public final class D1WriteRuntime {
    * given changes (consecutive INSERTs with the same columns travel as one).
    */
   public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
+      D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
     try {
       return insert0(root, schemaPath, table, columns, kinds, perRowDefaults, rows);
     } catch (SQLException e) {
@@ -80,7 +80,7 @@ public final class D1WriteRuntime {
   }
 
   private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
+      D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
     List<D1Write> writes = new ArrayList<>();
@@ -98,7 +98,7 @@ public final class D1WriteRuntime {
           }
         }
         if (w == null || !Arrays.equals(given, previous)) {
-          w = new D1Insert(table, List.of(select(columns, given)), kinds(select(kinds, given)));
+          w = new D1Insert(table, List.of(select(columns, given)), List.of(select(kinds, given)));
           writes.add(w);
           previous = given.clone();
         }
@@ -123,11 +123,11 @@ public final class D1WriteRuntime {
     return out.toArray((T[]) java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), 0));
   }
 
-  /** The elements of {@code row} at {@code fields}. */
-  private static Object[] pick(Object[] row, int[] fields) {
-    Object[] out = new Object[fields.length];
+  /** The elements of {@code values} at {@code fields}. */
+  private static <T> T[] pick(T[] values, int[] fields) {
+    T[] out = Arrays.copyOf(values, fields.length);
     for (int i = 0; i < fields.length; i++) {
-      out[i] = row[fields[i]];
+      out[i] = values[fields[i]];
     }
     return out;
   }
@@ -138,11 +138,11 @@ public final class D1WriteRuntime {
    * only to rows whose {@code guarded} columns still hold the values read ({@link D1WriteConflict}).
    */
   public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, String[] kinds,
+      boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, D1ValueKind[] kinds,
       Enumerable<Object[]> rows) {
     try {
       D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
-          List.of(setColumns), kinds(kinds));
+          List.of(setColumns), List.of(kinds));
       return byKey(root, schemaPath, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
@@ -154,10 +154,10 @@ public final class D1WriteRuntime {
    * {@code guarded} columns are sent ({@link D1KeyMatch}, {@link D1WriteConflict}).
    */
   public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, String[] guardedColumns, int[] fields, String[] kinds, Enumerable<Object[]> rows) {
+      boolean wholeRow, String[] guardedColumns, int[] fields, D1ValueKind[] kinds, Enumerable<Object[]> rows) {
     try {
       D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
-          kinds(kinds));
+          List.of(kinds));
       return byKey(root, schemaPath, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
@@ -194,7 +194,8 @@ public final class D1WriteRuntime {
    * compare-and-set check, a by-key UPDATE and {@code INSERT ... ON CONFLICT (pk) DO NOTHING}, in one request.
    */
   public static Enumerable<Long> merge(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows) {
+      D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width,
+      Enumerable<Object[]> rows) {
     try {
       return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
     } catch (SQLException e) {
@@ -203,7 +204,7 @@ public final class D1WriteRuntime {
   }
 
   private static Enumerable<Long> merge0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
+      D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
       throws SQLException {
     D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
@@ -227,10 +228,10 @@ public final class D1WriteRuntime {
     if (all.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    List<String> keyColumns = List.of(pickNames(columns, keyFields));
-    List<String> updateColumns = List.of(pickNames(columns, updateFields));
+    List<String> keyColumns = List.of(pick(columns, keyFields));
+    List<String> updateColumns = List.of(pick(columns, updateFields));
     if (sameValues) {
-      D1Insert upsert = new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, updateColumns);
+      D1Insert upsert = new D1Insert(table, List.of(columns), List.of(kinds), keyColumns, updateColumns);
       for (Object[] r : all) {
         upsert.add(Arrays.copyOf(r, n));
       }
@@ -240,11 +241,11 @@ public final class D1WriteRuntime {
     int[] readOnly = Arrays.stream(readFields).filter(c -> Arrays.stream(keyFields).noneMatch(k -> k == c)).toArray();
     D1KeyMatch key = new D1KeyMatch(keyColumns, false);
     D1Update update = new D1Update(table, key, updateColumns,
-        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(updateFields)).toArray())),
+        List.of(pick(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(updateFields)).toArray())),
         false);
-    D1Merge merge = new D1Merge(new D1KeyMatch(keyColumns, false, List.of(pickNames(columns, readOnly))),
-        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)).toArray())),
-        update, new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, List.of()));
+    D1Merge merge = new D1Merge(new D1KeyMatch(keyColumns, false, List.of(pick(columns, readOnly))),
+        List.of(pick(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)).toArray())),
+        update, new D1Insert(table, List.of(columns), List.of(kinds), keyColumns, List.of()));
     int[] updateRow = IntStream.concat(Arrays.stream(keyFields), IntStream.range(width - m, width)).toArray();
     // A read column's value is at n + its position in readFields.
     int[] readRow = IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)
@@ -255,11 +256,6 @@ public final class D1WriteRuntime {
     }
     submit(root, schema, List.of(merge));
     return Linq4j.singletonEnumerable((long) all.size());
-  }
-
-  /** The elements of {@code names} at {@code fields}. */
-  private static String[] pickNames(String[] names, int[] fields) {
-    return Arrays.stream(fields).mapToObj(i -> names[i]).toArray(String[]::new);
   }
 
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
@@ -274,14 +270,6 @@ public final class D1WriteRuntime {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
     throw (E) e;
-  }
-
-  private static List<D1ValueKind> kinds(String[] names) {
-    D1ValueKind[] k = new D1ValueKind[names.length];
-    for (int i = 0; i < names.length; i++) {
-      k[i] = D1ValueKind.valueOf(names[i]);
-    }
-    return List.of(k);
   }
 
   static D1Schema schema(DataContext root, String[] path) throws SQLException {
