@@ -45,8 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A modification of a D1 table whose rows Calcite computes (the D1EnumerableInsert of the design, plus by-key UPDATE
- * and DELETE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
+ * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
  * streamed into a {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE
  * whose WHERE or SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
  * {@link D1Delete}), or, in a rowid table without one, by all their columns ({@link D1KeyMatch}); a view gets a clear

@@ -95,8 +95,9 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
   }
 
   /**
-   * Write path: INSERT, UPDATE, DELETE and MERGE become a D1LogicalTableModify in the private D1_LOGICAL convention,
-   * which only D1WriteRules convert (no other adapter's modify rule can claim a D1 table).
+   * Write path: an INSERT becomes a D1LogicalTableModify in the private D1_LOGICAL convention, which only
+   * D1WriteRules convert (no other adapter's modify rule can claim a D1 table). Calcite calls this for INSERT only;
+   * UPDATE, DELETE and MERGE arrive as its own LogicalTableModify, which D1WriteRules also convert.
    */
   @Override public TableModify toModificationRel(RelOptCluster cluster, RelOptTable table,
       Prepare.CatalogReader catalogReader, RelNode child, TableModify.Operation operation,

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The write state of one {@code jdbc:d1:} connection (the DuckDB design's transaction manager): one
+ * The write state of one {@code jdbc:d1:} connection (as DuckDB's {@code SQLiteTransactionManager}): one
  * {@link D1Transaction} per D1 database written in the current transaction, the statistics of the last commit and
  * the warnings. Created and owned by the connection's Meta ({@code io.github.calcited1.jdbc.D1JdbcMeta}); the write
  * runtime finds it from the {@code DataContext} of a running statement.
