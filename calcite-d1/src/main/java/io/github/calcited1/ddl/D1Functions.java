@@ -33,7 +33,6 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
-import org.apache.calcite.schema.Schemas;
 import org.apache.calcite.schema.TableFunction;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -57,7 +56,7 @@ public final class D1Functions {
   // What the functions' generated code calls (this package's counterpart of D1Method, which cannot name it).
   private static final Method ARRAYS = Types.lookupMethod(D1Functions.class, "arrays", Enumerable.class, int.class);
   private static final Method EXECUTE = Types.lookupMethod(D1Functions.class, "execute", DataContext.class,
-      String[].class, String.class, D1Query.Kind[].class, Object[].class);
+      D1Schema.class, String.class, D1Query.Kind[].class, Object[].class);
   private static final Method DATABASES = Types.lookupMethod(D1Functions.class, "databases", D1Schema.class);
 
   private D1Functions() {
@@ -133,7 +132,7 @@ public final class D1Functions {
 
     /** Generated code's way to the schema at run time. */
     Expression schemaExpression() {
-      return Schemas.unwrap(schema.convention().expression, D1Schema.class);
+      return schema.expression();
     }
 
     /** The arguments from {@code first} on, as an {@code Object[]}, and their kinds (how D1 receives them). */
@@ -233,7 +232,7 @@ public final class D1Functions {
     @Override Expression implement(RexToLixTranslator translator, RexCall call) {
       Expression[] values = values(translator, call, 1);
       return Expressions.call(EXECUTE, translator.getRoot(),
-          Expressions.constant(schema.path().toArray(new String[0])), Expressions.constant(literal(call, 0)),
+          schemaExpression(), Expressions.constant(literal(call, 0)),
           values[0], values[1]);
     }
   }
@@ -250,9 +249,9 @@ public final class D1Functions {
    * Runs {@code d1_execute}: as a write of kind NATIVE, so it is buffered while the connection buffers and sent at
    * once otherwise; a DDL statement makes the catalog reload when it is sent (D1WriteRuntime's sender).
    */
-  public static Enumerable<Object[]> execute(DataContext root, String[] schemaPath, String sql,
+  public static Enumerable<Object[]> execute(DataContext root, D1Schema schema, String sql,
       D1Query.Kind[] kinds, Object[] args) {
-    return arrays(D1WriteRuntime.pushed(root, schemaPath, D1Write.Kind.NATIVE, "(d1_execute)", sql, kinds, args), 1);
+    return arrays(D1WriteRuntime.pushed(root, schema, D1Write.Kind.NATIVE, "(d1_execute)", sql, kinds, args), 1);
   }
 
   /** {@code d1_databases()}: name, database_id (D1's uuid), version, num_tables, file_size, created_at. */

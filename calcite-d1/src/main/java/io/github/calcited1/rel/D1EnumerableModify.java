@@ -72,7 +72,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
     BlockBuilder builder = new BlockBuilder();
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR);
-    Expression path = Expressions.constant(target.schema().path().toArray(new String[0]));
+    Expression schema = target.schema().expression();
     Expression table = Expressions.constant(target.name());
     String refusal = refusal();
     if (refusal != null) {
@@ -98,7 +98,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       if (direct != null) {
         implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
       }
-      call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, schema, table,
           Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
           Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
           rows);
@@ -115,7 +115,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
       }
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, schema, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
           intArray(fields), kinds(kindFields), rows);
       break;
@@ -124,7 +124,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       D1KeyMatch key = key();
       List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, schema, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
           kinds(fields), rows);
       break;
@@ -146,7 +146,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         }
         readFields.add(column);
       }
-      call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, schema, table,
           Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
           kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
           intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);

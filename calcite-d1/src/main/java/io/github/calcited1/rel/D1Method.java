@@ -17,16 +17,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public enum D1Method {
   QUERY(D1Runtime.class, "query", DataContext.class, D1Schema.class, String.class, D1Query.Kind[].class,
       Object[].class, SqlTypeName[].class, int[].class, String[].class, int.class, int.class),
-  PUSHED_WRITE(D1WriteRuntime.class, "pushed", DataContext.class, String[].class, D1Write.Kind.class, String.class,
+  PUSHED_WRITE(D1WriteRuntime.class, "pushed", DataContext.class, D1Schema.class, D1Write.Kind.class, String.class,
       String.class, D1Query.Kind[].class, Object[].class),
-  INSERT(D1WriteRuntime.class, "insert", DataContext.class, String[].class, String.class, String[].class,
+  INSERT(D1WriteRuntime.class, "insert", DataContext.class, D1Schema.class, String.class, String[].class,
       D1ValueKind[].class, int[].class, Enumerable.class),
-  UPDATE_BY_KEY(D1WriteRuntime.class, "updateByKey", DataContext.class, String[].class, String.class,
+  UPDATE_BY_KEY(D1WriteRuntime.class, "updateByKey", DataContext.class, D1Schema.class, String.class,
       String[].class, boolean.class, String[].class, String[].class, int[].class, D1ValueKind[].class,
       Enumerable.class),
-  DELETE_BY_KEY(D1WriteRuntime.class, "deleteByKey", DataContext.class, String[].class, String.class,
+  DELETE_BY_KEY(D1WriteRuntime.class, "deleteByKey", DataContext.class, D1Schema.class, String.class,
       String[].class, boolean.class, String[].class, int[].class, D1ValueKind[].class, Enumerable.class),
-  MERGE(D1WriteRuntime.class, "merge", DataContext.class, String[].class, String.class, String[].class,
+  MERGE(D1WriteRuntime.class, "merge", DataContext.class, D1Schema.class, String.class, String[].class,
       D1ValueKind[].class, int[].class, int[].class, int[].class, int.class, Enumerable.class),
   REFUSE(D1WriteRuntime.class, "refuse", String.class);
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Schemas;
@@ -78,6 +79,11 @@ public class D1Schema extends AbstractSchema {
 
   public D1Convention convention() {
     return convention;
+  }
+
+  /** How generated code finds this schema at run time: through the convention's expression, not an embedded object. */
+  public Expression expression() {
+    return Schemas.unwrap(convention.expression, D1Schema.class);
   }
 
   /** The catalog as currently cached, reloaded when older than the TTL. */

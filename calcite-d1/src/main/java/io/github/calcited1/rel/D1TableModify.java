@@ -58,7 +58,7 @@ public final class D1TableModify extends D1ModifyRel {
     BlockBuilder builder = new BlockBuilder();
     builder.add(Expressions.return_(null,
         Expressions.call(D1Method.PUSHED_WRITE.method, DataContext.ROOT,
-            Expressions.constant(target.schema().path().toArray(new String[0])),
+            target.schema().expression(),
             Expressions.constant(D1Write.Kind.valueOf(getOperation().name())),
             Expressions.constant(target.name()),
             Expressions.constant(query.sql()),

@@ -51,10 +51,9 @@ public final class D1WriteRuntime {
    * A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT); {@code params} are its parameters' values,
    * of the kinds {@code paramKinds} ({@link D1Query#paramKinds()}).
    */
-  public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, D1Write.Kind kind, String table,
+  public static Enumerable<Long> pushed(DataContext root, D1Schema schema, D1Write.Kind kind, String table,
       String sql, D1Query.Kind[] paramKinds, Object[] params) {
     try {
-      D1Schema schema = schema(root, schemaPath);
       checkWritable(schema, table);
       D1Write w = new D1SqlWrite(kind, table, sql,
           Arrays.asList(D1Query.bind(paramKinds, params)), -1);
@@ -70,18 +69,17 @@ public final class D1WriteRuntime {
    * column to D1's default in that row. Rows are sent in order, a new INSERT starting wherever the set of columns
    * given changes (consecutive INSERTs with the same columns travel as one).
    */
-  public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
+  public static Enumerable<Long> insert(DataContext root, D1Schema schema, String table, String[] columns,
       D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
     try {
-      return insert0(root, schemaPath, table, columns, kinds, perRowDefaults, rows);
+      return insert0(root, schema, table, columns, kinds, perRowDefaults, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
+  private static Enumerable<Long> insert0(DataContext root, D1Schema schema, String table, String[] columns,
       D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
     List<D1Write> writes = new ArrayList<>();
     boolean[] given = new boolean[columns.length];
@@ -137,13 +135,13 @@ public final class D1WriteRuntime {
    * the rows are sent as an update by key (by all columns when {@code wholeRow}, see {@link D1KeyMatch}) that applies
    * only to rows whose {@code guarded} columns still hold the values read ({@link D1WriteConflict}).
    */
-  public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+  public static Enumerable<Long> updateByKey(DataContext root, D1Schema schema, String table, String[] keyColumns,
       boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, D1ValueKind[] kinds,
       Enumerable<Object[]> rows) {
     try {
       D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
           List.of(setColumns), List.of(kinds));
-      return byKey(root, schemaPath, w, fields, w::add, rows);
+      return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
@@ -153,12 +151,12 @@ public final class D1WriteRuntime {
    * A DELETE Calcite computed: each input row is a full row of the table; its key and the old values of the
    * {@code guarded} columns are sent ({@link D1KeyMatch}, {@link D1WriteConflict}).
    */
-  public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
+  public static Enumerable<Long> deleteByKey(DataContext root, D1Schema schema, String table, String[] keyColumns,
       boolean wholeRow, String[] guardedColumns, int[] fields, D1ValueKind[] kinds, Enumerable<Object[]> rows) {
     try {
       D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
           List.of(kinds));
-      return byKey(root, schemaPath, w, fields, w::add, rows);
+      return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
@@ -169,9 +167,8 @@ public final class D1WriteRuntime {
     Object add(Object[] row) throws SQLException;
   }
 
-  private static Enumerable<Long> byKey(DataContext root, String[] schemaPath, D1Write w, int[] fields,
+  private static Enumerable<Long> byKey(DataContext root, D1Schema schema, D1Write w, int[] fields,
       RowSink sink, Enumerable<Object[]> rows) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, w.table());
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
@@ -193,20 +190,19 @@ public final class D1WriteRuntime {
    * Otherwise the update values were computed from the rows read, and the MERGE is a {@link D1Merge}: a
    * compare-and-set check, a by-key UPDATE and {@code INSERT ... ON CONFLICT (pk) DO NOTHING}, in one request.
    */
-  public static Enumerable<Long> merge(DataContext root, String[] schemaPath, String table, String[] columns,
+  public static Enumerable<Long> merge(DataContext root, D1Schema schema, String table, String[] columns,
       D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width,
       Enumerable<Object[]> rows) {
     try {
-      return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
+      return merge0(root, schema, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  private static Enumerable<Long> merge0(DataContext root, String[] schemaPath, String table, String[] columns,
+  private static Enumerable<Long> merge0(DataContext root, D1Schema schema, String table, String[] columns,
       D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
       throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
     int n = columns.length;
     int m = updateFields.length;
@@ -270,10 +266,6 @@ public final class D1WriteRuntime {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
     throw (E) e;
-  }
-
-  static D1Schema schema(DataContext root, String[] path) throws SQLException {
-    return schema(root.getRootSchema(), List.of(path));
   }
 
   /** The D1 schema at {@code path} below {@code rootSchema}. */
