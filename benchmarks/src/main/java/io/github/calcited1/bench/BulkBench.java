@@ -3,7 +3,6 @@ package io.github.calcited1.bench;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.github.calcited1.jdbc.D1Connections;
-import io.github.calcited1.local.RecordedRequest;
 import io.github.calcited1.write.D1CommitStats;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;

@@ -1,6 +1,10 @@
 package io.github.calcited1.client;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Objects;
 import okhttp3.HttpUrl;
 
@@ -69,7 +73,7 @@ public final class D1ClientConfig {
     }
     this.parsedBaseUrl = HttpUrl.parse(url);
     if (parsedBaseUrl == null) {
-      throw new IllegalArgumentException("baseUrl is not an http(s) URL: " + url);
+      throw new InvalidSettingException("baseUrl", "baseUrl is not an http(s) URL: " + url);
     }
     this.baseUrl = url;
     this.accountId = requireText(b.accountId, "accountId");
@@ -79,20 +83,20 @@ public final class D1ClientConfig {
     this.callTimeout = requireTimeout(b.callTimeout, "callTimeout");
     this.userAgent = requireText(b.userAgent, "userAgent");
     if (b.maxAttempts < 1 || b.maxAttempts > MAX_ATTEMPTS_LIMIT) {
-      throw new IllegalArgumentException("maxAttempts must be between 1 (no retries) and " + MAX_ATTEMPTS_LIMIT
-          + ", not " + b.maxAttempts);
+      throw new InvalidSettingException("maxAttempts", "maxAttempts must be between 1 (no retries) and "
+          + MAX_ATTEMPTS_LIMIT + ", not " + b.maxAttempts);
     }
     this.maxAttempts = b.maxAttempts;
     this.retryBaseDelay = requireTimeout(b.retryBaseDelay, "retryBaseDelay");
     this.retryMaxDelay = requireTimeout(b.retryMaxDelay, "retryMaxDelay");
     if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
-      throw new IllegalArgumentException("retryMaxDelay (" + retryMaxDelay + ") must not be less than retryBaseDelay ("
-          + retryBaseDelay + ")");
+      throw new InvalidSettingException("retryMaxDelay", "retryMaxDelay (" + retryMaxDelay
+          + ") must not be less than retryBaseDelay (" + retryBaseDelay + ")");
     }
     this.maxRetryAfter = requireTimeout(b.maxRetryAfter, "maxRetryAfter");
     this.allowInsecureHttp = b.allowInsecureHttp;
     if (!parsedBaseUrl.isHttps() && !allowInsecureHttp && !isLoopback(parsedBaseUrl.host())) {
-      throw new IllegalArgumentException("baseUrl " + url + " is plain HTTP to " + parsedBaseUrl.host()
+      throw new InvalidSettingException("baseUrl", "baseUrl " + url + " is plain HTTP to " + parsedBaseUrl.host()
           + ", which is not this machine: the API token would cross the network unencrypted. Use https://, or set"
           + " allowInsecureHttp (operand allowInsecureHttp: true) if a trusted network requires plain HTTP.");
     }
@@ -199,7 +203,7 @@ public final class D1ClientConfig {
 
   private static String requireText(String value, String name) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is required");
+      throw new InvalidSettingException(name, name + " is required");
     }
     return value;
   }
@@ -209,8 +213,8 @@ public final class D1ClientConfig {
     for (int i = 0; i < token.length(); i++) {
       char c = token.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw new IllegalArgumentException("apiToken contains whitespace or a non-ASCII character at index " + i
-            + ", which cannot go in an HTTP header; was it copied with a line break?");
+        throw new InvalidSettingException("apiToken", "apiToken contains whitespace or a non-ASCII character at index "
+            + i + ", which cannot go in an HTTP header; was it copied with a line break?");
       }
     }
     return token;
@@ -219,9 +223,33 @@ public final class D1ClientConfig {
   private static Duration requireTimeout(Duration value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isNegative()) {
-      throw new IllegalArgumentException(name + " must not be negative: " + value);
+      throw new InvalidSettingException(name, name + " must not be negative: " + value);
     }
     return value;
+  }
+
+  /** A SHA-256 digest of the token: tells tokens apart without revealing them. */
+  public String tokenDigest() {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiToken.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** A setting {@link Builder#build()} refuses; {@link #setting()} names it, as the builder's method does. */
+  public static final class InvalidSettingException extends IllegalArgumentException {
+    private final String setting;
+
+    InvalidSettingException(String setting, String message) {
+      super(message);
+      this.setting = setting;
+    }
+
+    public String setting() {
+      return setting;
+    }
   }
 
   /** Collects the options; {@link #build()} validates them. Not thread-safe. */
@@ -309,7 +337,7 @@ public final class D1ClientConfig {
     }
 
     /**
-     * @throws IllegalArgumentException if accountId or apiToken is missing, baseUrl is not an http(s) URL (or is
+     * @throws InvalidSettingException if accountId or apiToken is missing, baseUrl is not an http(s) URL (or is
      *     plain HTTP to another machine without allowInsecureHttp), a timeout is negative or the retry settings are
      *     out of range
      */

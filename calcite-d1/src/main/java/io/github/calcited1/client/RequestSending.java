@@ -9,7 +9,6 @@ import okhttp3.EventListener;
 import okhttp3.Interceptor;
 import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Tells whether a failed request had been completely written to the connection, which decides whether D1 can have

@@ -2,9 +2,9 @@ package io.github.calcited1.ddl;
 
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
+import io.github.calcited1.rel.D1WriteRuntime;
 import io.github.calcited1.write.D1Session;
-import io.github.calcited1.write.D1WriteRuntime;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,14 +2,17 @@ package io.github.calcited1.ddl;
 
 import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
+import io.github.calcited1.catalog.D1Types;
 import io.github.calcited1.client.D1DatabaseInfo;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.ReadOnlySql;
 import io.github.calcited1.rel.D1Query;
+import io.github.calcited1.rel.D1Method;
 import io.github.calcited1.rel.D1Runtime;
-import io.github.calcited1.schema.D1Schema;
-import io.github.calcited1.schema.D1Types;
-import io.github.calcited1.write.D1WriteRuntime;
+import io.github.calcited1.rel.D1Schema;
+import io.github.calcited1.rel.D1WriteRuntime;
+import io.github.calcited1.write.D1Write;
+import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.Types;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -29,7 +33,6 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
-import org.apache.calcite.schema.Schemas;
 import org.apache.calcite.schema.TableFunction;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -49,6 +52,12 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class D1Functions {
   /** The most {@code ?} arguments a call may pass (one overload per count). */
   public static final int MAX_ARGS = 20;
+
+  // What the functions' generated code calls (this package's counterpart of D1Method, which cannot name it).
+  private static final Method ARRAYS = Types.lookupMethod(D1Functions.class, "arrays", Enumerable.class, int.class);
+  private static final Method EXECUTE = Types.lookupMethod(D1Functions.class, "execute", DataContext.class,
+      D1Schema.class, String.class, D1Query.Kind[].class, Object[].class);
+  private static final Method DATABASES = Types.lookupMethod(D1Functions.class, "databases", D1Schema.class);
 
   private D1Functions() {
   }
@@ -123,20 +132,20 @@ public final class D1Functions {
 
     /** Generated code's way to the schema at run time. */
     Expression schemaExpression() {
-      return Schemas.unwrap(schema.convention().expression, D1Schema.class);
+      return schema.expression();
     }
 
     /** The arguments from {@code first} on, as an {@code Object[]}, and their kinds (how D1 receives them). */
     static Expression[] values(RexToLixTranslator translator, RexCall call, int first) {
       List<RexNode> args = call.getOperands().subList(first, call.getOperands().size());
       List<Expression> translated = translator.translateList(args);
-      StringBuilder kinds = new StringBuilder();
+      D1Query.Kind[] kinds = new D1Query.Kind[args.size()];
       List<Expression> boxed = new ArrayList<>();
       for (int i = 0; i < args.size(); i++) {
-        kinds.append(D1Query.Kind.of(args.get(i).getType().getSqlTypeName()).code());
+        kinds[i] = D1Query.Kind.of(args.get(i).getType().getSqlTypeName());
         boxed.add(Expressions.convert_(Expressions.box(translated.get(i)), Object.class));
       }
-      return new Expression[] {Expressions.constant(kinds.toString()), Expressions.newArrayInit(Object.class, boxed)};
+      return new Expression[] {Expressions.constant(kinds), Expressions.newArrayInit(Object.class, boxed)};
     }
 
     /** The value of a literal argument, which must be a non-null string. */
@@ -198,19 +207,14 @@ public final class D1Functions {
 
     @Override Expression implement(RexToLixTranslator translator, RexCall call) {
       String sql = wrap(literal(call, 0), call.getType());
-      List<Expression> types = new ArrayList<>();
-      List<Expression> labels = new ArrayList<>();
-      for (RelDataTypeField f : call.getType().getFieldList()) {
-        SqlTypeName type = f.getType().getSqlTypeName();
-        String scale = type == SqlTypeName.DECIMAL ? ":" + f.getType().getScale() : "";
-        types.add(Expressions.constant(type.name() + scale));
-        labels.add(Expressions.constant("d1_query." + f.getName()));
-      }
+      List<RelDataTypeField> fields = call.getType().getFieldList();
+      String[] labels = fields.stream().map(f -> "d1_query." + f.getName()).toArray(String[]::new);
       Expression[] values = values(translator, call, 2);
-      return Expressions.call(D1Functions.class, "arrays", Expressions.call(D1Runtime.class, "query",
+      return Expressions.call(ARRAYS, Expressions.call(D1Method.QUERY.method,
           translator.getRoot(), schemaExpression(), Expressions.constant(sql), values[0], values[1],
-          Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
-          Expressions.constant(0), Expressions.constant(-1)), Expressions.constant(types.size()));
+          Expressions.constant(D1Runtime.types(fields)), Expressions.constant(D1Runtime.scales(fields)),
+          Expressions.constant(labels), Expressions.constant(0), Expressions.constant(-1)),
+          Expressions.constant(fields.size()));
     }
   }
 
@@ -227,8 +231,8 @@ public final class D1Functions {
 
     @Override Expression implement(RexToLixTranslator translator, RexCall call) {
       Expression[] values = values(translator, call, 1);
-      return Expressions.call(D1Functions.class, "execute", translator.getRoot(),
-          Expressions.constant(schema.path().toArray(new String[0])), Expressions.constant(literal(call, 0)),
+      return Expressions.call(EXECUTE, translator.getRoot(),
+          schemaExpression(), Expressions.constant(literal(call, 0)),
           values[0], values[1]);
     }
   }
@@ -245,9 +249,9 @@ public final class D1Functions {
    * Runs {@code d1_execute}: as a write of kind NATIVE, so it is buffered while the connection buffers and sent at
    * once otherwise; a DDL statement makes the catalog reload when it is sent (D1WriteRuntime's sender).
    */
-  public static Enumerable<Object[]> execute(DataContext root, String[] schemaPath, String sql, String kinds,
-      Object[] args) {
-    return arrays(D1WriteRuntime.pushed(root, schemaPath, "NATIVE", "(d1_execute)", sql, kinds, args), 1);
+  public static Enumerable<Object[]> execute(DataContext root, D1Schema schema, String sql,
+      D1Query.Kind[] kinds, Object[] args) {
+    return arrays(D1WriteRuntime.pushed(root, schema, D1Write.Kind.NATIVE, "(d1_execute)", sql, kinds, args), 1);
   }
 
   /** {@code d1_databases()}: name, database_id (D1's uuid), version, num_tables, file_size, created_at. */
@@ -264,7 +268,7 @@ public final class D1Functions {
     }
 
     @Override Expression implement(RexToLixTranslator translator, RexCall call) {
-      return Expressions.call(D1Functions.class, "databases", schemaExpression());
+      return Expressions.call(DATABASES, schemaExpression());
     }
   }
 

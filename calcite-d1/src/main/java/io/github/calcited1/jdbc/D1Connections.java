@@ -11,9 +11,9 @@ import java.sql.SQLWarning;
 import java.util.List;
 
 /**
- * Transaction details of a {@code jdbc:d1:} connection. Calcite's connection class cannot be reached with
- * {@code connection.unwrap(...)}, so this class is the way in ({@code Connection.getWarnings()} and
- * {@code clearWarnings()} also reach the same warnings):
+ * Transaction details of a {@code jdbc:d1:} connection: the way in to its {@link D1Session}, whose class
+ * {@code connection.unwrap(...)} does not offer. {@code Connection.getWarnings()} and {@code clearWarnings()} reach
+ * the same warnings the standard way:
  * <pre>
  *   conn.commit();
  *   List&lt;D1CommitStats&gt; stats = D1Connections.lastCommitStats(conn);   // requests, statements, rows, D1 time

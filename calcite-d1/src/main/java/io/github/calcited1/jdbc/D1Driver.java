@@ -1,5 +1,7 @@
 package io.github.calcited1.jdbc;
 
+import io.github.calcited1.config.D1ConfigurationException;
+import io.github.calcited1.rel.D1SchemaException;
 import io.github.calcited1.rel.D1SqlDialect;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.ConnectStringParser;
@@ -79,9 +81,13 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   /** {@code DatabaseMetaData.getDatabaseProductName()}. */
   public static final String PRODUCT_NAME = "Cloudflare D1";
 
+  /**
+   * By name, as Calcite's own Driver names its factory: Avatica instantiates it, and the factory (in Calcite's package,
+   * for package-private access) builds on this package, which therefore does not refer to it.
+   */
   @Override
   protected String getFactoryClassName(JdbcVersion jdbcVersion) {
-    return org.apache.calcite.jdbc.D1JdbcFactory.class.getName();
+    return "org.apache.calcite.jdbc.D1JdbcFactory";
   }
 
   @Override
@@ -203,7 +209,7 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     Throwable specific = null;
     String state = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (specific == null && t.getClass().getName().startsWith("io.github.calcited1.schema.D1")) {
+      if (specific == null && (t instanceof D1SchemaException || t instanceof D1ConfigurationException)) {
         specific = t;
       }
       if (state == null && t instanceof SQLException && ((SQLException) t).getSQLState() != null) {

@@ -1,6 +1,6 @@
 package io.github.calcited1.jdbc;
 
-import io.github.calcited1.write.D1DirectInsert;
+import io.github.calcited1.rel.D1DirectInsert;
 import io.github.calcited1.write.D1GeneratedKeys;
 import io.github.calcited1.write.D1Session;
 import io.github.calcited1.write.D1SqlWrite;

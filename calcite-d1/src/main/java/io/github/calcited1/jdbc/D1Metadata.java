@@ -1,8 +1,8 @@
 package io.github.calcited1.jdbc;
 
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Table;
-import io.github.calcited1.schema.D1Types;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.catalog.D1Types;
+import io.github.calcited1.rel.D1Table;
 import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.jdbc.CalciteMetaColumnFactory;
 import org.apache.calcite.jdbc.CalciteMetaColumnFactoryImpl;

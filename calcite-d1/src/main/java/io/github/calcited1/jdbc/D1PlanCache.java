@@ -1,7 +1,7 @@
 package io.github.calcited1.jdbc;
 
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.rel.D1Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

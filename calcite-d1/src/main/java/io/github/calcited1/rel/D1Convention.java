@@ -1,6 +1,5 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -48,6 +47,6 @@ public final class D1Convention extends JdbcConvention {
     planner.removeRule(JoinPushThroughJoinRule.RIGHT);
     planner.removeRule(CoreRules.JOIN_ASSOCIATE);
     planner.removeRule(CoreRules.JOIN_COMMUTE);
-    io.github.calcited1.write.D1WriteRules.register(planner); // write path: UPDATE/DELETE of D1 tables
+    D1WriteRules.register(planner); // write path: UPDATE/DELETE of D1 tables
   }
 }

@@ -1,6 +1,6 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Types;
+import io.github.calcited1.catalog.D1Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

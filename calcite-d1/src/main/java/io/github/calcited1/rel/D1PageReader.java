@@ -4,7 +4,6 @@ import io.github.calcited1.client.D1Cursor;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Meta;
 import io.github.calcited1.client.D1Statement;
-import io.github.calcited1.schema.D1Schema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -14,18 +14,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *     statement is not paged.
  */
 public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
-  /** Each parameter's {@link Kind} as one character ({@code 'a'} + its ordinal), a constant for generated code. */
-  public String paramKinds() {
-    StringBuilder kinds = new StringBuilder();
-    params.forEach(p -> kinds.append(p.kind().code()));
-    return kinds.toString();
+  /** Each parameter's {@link Kind}, a constant for generated code. */
+  public Kind[] paramKinds() {
+    return params.stream().map(Param::kind).toArray(Kind[]::new);
   }
 
   /** The values D1 receives for parameters of the given {@link #paramKinds()}. */
-  public static Object[] bind(String paramKinds, Object[] values) {
+  public static Object[] bind(Kind[] paramKinds, Object[] values) {
     Object[] bound = new Object[values.length];
     for (int i = 0; i < values.length; i++) {
-      bound[i] = D1Values.toParam(values[i], Kind.ofCode(paramKinds.charAt(i)));
+      bound[i] = D1Values.toParam(values[i], paramKinds[i]);
     }
     return bound;
   }
@@ -59,15 +57,6 @@ public record D1Query(String sql, List<Param> params, int pageKeyColumn) {
 
     Kind(String sqlCast) {
       this.sqlCast = sqlCast;
-    }
-
-    /** The kind as one character of a {@link #paramKinds()} string ({@code 'a'} + its ordinal). */
-    public char code() {
-      return (char) ('a' + ordinal());
-    }
-
-    static Kind ofCode(char code) {
-      return values()[code - 'a'];
     }
 
     /** The SQLite type the parameter is cast to in SQL, or null. */

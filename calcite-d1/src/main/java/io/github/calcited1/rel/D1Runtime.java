@@ -3,7 +3,6 @@ package io.github.calcited1.rel;
 import io.github.calcited1.client.D1Cursor;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
-import io.github.calcited1.schema.D1Schema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -31,25 +31,19 @@ public final class D1Runtime {
    * @param root the statement's data context: user parameters ({@code ?0}, …) and the cancel flag
    * @param schema the D1 schema, looked up by generated code at run time
    * @param sql the statement
-   * @param paramKinds for each {@code ?}, the ordinal of its {@link D1Query.Kind} as a character {@code 'a' + k}
+   * @param paramKinds for each {@code ?}, how it is sent
    * @param params for each {@code ?}, its value: a constant, a user parameter, or null for the page key
-   * @param columnTypes for each output column, its Calcite type name, then {@code :scale} for DECIMAL
+   * @param types for each output column, its Calcite type
+   * @param scales for each output column, its scale (used for DECIMAL)
    * @param columnLabels for each output column, {@code table.column} or its name, for error messages
    * @param pageSize rows per page if the statement is paged (its last parameter is the page key's lower bound),
    *     else 0
    * @param pageKeyColumn if paged, the column holding the page key as text: one of the output columns, or one past
    *     them (an extra column, dropped here); else -1
    */
-  public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, String paramKinds,
-      Object[] params, String[] columnTypes, String[] columnLabels, int pageSize, int pageKeyColumn) {
+  public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, D1Query.Kind[] paramKinds,
+      Object[] params, SqlTypeName[] types, int[] scales, String[] columnLabels, int pageSize, int pageKeyColumn) {
     Object[] bound = D1Query.bind(paramKinds, params);
-    SqlTypeName[] types = new SqlTypeName[columnTypes.length];
-    int[] scales = new int[columnTypes.length];
-    for (int i = 0; i < columnTypes.length; i++) {
-      String[] typeAndScale = columnTypes[i].split(":");
-      types[i] = SqlTypeName.valueOf(typeAndScale[0]);
-      scales[i] = typeAndScale.length > 1 ? Integer.parseInt(typeAndScale[1]) : 0;
-    }
     AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
     return new AbstractEnumerable<>() {
       /** Rows of a complete, small enough first enumeration. */
@@ -68,6 +62,17 @@ public final class D1Runtime {
             cancel, complete -> replay = complete);
       }
     };
+  }
+
+  /** The {@code types} argument of {@link #query} for these output columns. */
+  public static SqlTypeName[] types(List<RelDataTypeField> columns) {
+    return columns.stream().map(f -> f.getType().getSqlTypeName()).toArray(SqlTypeName[]::new);
+  }
+
+  /** The {@code scales} argument of {@link #query} for these output columns: a DECIMAL's scale, else 0. */
+  public static int[] scales(List<RelDataTypeField> columns) {
+    return columns.stream().mapToInt(f -> f.getType().getSqlTypeName() == SqlTypeName.DECIMAL
+        ? f.getType().getScale() : 0).toArray();
   }
 
   /** Most rows kept in memory to replay a pushed-down result. */

@@ -1,6 +1,8 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Catalog;
+import static io.github.calcited1.catalog.D1Names.freeName;
+
+import io.github.calcited1.catalog.D1Catalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -445,19 +447,6 @@ public final class D1SqlGenerator {
       }
     }.go(root);
     return taken;
-  }
-
-  /**
-   * {@code wanted}, or {@code wanted} with the smallest number appended that is not in {@code taken} (lower-cased
-   * names, to which the result is added): a generated alias or column never hides one of the user's.
-   */
-  public static String freeName(String wanted, java.util.Collection<String> taken) {
-    String name = wanted;
-    for (int n = 1; taken.contains(name.toLowerCase(java.util.Locale.ROOT)); n++) {
-      name = wanted + n;
-    }
-    taken.add(name.toLowerCase(java.util.Locale.ROOT));
-    return name;
   }
 
   // An integer column's value as a JSON number when that is exact (an integer of at most 2^53 - 1 in magnitude, what

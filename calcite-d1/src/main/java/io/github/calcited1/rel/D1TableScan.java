@@ -1,7 +1,6 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Table;
-import io.github.calcited1.schema.D1Catalog;
+import io.github.calcited1.catalog.D1Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.sql.SqlKind;

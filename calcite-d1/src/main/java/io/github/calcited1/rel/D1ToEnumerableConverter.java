@@ -1,6 +1,5 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Schema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;
@@ -28,7 +27,6 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.Schemas;
-import org.apache.calcite.sql.type.SqlTypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -141,21 +139,16 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
 
     List<Expression> params = paramValues(query);
-    List<Expression> types = new ArrayList<>();
-    List<Expression> labels = new ArrayList<>();
     RelMetadataQuery mq = getCluster().getMetadataQuery();
     List<RelDataTypeField> fields = getRowType().getFieldList();
-    for (RelDataTypeField f : fields) {
-      SqlTypeName type = f.getType().getSqlTypeName();
-      types.add(Expressions.constant(type.name() + (type == SqlTypeName.DECIMAL ? ":" + f.getType().getScale() : "")));
-      labels.add(Expressions.constant(label(mq, f)));
-    }
+    String[] labels = fields.stream().map(f -> label(mq, f)).toArray(String[]::new);
     Expression schema = Schemas.unwrap(convention().expression, D1Schema.class);
     BlockBuilder builder = new BlockBuilder();
     Expression enumerable = builder.append("enumerable",
-        Expressions.call(D1Runtime.class, "query", DataContext.ROOT, schema, Expressions.constant(query.sql()),
+        Expressions.call(D1Method.QUERY.method, DataContext.ROOT, schema, Expressions.constant(query.sql()),
             Expressions.constant(query.paramKinds()), Expressions.newArrayInit(Object.class, params),
-            Expressions.newArrayInit(String.class, types), Expressions.newArrayInit(String.class, labels),
+            Expressions.constant(D1Runtime.types(fields)), Expressions.constant(D1Runtime.scales(fields)),
+            Expressions.constant(labels),
             Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
     builder.add(Expressions.return_(null, enumerable));

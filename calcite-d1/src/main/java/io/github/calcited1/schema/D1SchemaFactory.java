@@ -1,6 +1,9 @@
 package io.github.calcited1.schema;
 
 import io.github.calcited1.client.D1Client;
+import io.github.calcited1.config.D1SchemaConfig;
+import io.github.calcited1.ddl.D1Functions;
+import io.github.calcited1.rel.D1Schema;
 import java.util.Map;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.SchemaFactory;
@@ -17,6 +20,6 @@ public class D1SchemaFactory implements SchemaFactory {
 
   @Override public Schema create(SchemaPlus parentSchema, String name, Map<String, Object> operand) {
     D1SchemaConfig config = D1SchemaConfig.of(operand, System::getenv);
-    return new D1Schema(parentSchema, name, config, new D1Client(config.clientConfig()));
+    return new D1Schema(parentSchema, name, config, new D1Client(config.clientConfig()), D1Functions::of);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.github.calcited1.write;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * says whether the request landed, and sending it again is safe because a second copy fails on the ledger's primary
  * key, which rolls that copy back whole.
  */
-final class D1CommitLedger {
+public final class D1CommitLedger {
   private static final Logger LOG = LoggerFactory.getLogger(D1Transaction.class);
   /** Resends of one request whose fate stayed unknown, with the ledger, before giving up with 08007. */
   private static final int MAX_LEDGER_RESENDS = 3;
@@ -45,7 +46,7 @@ final class D1CommitLedger {
   }
 
   /** The ledger's own DDL, sent with every ledger commit: it changes no table a user sees. */
-  static String createSql(String ledgerTable) {
+  public static String createSql(String ledgerTable) {
     return "CREATE TABLE IF NOT EXISTS " + D1Write.quote(ledgerTable)
         + " (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL)";
   }

@@ -2,6 +2,7 @@ package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,6 +7,7 @@ import io.github.calcited1.client.D1ProtocolException;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1RetriesExhaustedException;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

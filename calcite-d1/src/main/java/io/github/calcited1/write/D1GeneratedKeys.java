@@ -1,6 +1,6 @@
 package io.github.calcited1.write;
 
-import io.github.calcited1.schema.D1Catalog;
+import io.github.calcited1.catalog.D1Catalog;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.github.calcited1.config.D1WriteOptions;
 
 /**
  * Rows encoded as JSON arrays, ready to be packed into JSON-array parameters of at most {@code maxValueBytes} UTF-8

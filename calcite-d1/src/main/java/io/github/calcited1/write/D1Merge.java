@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.List;
  * That is the outcome of running the MERGE after every write committed before the request: an absent row gets the
  * inserted values, which do not depend on the target; a present row gets update values computed from what it holds.
  */
-final class D1Merge extends D1Write {
+public final class D1Merge extends D1Write {
   private final D1KeyMatch read;
   private final D1JsonRows readRows;
   private final String marker = D1WriteConflict.newMarker();
@@ -31,7 +32,7 @@ final class D1Merge extends D1Write {
    * @param read the key and the target columns the update values were computed from ({@link D1KeyMatch#guarded})
    * @param readKinds the kinds of {@code read}'s key and guarded columns
    */
-  D1Merge(D1KeyMatch read, List<D1ValueKind> readKinds, D1Update update, D1Insert insert) {
+  public D1Merge(D1KeyMatch read, List<D1ValueKind> readKinds, D1Update update, D1Insert insert) {
     this.read = read;
     this.readRows = new D1JsonRows(readKinds);
     this.update = update;
@@ -39,7 +40,7 @@ final class D1Merge extends D1Write {
   }
 
   /** Adds one source row: its key and the target columns as read, the update row, the insert row. */
-  void add(Object[] readRow, Object[] updateRow, Object[] insertRow) throws SQLException {
+  public void add(Object[] readRow, Object[] updateRow, Object[] insertRow) throws SQLException {
     readRows.add(readRow);
     update.add(updateRow);
     insert.add(insertRow);

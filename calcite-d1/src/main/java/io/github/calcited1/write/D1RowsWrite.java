@@ -1,7 +1,8 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.client.D1Statement;
-import io.github.calcited1.rel.D1SqlGenerator;
+import io.github.calcited1.catalog.D1Names;
+import io.github.calcited1.config.D1WriteOptions;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,14 +100,14 @@ abstract class D1RowsWrite extends D1Write {
 
   /**
    * {@code wanted}, or {@code wanted} with a number appended, differing from every name in {@code taken}: a generated
-   * alias never hides the user's table or column ({@link D1SqlGenerator#freeName}).
+   * alias never hides the user's table or column ({@link D1Names#freeName}).
    */
   static String freeName(String wanted, String... taken) {
     java.util.Set<String> names = new java.util.HashSet<>();
     for (String t : taken) {
       names.add(t.toLowerCase(java.util.Locale.ROOT));
     }
-    return D1SqlGenerator.freeName(wanted, names);
+    return D1Names.freeName(wanted, names);
   }
 
 

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The write state of one {@code jdbc:d1:} connection (the DuckDB design's transaction manager): one
+ * The write state of one {@code jdbc:d1:} connection (as DuckDB's {@code SQLiteTransactionManager}): one
  * {@link D1Transaction} per D1 database written in the current transaction, the statistics of the last commit and
  * the warnings. Created and owned by the connection's Meta ({@code io.github.calcited1.jdbc.D1JdbcMeta}); the write
  * runtime finds it from the {@code DataContext} of a running statement.
@@ -98,7 +98,7 @@ public final class D1Session {
   }
 
   /** The generated keys asked for by the statement running on this thread, or null. */
-  D1GeneratedKeys generatedKeys() {
+  public D1GeneratedKeys generatedKeys() {
     return generatedKeys.get();
   }
 
@@ -112,7 +112,7 @@ public final class D1Session {
   /** Rows a prepared INSERT appended without running its plan ({@link D1DirectInsert}); a diagnostic. */
   private long directRows;
 
-  synchronized void noteDirectRow() {
+  public synchronized void noteDirectRow() {
     directRows++;
   }
 

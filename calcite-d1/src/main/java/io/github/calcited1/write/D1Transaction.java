@@ -8,9 +8,11 @@ import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.github.calcited1.config.D1WriteOptions;
 
 /**
- * The write buffer of one connection for one D1 database (the DuckDB design's {@code D1Transaction}): INSERT, UPDATE
+ * The write buffer of one connection for one D1 database (DuckDB's {@code SQLiteTransaction} in its sqlite storage
+ * extension plays this part): INSERT, UPDATE
  * and DELETE become {@link D1Write}s that wait here; {@link #commit} hands them to the {@link D1CommitSender}, which
  * sends them, in order, as ONE D1 batch request (atomic: all or nothing) when they fit, else as several requests in
  * order (atomic per request only, reported as a warning; an error instead with {@code strictAtomicity});

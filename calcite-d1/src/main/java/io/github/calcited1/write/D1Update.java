@@ -22,7 +22,7 @@ public final class D1Update extends D1ByKeyWrite {
   }
 
   /** As above; unchecked ({@code checked} false) only where another statement checks the rows ({@link D1Merge}). */
-  D1Update(String table, D1KeyMatch key, List<String> setColumns, List<D1ValueKind> kinds, boolean checked) {
+  public D1Update(String table, D1KeyMatch key, List<String> setColumns, List<D1ValueKind> kinds, boolean checked) {
     super(table, key, kinds, checked);
     if (setColumns.isEmpty() || kinds.size() != key.size() + setColumns.size() + key.guarded().size()) {
       throw new IllegalArgumentException("need key columns, set columns and a kind for each, and each guarded column");

@@ -1,6 +1,8 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.catalog.D1Catalog;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -51,7 +53,7 @@ public abstract class D1Write {
   public abstract long bufferedBytes();
 
   /** About the bytes {@code values} take as JSON text (a bound limit, not an exact size). */
-  static long valueBytes(Iterable<?> values) {
+  public static long valueBytes(Iterable<?> values) {
     long n = 2;
     for (Object v : values) {
       n += 1 + (v instanceof CharSequence s ? s.length() + 2 : v instanceof byte[] b ? 2L * b.length + 2 : 20);
@@ -74,7 +76,7 @@ public abstract class D1Write {
   }
 
   /** Makes this INSERT return {@code keys} of {@code table}: each of its statements gets a RETURNING clause. */
-  void returnKeys(D1GeneratedKeys keys, io.github.calcited1.schema.D1Catalog.Table table) throws SQLException {
+  public void returnKeys(D1GeneratedKeys keys, D1Catalog.Table table) throws SQLException {
     if (table == null) {
       throw new SQLException("D1 table '" + table() + "' is not in the catalog read by this connection, so its"
           + " generated keys are unknown; nothing was sent. Retry after the catalog refresh, or insert without asking"

@@ -1,40 +1,32 @@
 package org.apache.calcite.jdbc;
 
-import com.google.common.collect.ImmutableMap;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.DataContexts;
-import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.AvaticaConnection;
-import org.apache.calcite.avatica.AvaticaSite;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.QueryProvider;
-import org.apache.calcite.rel.type.TimeFrameSet;
-import org.apache.calcite.rel.type.TimeFrames;
-import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.util.Holder;
-import org.apache.calcite.util.Util;
 
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TimeZone;
 
 /**
- * One of the two classes calcite-d1 puts into Calcite's package (a split package on the class path; the other is
- * {@link D1JdbcFactory}, for the same reason).
- *
- * <p>{@link CalciteMetaImpl}'s constructors take the package-private {@code CalciteConnectionImpl}, so a Meta subclass
- * outside this package cannot be compiled; and a connection's Meta is reachable only through the package-private
- * {@code CalciteConnectionImpl.meta()}. This bridge exposes those two things (and, for {@code DatabaseMetaData}, hides
- * Calcite's {@code metadata} schema, whose listing is package-private too). The Meta that
- * gives calcite-d1 its commit/rollback path is {@code io.github.calcited1.jdbc.D1JdbcMeta}.
+ * The Meta base class of {@code jdbc:d1:}, in Calcite's package (a split package on the class path, with
+ * {@link D1JdbcFactory} and {@link D1FastDataContext}) because what it needs is package-private there:
+ * <ul>
+ *   <li>{@link CalciteMetaImpl}'s constructors take {@code CalciteConnectionImpl}, so a Meta subclass outside this
+ *       package cannot be compiled; and a connection's Meta is reachable only through {@code CalciteConnectionImpl.meta()}
+ *       ({@link #metaOf}, {@link #preparedSignature});</li>
+ *   <li>{@code DatabaseMetaData} lists Calcite's {@code metadata} schema through a package-private method
+ *       ({@link #schemas}), which hides it;</li>
+ *   <li>{@code _createIterable} is package-private: overridden so that an SQLException keeps its SQLState, and to
+ *       execute with a {@link D1FastDataContext} (a copy of Calcite's, with the settings read once).</li>
+ * </ul>
+ * The Meta that gives calcite-d1 its commit/rollback path is {@code io.github.calcited1.jdbc.D1JdbcMeta}.
  */
 public abstract class D1MetaBridge extends CalciteMetaImpl {
   /** Calcite's schema of its own metadata tables ({@code metadata.TABLES}, {@code metadata.COLUMNS}). */
@@ -69,40 +61,22 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
     }
   }
 
-  /** What {@link #dataContext} reads from the connection's properties, read once (they do not change). */
-  private volatile ConnectionConstants constants;
+  /** What the data context reads from the connection's properties, read once (they do not change). */
+  private volatile D1FastDataContext.Settings settings;
 
-  private static final class ConnectionConstants {
-    final boolean spark;
-    final @org.checkerframework.checker.nullness.qual.Nullable TimeZone timeZone; // null: the JVM default, per run
-    final Locale locale;
-    final TimeFrameSet timeFrameSet;
-
-    ConnectionConstants(CalciteConnectionImpl c) {
-      org.apache.calcite.config.CalciteConnectionConfig config = c.config();
-      this.spark = config.spark();
-      String tz = config.timeZone();
-      this.timeZone = tz == null ? null : TimeZone.getTimeZone(tz);
-      String localeName = config.locale();
-      this.locale = localeName != null ? Util.parseLocale(localeName) : Locale.ROOT;
-      this.timeFrameSet = c.typeFactory.getTypeSystem().deriveTimeFrameSet(TimeFrames.CORE);
-    }
-  }
-
-  private ConnectionConstants constants() {
-    ConnectionConstants k = constants;
+  private D1FastDataContext.Settings settings() {
+    D1FastDataContext.Settings k = settings;
     if (k == null) {
-      k = new ConnectionConstants(getConnection());
-      constants = k;
+      k = new D1FastDataContext.Settings(getConnection());
+      settings = k;
     }
     return k;
   }
 
   /**
-   * As {@code CalciteConnectionImpl.enumerable}, but with a {@link DataContext} built from {@link #constants()}, read
-   * once per connection: Calcite's own reads the connection's properties on each execution and derives the
-   * time-frame set again, which dominated a prepared INSERT executed many times. The context holds the same
-   * variables as Calcite's {@code DataContextImpl}.
+   * As {@code CalciteConnectionImpl.enumerable}, but with a {@link D1FastDataContext} built from {@link #settings()},
+   * read once per connection: Calcite's own reads the connection's properties on each execution and derives the
+   * time-frame set again, which dominated a prepared INSERT executed many times.
    */
   private Enumerable<Object> enumerable(StatementHandle handle, CalcitePrepare.CalciteSignature<Object> signature,
       List<TypedValue> parameterValues0) throws SQLException {
@@ -135,74 +109,8 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
 
   private DataContext dataContext(CalciteConnectionImpl connection, Map<String, Object> parameters,
       CalciteSchema rootSchema) {
-    ConnectionConstants k = constants();
-    if (k.spark) {
-      return DataContexts.EMPTY;
-    }
-    return new D1DataContext(connection, k, parameters, rootSchema);
-  }
-
-  /** Calcite's {@code DataContextImpl} with the connection's settings read once. */
-  private static final class D1DataContext implements DataContext {
-    private final ImmutableMap<Object, Object> map;
-    private final CalciteConnectionImpl connection;
-    private final CalciteSchema rootSchema;
-
-    D1DataContext(CalciteConnectionImpl connection, ConnectionConstants k, Map<String, Object> parameters,
-        CalciteSchema rootSchema) {
-      this.connection = connection;
-      this.rootSchema = rootSchema;
-      final Holder<Long> timeHolder = Holder.of(System.currentTimeMillis());
-      Hook.CURRENT_TIME.run(timeHolder);
-      final long time = timeHolder.get();
-      final TimeZone timeZone = k.timeZone == null ? TimeZone.getDefault() : (TimeZone) k.timeZone.clone();
-      final long localOffset = timeZone.getOffset(time);
-      final long sysOffset = TimeZone.getDefault().getOffset(time);
-      final Holder<Object[]> streamHolder = Holder.of(new Object[] {System.in, System.out, System.err});
-      Hook.STANDARD_STREAMS.run(streamHolder);
-      ImmutableMap.Builder<Object, Object> builder = ImmutableMap.builder();
-      builder.put(Variable.UTC_TIMESTAMP.camelName, time)
-          .put(Variable.CURRENT_TIMESTAMP.camelName, time + localOffset)
-          .put(Variable.LOCAL_TIMESTAMP.camelName, time + localOffset)
-          .put(Variable.SYS_TIMESTAMP.camelName, time + sysOffset)
-          .put(Variable.TIME_ZONE.camelName, timeZone)
-          .put(Variable.TIME_FRAME_SET.camelName, k.timeFrameSet)
-          .put(Variable.USER.camelName, "sa")
-          .put(Variable.SYSTEM_USER.camelName, System.getProperty("user.name"))
-          .put(Variable.LOCALE.camelName, k.locale)
-          .put(Variable.STDIN.camelName, streamHolder.get()[0])
-          .put(Variable.STDOUT.camelName, streamHolder.get()[1])
-          .put(Variable.STDERR.camelName, streamHolder.get()[2]);
-      for (Map.Entry<String, Object> entry : parameters.entrySet()) {
-        Object e = entry.getValue();
-        builder.put(entry.getKey(), e == null ? AvaticaSite.DUMMY_VALUE : e);
-      }
-      map = builder.build();
-    }
-
-    @Override public synchronized Object get(String name) {
-      Object o = map.get(name);
-      if (o == AvaticaSite.DUMMY_VALUE) {
-        return null;
-      }
-      if (o == null && Variable.SQL_ADVISOR.camelName.equals(name)) {
-        // Rare (SQL completion): Calcite's own context builds the advisor.
-        return new CalciteConnectionImpl.DataContextImpl(connection, Map.of(), rootSchema).get(name);
-      }
-      return o;
-    }
-
-    @Override public SchemaPlus getRootSchema() {
-      return rootSchema == null ? null : rootSchema.plus();
-    }
-
-    @Override public JavaTypeFactory getTypeFactory() {
-      return connection.getTypeFactory();
-    }
-
-    @Override public QueryProvider getQueryProvider() {
-      return connection;
-    }
+    D1FastDataContext.Settings k = settings();
+    return k.spark ? DataContexts.EMPTY : new D1FastDataContext(connection, k, parameters, rootSchema);
   }
 
   @SuppressWarnings("unchecked")

@@ -7,36 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.local.Fault;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client against d1-local: a real HTTP server over a real SQLite engine, answering as D1 does. */
 class D1LocalIntegrationTest {
   private static final String TOKEN = "local-test-token";
-  @TempDir
-  static Path dir;
+  @RegisterExtension
+  static final D1LocalExtension D1 = new D1LocalExtension("shop").withToken(TOKEN);
   private static D1LocalServer server;
   private static D1Client client;
   private static String db;
 
   @BeforeAll
   static void start() throws Exception {
-    server = D1LocalServer.builder().port(0).dataDir(dir).token(TOKEN).database("shop").build().start();
+    server = D1.server();
     client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId("acc").apiToken(TOKEN)
         .readTimeout(Duration.ofSeconds(5)).maxAttempts(1).build()); // retries: reliability/FaultMatrixTest
     db = client.resolveDatabaseId("shop");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @BeforeEach

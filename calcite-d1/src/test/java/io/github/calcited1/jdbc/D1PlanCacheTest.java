@@ -3,7 +3,7 @@ package io.github.calcited1.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.schema.D1TableDefinition;
+import io.github.calcited1.catalog.D1TableDefinition;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;

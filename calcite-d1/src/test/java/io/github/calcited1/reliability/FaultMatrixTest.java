@@ -3,10 +3,8 @@ package io.github.calcited1.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.calcited1.jdbc.D1Connections;
-import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.local.Fault;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,7 +19,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every fault × every kind of request, through {@code jdbc:d1:} against the real d1-local (its fault hooks) with a
@@ -97,15 +95,12 @@ class FaultMatrixTest {
     }
   }
 
-  @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop").withToken(TOKEN);
   static FaultProxy proxy;
   static final List<Cell> cells = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build().start();
     try (Connection c = sqlite(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
       s.execute("WITH RECURSIVE q(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM q WHERE x < 100)"
@@ -120,11 +115,10 @@ class FaultMatrixTest {
   @AfterAll
   static void stop() {
     proxy.close();
-    d1.close();
   }
 
   static Connection sqlite() throws SQLException {
-    return DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile("shop"));
+    return DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile());
   }
 
   static String url(String base, boolean ledger, String settings) {

@@ -3,9 +3,7 @@ package io.github.calcited1.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.local.D1LocalServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,10 +22,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 16 concurrent {@code jdbc:d1:} connections against d1-local on loopback for 60 seconds
@@ -42,13 +39,10 @@ class LoadTest {
   static final int SECONDS = Integer.getInteger("calcited1.load.seconds", 60);
   static final String TOKEN = "tok-load";
 
-  @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop").withToken(TOKEN);
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build().start();
     try (Connection c = sqlite(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE load_events (worker INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
           + " payload TEXT)"); // no key, so a row applied twice would show
@@ -59,13 +53,9 @@ class LoadTest {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    d1.close();
-  }
 
   static Connection sqlite() throws SQLException {
-    return DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile("shop"));
+    return DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile());
   }
 
   /** What one worker did, as it believes: the file must agree. */

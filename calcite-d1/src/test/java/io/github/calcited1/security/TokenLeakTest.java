@@ -1,13 +1,12 @@
 package io.github.calcited1.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.local.D1LocalServer;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
 import io.github.calcited1.server.D1AvaticaServer;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -19,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -34,10 +31,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,24 +48,17 @@ class TokenLeakTest {
   static final String TOKEN = "tok-LEAKCANARY-" + UUID.randomUUID().toString().replace("-", "");
   static final String ACCOUNT = "acc-sec";
 
-  @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop").withToken(TOKEN);
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build().start();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile("shop"));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile());
          Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
       s.execute("INSERT INTO items VALUES (1, 'one'), (2, 'two')");
     }
   }
 
-  @AfterAll
-  static void stop() {
-    d1.close();
-  }
 
   static String url(String base) {
     return "jdbc:d1:database=shop;accountId=" + ACCOUNT + ";baseUrl=" + base + ";apiToken=" + TOKEN;

@@ -1,6 +1,7 @@
 package io.github.calcited1.testing;
 
 import io.github.calcited1.local.D1LocalServer;
+import io.github.calcited1.local.FaultHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the accessors below mean), in a fresh temporary directory, deleted afterwards. Register it as a static field:
  * <pre>{@literal @}RegisterExtension
  * static final D1LocalExtension D1 = new D1LocalExtension("shop");</pre>
+ * A test that needs its own token (e.g. a distinctive one to search output for) adds {@link #withToken(String)}.
+ * Data is seeded in the class's {@code @BeforeAll}, which runs after the server has started.
  * It exposes what a test needs to reach the database through D1's REST API ({@link #baseUrl()},
  * {@link #token()}, {@link #accountId()}, {@link #databaseId()}), a Calcite model for it
  * ({@link #model(String, Map)}), and the SQLite file behind it ({@link #sqlite()}), for seeding data and for
@@ -34,6 +37,7 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
 
   private final String database;
   private final List<String> others;
+  private String token = TOKEN;
   private Path dataDir;
   private D1LocalServer server;
 
@@ -42,9 +46,20 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     this.others = List.of(others);
   }
 
+  /** Serves with this API token instead of {@link #TOKEN}. */
+  public D1LocalExtension withToken(String token) {
+    this.token = token;
+    return this;
+  }
+
   @Override public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("d1-local-" + context.getRequiredTestClass().getSimpleName());
-    D1LocalServer.Builder builder = D1LocalServer.builder().port(0).dataDir(dataDir).token(TOKEN).database(database);
+    start(0);
+  }
+
+  private void start(int port) {
+    D1LocalServer.Builder builder = D1LocalServer.builder().port(port).dataDir(dataDir).token(token)
+        .database(database);
     others.forEach(builder::database);
     server = builder.build().start();
   }
@@ -78,9 +93,7 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     int port = server.port();
     server.close();
     Thread.sleep(down.toMillis());
-    D1LocalServer.Builder builder = D1LocalServer.builder().port(port).dataDir(dataDir).token(TOKEN).database(database);
-    others.forEach(builder::database);
-    server = builder.build().start();
+    start(port);
   }
 
   /** The temporary directory the databases live in (deleted after the class). */
@@ -93,7 +106,7 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   public String token() {
-    return TOKEN;
+    return token;
   }
 
   public String accountId() {
@@ -113,6 +126,11 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     return server.databaseFile(database);
   }
 
+  /** The server's fault hooks: the next answers fail as real D1 or the network can (docs/d1-local.md). */
+  public FaultHooks faults() {
+    return server.faults();
+  }
+
   /** Requests the server has received so far. */
   public long requestCount() {
     return server.requestCount();
@@ -128,7 +146,7 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     Map<String, Object> operands = new LinkedHashMap<>();
     operands.put("baseUrl", baseUrl());
     operands.put("accountId", ACCOUNT);
-    operands.put("apiToken", TOKEN);
+    operands.put("apiToken", token);
     operands.put("database", database);
     return operands;
   }

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.github.calcited1.testing.Errors.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,19 +41,10 @@ class D1ColumnDefaultsTest {
         "CREATE TABLE alldef (id INTEGER PRIMARY KEY, v TEXT DEFAULT 'v')");
   }
 
-  static String messages(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      sb.append(t.getMessage()).append('\n');
-    }
-    return sb.toString();
-  }
-
   /** Rows of the SQLite file, each as its columns joined by '|' (NULL as "null"). */
   static List<String> file(String sql) throws SQLException {
     return d1.fileRows(sql);
   }
-
 
   private static final String CHECK = "SELECT id, name, status, n, typeof(n), answer, note, g, gs,"
       + " created GLOB '2[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] *' FROM d ORDER BY id";

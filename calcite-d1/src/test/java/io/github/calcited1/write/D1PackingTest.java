@@ -3,6 +3,7 @@ package io.github.calcited1.write;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.config.D1WriteOptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

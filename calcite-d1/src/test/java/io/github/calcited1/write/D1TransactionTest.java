@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.github.calcited1.testing.Errors.messages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,14 +33,6 @@ class D1TransactionTest {
     d1.d1Batch("DROP TABLE IF EXISTS orders",
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL, qty INTEGER)",
         "INSERT INTO orders VALUES (1, 'ann', 10.5, 1), (2, 'bob', 20.0, 2)");
-  }
-
-  static String messages(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      sb.append(t.getMessage()).append('\n');
-    }
-    return sb.toString();
   }
 
   /** Rows of a query through Calcite (reads are immediate and see committed state only). */

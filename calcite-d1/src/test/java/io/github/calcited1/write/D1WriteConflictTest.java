@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.config.D1WriteOptions;
 import io.github.calcited1.local.Fault;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

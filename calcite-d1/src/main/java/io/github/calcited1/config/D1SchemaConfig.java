@@ -1,4 +1,10 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.config;
+
+import static io.github.calcited1.config.D1Operands.bool;
+import static io.github.calcited1.config.D1Operands.millis;
+import static io.github.calcited1.config.D1Operands.number;
+import static io.github.calcited1.config.D1Operands.shown;
+import static io.github.calcited1.config.D1Operands.text;
 
 import io.github.calcited1.client.D1ClientConfig;
 import java.time.Duration;
@@ -8,7 +14,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The operands of a D1 schema in a Calcite model, validated. See docs/configuration.md.
+ * The operands of a D1 schema in a Calcite model, validated (read by {@link D1Operands}; docs/configuration.md). It is
+ * composed of the client's settings ({@link D1ClientConfig}), the write path's ({@link D1WriteOptions}) and the
+ * read path's own (page size, snapshot scans, catalog TTL).
  *
  * <p>{@link #toString()} never shows the token.
  */
@@ -21,7 +29,7 @@ public final class D1SchemaConfig {
   private static final Set<String> OPERANDS = Set.of("accountId", "database", "apiToken", "apiTokenEnv", "baseUrl",
       "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
       "catalogTtlSeconds", "snapshotScans",
-      // write path (io.github.calcited1.write.D1WriteOptions, docs/transactions.md)
+      // write path (D1WriteOptions, docs/transactions.md)
       "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit",
       // reliability and transport (docs/reliability.md)
       "maxAttempts", "retryBaseDelayMillis", "retryMaxDelayMillis", "maxRetryAfterSeconds", "allowInsecureHttp",
@@ -30,23 +38,12 @@ public final class D1SchemaConfig {
   /** Added to every custom schema's operand by Calcite's ModelHandler itself. */
   private static final Set<String> CALCITE_OPERANDS = Set.of("modelUri", "baseDirectory", "tables");
 
-  private final String baseUrl;
-  private final String accountId;
+  private final D1ClientConfig client;
   private final String database;
-  private final String apiToken;
-  private final boolean readOnly;
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
-  private final Duration callTimeout;
-  private final int maxAttempts;
-  private final Duration retryBaseDelay;
-  private final Duration retryMaxDelay;
-  private final Duration maxRetryAfter;
-  private final boolean allowInsecureHttp;
   private final int pageSize;
   private final boolean snapshotScans;
   private final Duration catalogTtl;
-  private final io.github.calcited1.write.D1WriteOptions writeOptions;
+  private final D1WriteOptions writeOptions;
 
   private D1SchemaConfig(Map<String, Object> operand, Function<String, String> env) {
     for (String key : operand.keySet()) {
@@ -55,7 +52,7 @@ public final class D1SchemaConfig {
             + String.join(", ", OPERANDS.stream().sorted().toList()) + " (see docs/configuration.md)");
       }
     }
-    this.baseUrl = text(operand, "baseUrl", D1ClientConfig.DEFAULT_BASE_URL);
+    String baseUrl = text(operand, "baseUrl", D1ClientConfig.DEFAULT_BASE_URL);
     if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
       throw new D1ConfigurationException("baseUrl", "Operand 'baseUrl' must be an http(s) URL such as "
           + D1ClientConfig.DEFAULT_BASE_URL + ", not " + shown(baseUrl));
@@ -73,7 +70,6 @@ public final class D1SchemaConfig {
           + " Cloudflare account id, 32 hexadecimal digits (the dashboard's Workers & Pages overview shows it), not "
           + shown(account));
     }
-    this.accountId = account;
     String db = text(operand, "database", null);
     if (db == null) {
       throw new D1ConfigurationException("database", "Operand 'database' is missing: set it to the D1 database's"
@@ -99,38 +95,34 @@ public final class D1SchemaConfig {
             + " (operand or driver property 'apiToken').");
       }
     }
-    this.apiToken = token;
-    this.readOnly = bool(operand, "readOnly");
-    this.connectTimeout = millis(operand, "connectTimeoutMillis", D1ClientConfig.DEFAULT_CONNECT_TIMEOUT);
-    this.readTimeout = millis(operand, "readTimeoutMillis", D1ClientConfig.DEFAULT_READ_TIMEOUT);
-    this.callTimeout = millis(operand, "callTimeoutMillis", D1ClientConfig.DEFAULT_CALL_TIMEOUT);
-    this.maxAttempts = (int) number(operand, "maxAttempts", D1ClientConfig.DEFAULT_MAX_ATTEMPTS, 1,
-        D1ClientConfig.MAX_ATTEMPTS_LIMIT);
-    this.retryBaseDelay = millis(operand, "retryBaseDelayMillis", D1ClientConfig.DEFAULT_RETRY_BASE_DELAY);
-    this.retryMaxDelay = millis(operand, "retryMaxDelayMillis", D1ClientConfig.DEFAULT_RETRY_MAX_DELAY);
+    Duration retryBaseDelay = millis(operand, "retryBaseDelayMillis", D1ClientConfig.DEFAULT_RETRY_BASE_DELAY);
+    Duration retryMaxDelay = millis(operand, "retryMaxDelayMillis", D1ClientConfig.DEFAULT_RETRY_MAX_DELAY);
     if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
       throw new D1ConfigurationException("retryMaxDelayMillis", "Operand 'retryMaxDelayMillis' ("
           + retryMaxDelay.toMillis() + ") must not be less than 'retryBaseDelayMillis' (" + retryBaseDelay.toMillis()
           + ")");
     }
-    this.maxRetryAfter = Duration.ofSeconds(number(operand, "maxRetryAfterSeconds",
-        D1ClientConfig.DEFAULT_MAX_RETRY_AFTER.toSeconds(), 0, 3600));
-    this.allowInsecureHttp = bool(operand, "allowInsecureHttp");
+    D1ClientConfig.Builder clientSettings = D1ClientConfig.builder().baseUrl(baseUrl).accountId(account).apiToken(token)
+        .connectTimeout(millis(operand, "connectTimeoutMillis", D1ClientConfig.DEFAULT_CONNECT_TIMEOUT))
+        .readTimeout(millis(operand, "readTimeoutMillis", D1ClientConfig.DEFAULT_READ_TIMEOUT))
+        .callTimeout(millis(operand, "callTimeoutMillis", D1ClientConfig.DEFAULT_CALL_TIMEOUT))
+        .maxAttempts((int) number(operand, "maxAttempts", D1ClientConfig.DEFAULT_MAX_ATTEMPTS, 1,
+            D1ClientConfig.MAX_ATTEMPTS_LIMIT))
+        .retryBaseDelay(retryBaseDelay).retryMaxDelay(retryMaxDelay)
+        .maxRetryAfter(Duration.ofSeconds(number(operand, "maxRetryAfterSeconds",
+            D1ClientConfig.DEFAULT_MAX_RETRY_AFTER.toSeconds(), 0, 3600)))
+        .allowInsecureHttp(bool(operand, "allowInsecureHttp"));
     this.pageSize = (int) number(operand, "pageSize", DEFAULT_PAGE_SIZE, 1, 1_000_000);
     this.snapshotScans = bool(operand, "snapshotScans");
     this.catalogTtl = Duration.ofSeconds(
         number(operand, "catalogTtlSeconds", DEFAULT_CATALOG_TTL.toSeconds(), 0, Integer.MAX_VALUE));
+    this.writeOptions = D1WriteOptions.fromOperand(operand);
     try {
-      this.writeOptions = io.github.calcited1.write.D1WriteOptions.fromOperand(operand);
-    } catch (IllegalArgumentException e) {
-      throw new D1ConfigurationException(writeOperand(String.valueOf(e.getMessage())), e.getMessage());
-    }
-    try {
-      clientConfig();
-    } catch (IllegalArgumentException e) {
-      String m = String.valueOf(e.getMessage());
-      throw new D1ConfigurationException(m.startsWith("apiToken") ? "apiToken" : "baseUrl",
-          m.startsWith("apiToken") || m.startsWith("baseUrl") ? "Operand " + m : m);
+      this.client = clientSettings.build();
+    } catch (D1ClientConfig.InvalidSettingException e) {
+      // What the operands above cannot rule out: a token that cannot go in an HTTP header, plain HTTP to another
+      // machine. Those settings have the operands' names.
+      throw new D1ConfigurationException(e.setting(), "Operand " + e.getMessage());
     }
   }
 
@@ -178,24 +170,8 @@ public final class D1SchemaConfig {
     }
   }
 
-  /**
-   * An operand's value for a message: quoted when it cannot be an API token (shorter than 20 characters, or with
-   * characters a token does not have), else only its length, so a token put in the wrong operand is never echoed.
-   */
-  public static String shown(Object value) {
-    String v = String.valueOf(value);
-    return v.length() < 20 || !v.matches("[A-Za-z0-9_-]+") ? "'" + v + "'"
-        : "a value of " + v.length() + " characters (not shown: it could be a secret)";
-  }
-
-  /** The operand a write-option message is about (it starts with the name, quoted or not), else "writeOptions". */
-  private static String writeOperand(String message) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:operand ')?([A-Za-z]+)").matcher(message);
-    return m.find() && OPERANDS.contains(m.group(1)) ? m.group(1) : "writeOptions";
-  }
-
   /** The write path's settings (readOnly, strictAtomicity, request budget); see docs/transactions.md. */
-  public io.github.calcited1.write.D1WriteOptions writeOptions() {
+  public D1WriteOptions writeOptions() {
     return writeOptions;
   }
 
@@ -204,39 +180,27 @@ public final class D1SchemaConfig {
     return new D1SchemaConfig(operand, env);
   }
 
+  /** The client's settings: URL, account, token, timeouts, retries. */
   public D1ClientConfig clientConfig() {
-    return D1ClientConfig.builder().baseUrl(baseUrl).accountId(accountId).apiToken(apiToken)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).callTimeout(callTimeout)
-        .maxAttempts(maxAttempts).retryBaseDelay(retryBaseDelay).retryMaxDelay(retryMaxDelay)
-        .maxRetryAfter(maxRetryAfter).allowInsecureHttp(allowInsecureHttp).build();
+    return client;
   }
 
   public String baseUrl() {
-    return baseUrl;
+    return client.baseUrl();
   }
 
   /** A SHA-256 digest of the token: tells tokens apart without revealing them. */
   public String tokenDigest() {
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(apiToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(digest);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return client.tokenDigest();
   }
 
   public String accountId() {
-    return accountId;
+    return client.accountId();
   }
 
   /** The database's name or id, as given. */
   public String database() {
     return database;
-  }
-
-  public boolean readOnly() {
-    return readOnly;
   }
 
   /** Rows per request when a large scan is read page by page. */
@@ -258,54 +222,8 @@ public final class D1SchemaConfig {
   }
 
   @Override public String toString() {
-    return "D1SchemaConfig{baseUrl=" + baseUrl + ", accountId=" + accountId + ", database=" + database
-        + ", apiToken=<redacted>, readOnly=" + readOnly + ", pageSize=" + pageSize + ", snapshotScans="
-        + snapshotScans + "}";
-  }
-
-  private static String text(Map<String, Object> operand, String key, String fallback) {
-    Object v = operand.get(key);
-    if (v == null) {
-      return fallback == null || fallback.isBlank() ? null : fallback.trim();
-    }
-    if (!(v instanceof String) || ((String) v).isBlank()) {
-      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a non-empty string");
-    }
-    return ((String) v).trim();
-  }
-
-  private static boolean bool(Map<String, Object> operand, String key) {
-    Object v = operand.get(key);
-    if (v == null || v instanceof Boolean) {
-      return Boolean.TRUE.equals(v);
-    }
-    String s = v.toString().trim().toLowerCase(Locale.ROOT);
-    if (s.equals("true") || s.equals("false")) {
-      return s.equals("true");
-    }
-    throw new D1ConfigurationException(key, "Operand '" + key + "' must be true or false, not " + shown(v));
-  }
-
-  private static long number(Map<String, Object> operand, String key, long fallback, long min, long max) {
-    Object v = operand.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    long n;
-    try {
-      n = v instanceof Number num && num.doubleValue() == num.longValue()
-          ? num.longValue() : Long.parseLong(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new D1ConfigurationException(key, "Operand '" + key + "' must be a whole number, not " + shown(v));
-    }
-    if (n < min || n > max) {
-      throw new D1ConfigurationException(key, "Operand '" + key + "' must be between " + min + " and " + max
-          + ", not " + n);
-    }
-    return n;
-  }
-
-  private static Duration millis(Map<String, Object> operand, String key, Duration fallback) {
-    return operand.containsKey(key) ? Duration.ofMillis(number(operand, key, 0, 0, Integer.MAX_VALUE)) : fallback;
+    return "D1SchemaConfig{baseUrl=" + baseUrl() + ", accountId=" + accountId() + ", database=" + database
+        + ", apiToken=<redacted>, readOnly=" + writeOptions.readOnly() + ", pageSize=" + pageSize
+        + ", snapshotScans=" + snapshotScans + "}";
   }
 }

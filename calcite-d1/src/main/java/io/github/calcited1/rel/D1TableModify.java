@@ -1,10 +1,7 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.rel.D1Query;
-import io.github.calcited1.rel.D1SqlGenerator;
-import io.github.calcited1.rel.D1ToEnumerableConverter;
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Table;
+import io.github.calcited1.write.D1Write;
+import io.github.calcited1.catalog.D1Catalog;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
@@ -60,9 +57,9 @@ public final class D1TableModify extends D1ModifyRel {
     Hook.QUERY_PLAN.run(query.sql());
     BlockBuilder builder = new BlockBuilder();
     builder.add(Expressions.return_(null,
-        Expressions.call(D1WriteRuntime.class, "pushed", DataContext.ROOT,
-            Expressions.constant(target.schema().path().toArray(new String[0])),
-            Expressions.constant(getOperation().name()),
+        Expressions.call(D1Method.PUSHED_WRITE.method, DataContext.ROOT,
+            target.schema().expression(),
+            Expressions.constant(D1Write.Kind.valueOf(getOperation().name())),
             Expressions.constant(target.name()),
             Expressions.constant(query.sql()),
             Expressions.constant(query.paramKinds()),

@@ -1,9 +1,21 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.ReadOnlySql;
-import io.github.calcited1.rel.D1Query;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.config.D1WriteOptions;
+import io.github.calcited1.write.D1CommitLedger;
+import io.github.calcited1.write.D1CommitStats;
+import io.github.calcited1.write.D1Delete;
+import io.github.calcited1.write.D1GeneratedKeys;
+import io.github.calcited1.write.D1Insert;
+import io.github.calcited1.write.D1KeyMatch;
+import io.github.calcited1.write.D1Merge;
+import io.github.calcited1.write.D1Session;
+import io.github.calcited1.write.D1SqlWrite;
+import io.github.calcited1.write.D1Transaction;
+import io.github.calcited1.write.D1Update;
+import io.github.calcited1.write.D1ValueKind;
+import io.github.calcited1.write.D1Write;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.jdbc.D1MetaBridge;
 import org.apache.calcite.linq4j.Enumerable;
@@ -39,12 +51,11 @@ public final class D1WriteRuntime {
    * A statement run inside D1 (pushed UPDATE/DELETE/INSERT...SELECT); {@code params} are its parameters' values,
    * of the kinds {@code paramKinds} ({@link D1Query#paramKinds()}).
    */
-  public static Enumerable<Long> pushed(DataContext root, String[] schemaPath, String kind, String table, String sql,
-      String paramKinds, Object[] params) {
+  public static Enumerable<Long> pushed(DataContext root, D1Schema schema, D1Write.Kind kind, String table,
+      String sql, D1Query.Kind[] paramKinds, Object[] params) {
     try {
-      D1Schema schema = schema(root, schemaPath);
       checkWritable(schema, table);
-      D1Write w = new D1SqlWrite(D1Write.Kind.valueOf(kind), table, sql,
+      D1Write w = new D1SqlWrite(kind, table, sql,
           Arrays.asList(D1Query.bind(paramKinds, params)), -1);
       return Linq4j.singletonEnumerable(submit(root, schema, w));
     } catch (SQLException e) {
@@ -58,18 +69,17 @@ public final class D1WriteRuntime {
    * column to D1's default in that row. Rows are sent in order, a new INSERT starting wherever the set of columns
    * given changes (consecutive INSERTs with the same columns travel as one).
    */
-  public static Enumerable<Long> insert(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
+  public static Enumerable<Long> insert(DataContext root, D1Schema schema, String table, String[] columns,
+      D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) {
     try {
-      return insert0(root, schemaPath, table, columns, kinds, perRowDefaults, rows);
+      return insert0(root, schema, table, columns, kinds, perRowDefaults, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  private static Enumerable<Long> insert0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
+  private static Enumerable<Long> insert0(DataContext root, D1Schema schema, String table, String[] columns,
+      D1ValueKind[] kinds, int[] perRowDefaults, Enumerable<Object[]> rows) throws SQLException {
     checkWritable(schema, table);
     List<D1Write> writes = new ArrayList<>();
     boolean[] given = new boolean[columns.length];
@@ -86,7 +96,7 @@ public final class D1WriteRuntime {
           }
         }
         if (w == null || !Arrays.equals(given, previous)) {
-          w = new D1Insert(table, List.of(select(columns, given)), kinds(select(kinds, given)));
+          w = new D1Insert(table, List.of(select(columns, given)), List.of(select(kinds, given)));
           writes.add(w);
           previous = given.clone();
         }
@@ -111,11 +121,11 @@ public final class D1WriteRuntime {
     return out.toArray((T[]) java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), 0));
   }
 
-  /** The elements of {@code row} at {@code fields}. */
-  private static Object[] pick(Object[] row, int[] fields) {
-    Object[] out = new Object[fields.length];
+  /** The elements of {@code values} at {@code fields}. */
+  private static <T> T[] pick(T[] values, int[] fields) {
+    T[] out = Arrays.copyOf(values, fields.length);
     for (int i = 0; i < fields.length; i++) {
-      out[i] = row[fields[i]];
+      out[i] = values[fields[i]];
     }
     return out;
   }
@@ -125,13 +135,13 @@ public final class D1WriteRuntime {
    * the rows are sent as an update by key (by all columns when {@code wholeRow}, see {@link D1KeyMatch}) that applies
    * only to rows whose {@code guarded} columns still hold the values read ({@link D1WriteConflict}).
    */
-  public static Enumerable<Long> updateByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, String[] kinds,
+  public static Enumerable<Long> updateByKey(DataContext root, D1Schema schema, String table, String[] keyColumns,
+      boolean wholeRow, String[] guardedColumns, String[] setColumns, int[] fields, D1ValueKind[] kinds,
       Enumerable<Object[]> rows) {
     try {
       D1Update w = new D1Update(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
-          List.of(setColumns), kinds(kinds));
-      return byKey(root, schemaPath, w, fields, w::add, rows);
+          List.of(setColumns), List.of(kinds));
+      return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
@@ -141,12 +151,12 @@ public final class D1WriteRuntime {
    * A DELETE Calcite computed: each input row is a full row of the table; its key and the old values of the
    * {@code guarded} columns are sent ({@link D1KeyMatch}, {@link D1WriteConflict}).
    */
-  public static Enumerable<Long> deleteByKey(DataContext root, String[] schemaPath, String table, String[] keyColumns,
-      boolean wholeRow, String[] guardedColumns, int[] fields, String[] kinds, Enumerable<Object[]> rows) {
+  public static Enumerable<Long> deleteByKey(DataContext root, D1Schema schema, String table, String[] keyColumns,
+      boolean wholeRow, String[] guardedColumns, int[] fields, D1ValueKind[] kinds, Enumerable<Object[]> rows) {
     try {
       D1Delete w = new D1Delete(table, new D1KeyMatch(List.of(keyColumns), wholeRow, List.of(guardedColumns)),
-          kinds(kinds));
-      return byKey(root, schemaPath, w, fields, w::add, rows);
+          List.of(kinds));
+      return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
@@ -157,9 +167,8 @@ public final class D1WriteRuntime {
     Object add(Object[] row) throws SQLException;
   }
 
-  private static Enumerable<Long> byKey(DataContext root, String[] schemaPath, D1Write w, int[] fields,
+  private static Enumerable<Long> byKey(DataContext root, D1Schema schema, D1Write w, int[] fields,
       RowSink sink, Enumerable<Object[]> rows) throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, w.table());
     try (Enumerator<Object[]> e = rows.enumerator()) {
       while (e.moveNext()) {
@@ -181,19 +190,19 @@ public final class D1WriteRuntime {
    * Otherwise the update values were computed from the rows read, and the MERGE is a {@link D1Merge}: a
    * compare-and-set check, a by-key UPDATE and {@code INSERT ... ON CONFLICT (pk) DO NOTHING}, in one request.
    */
-  public static Enumerable<Long> merge(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows) {
+  public static Enumerable<Long> merge(DataContext root, D1Schema schema, String table, String[] columns,
+      D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width,
+      Enumerable<Object[]> rows) {
     try {
-      return merge0(root, schemaPath, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
+      return merge0(root, schema, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
     } catch (SQLException e) {
       throw sneaky(e);
     }
   }
 
-  private static Enumerable<Long> merge0(DataContext root, String[] schemaPath, String table, String[] columns,
-      String[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
+  private static Enumerable<Long> merge0(DataContext root, D1Schema schema, String table, String[] columns,
+      D1ValueKind[] kinds, int[] keyFields, int[] updateFields, int[] readFields, int width, Enumerable<Object[]> rows)
       throws SQLException {
-    D1Schema schema = schema(root, schemaPath);
     checkWritable(schema, table);
     int n = columns.length;
     int m = updateFields.length;
@@ -215,10 +224,10 @@ public final class D1WriteRuntime {
     if (all.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    List<String> keyColumns = List.of(pickNames(columns, keyFields));
-    List<String> updateColumns = List.of(pickNames(columns, updateFields));
+    List<String> keyColumns = List.of(pick(columns, keyFields));
+    List<String> updateColumns = List.of(pick(columns, updateFields));
     if (sameValues) {
-      D1Insert upsert = new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, updateColumns);
+      D1Insert upsert = new D1Insert(table, List.of(columns), List.of(kinds), keyColumns, updateColumns);
       for (Object[] r : all) {
         upsert.add(Arrays.copyOf(r, n));
       }
@@ -228,11 +237,11 @@ public final class D1WriteRuntime {
     int[] readOnly = Arrays.stream(readFields).filter(c -> Arrays.stream(keyFields).noneMatch(k -> k == c)).toArray();
     D1KeyMatch key = new D1KeyMatch(keyColumns, false);
     D1Update update = new D1Update(table, key, updateColumns,
-        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(updateFields)).toArray())),
+        List.of(pick(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(updateFields)).toArray())),
         false);
-    D1Merge merge = new D1Merge(new D1KeyMatch(keyColumns, false, List.of(pickNames(columns, readOnly))),
-        kinds(pickNames(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)).toArray())),
-        update, new D1Insert(table, List.of(columns), kinds(kinds), keyColumns, List.of()));
+    D1Merge merge = new D1Merge(new D1KeyMatch(keyColumns, false, List.of(pick(columns, readOnly))),
+        List.of(pick(kinds, IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)).toArray())),
+        update, new D1Insert(table, List.of(columns), List.of(kinds), keyColumns, List.of()));
     int[] updateRow = IntStream.concat(Arrays.stream(keyFields), IntStream.range(width - m, width)).toArray();
     // A read column's value is at n + its position in readFields.
     int[] readRow = IntStream.concat(Arrays.stream(keyFields), Arrays.stream(readOnly)
@@ -243,11 +252,6 @@ public final class D1WriteRuntime {
     }
     submit(root, schema, List.of(merge));
     return Linq4j.singletonEnumerable((long) all.size());
-  }
-
-  /** The elements of {@code names} at {@code fields}. */
-  private static String[] pickNames(String[] names, int[] fields) {
-    return Arrays.stream(fields).mapToObj(i -> names[i]).toArray(String[]::new);
   }
 
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
@@ -262,18 +266,6 @@ public final class D1WriteRuntime {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
     throw (E) e;
-  }
-
-  private static List<D1ValueKind> kinds(String[] names) {
-    D1ValueKind[] k = new D1ValueKind[names.length];
-    for (int i = 0; i < names.length; i++) {
-      k[i] = D1ValueKind.valueOf(names[i]);
-    }
-    return List.of(k);
-  }
-
-  static D1Schema schema(DataContext root, String[] path) throws SQLException {
-    return schema(root.getRootSchema(), List.of(path));
   }
 
   /** The D1 schema at {@code path} below {@code rootSchema}. */

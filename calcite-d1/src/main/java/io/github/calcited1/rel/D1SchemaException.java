@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.rel;
 
 /**
  * D1 could not be reached or refused to describe the database while a connection was being set up. The cause is

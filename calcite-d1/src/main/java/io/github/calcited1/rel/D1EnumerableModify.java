@@ -1,7 +1,8 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Catalog;
-import io.github.calcited1.schema.D1Table;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.write.D1KeyMatch;
+import io.github.calcited1.write.D1ValueKind;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
@@ -44,8 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A modification of a D1 table whose rows Calcite computes (the D1EnumerableInsert of the design, plus by-key UPDATE
- * and DELETE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
+ * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
  * streamed into a {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE
  * whose WHERE or SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
  * {@link D1Delete}), or, in a rowid table without one, by all their columns ({@link D1KeyMatch}); a view gets a clear
@@ -72,12 +72,12 @@ public final class D1EnumerableModify extends D1ModifyRel {
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
     BlockBuilder builder = new BlockBuilder();
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR);
-    Expression path = Expressions.constant(target.schema().path().toArray(new String[0]));
+    Expression schema = target.schema().expression();
     Expression table = Expressions.constant(target.name());
     String refusal = refusal();
     if (refusal != null) {
       builder.add(Expressions.return_(null,
-          Expressions.call(D1WriteRuntime.class, "refuse", Expressions.constant(refusal))));
+          Expressions.call(D1Method.REFUSE.method, Expressions.constant(refusal))));
       return implementor.result(physType, builder.toBlock());
     }
     Result child = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
@@ -98,7 +98,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       if (direct != null) {
         implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
       }
-      call = Expressions.call(D1WriteRuntime.class, "insert", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, schema, table,
           Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
           Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
           rows);
@@ -115,7 +115,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
       }
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1WriteRuntime.class, "updateByKey", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, schema, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
           intArray(fields), kinds(kindFields), rows);
       break;
@@ -124,7 +124,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       D1KeyMatch key = key();
       List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
       fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1WriteRuntime.class, "deleteByKey", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, schema, table,
           names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
           kinds(fields), rows);
       break;
@@ -137,7 +137,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       for (int i = insertColumns.columns().size(); i < width - updateColumns.size(); i++) {
         int column = targetColumn(getInput(), i);
         if (column < 0) {
-          builder.add(Expressions.return_(null, Expressions.call(D1WriteRuntime.class, "refuse",
+          builder.add(Expressions.return_(null, Expressions.call(D1Method.REFUSE.method,
               Expressions.constant("MERGE into D1 table '" + target.name() + "': cannot tell which target column its"
                   + " field " + getInput().getRowType().getFieldNames().get(i) + " is, so the update could not be"
                   + " checked against concurrent writes; nothing was sent. Write it as UPDATE ... WHERE followed by"
@@ -146,7 +146,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
         }
         readFields.add(column);
       }
-      call = Expressions.call(D1WriteRuntime.class, "merge", DataContext.ROOT, path, table,
+      call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, schema, table,
           Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
           kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
           intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);
@@ -220,11 +220,11 @@ public final class D1EnumerableModify extends D1ModifyRel {
         nullable, params);
   }
 
-  /** The {@link D1ValueKind} names of the given table columns, as a constant. */
+  /** The {@link D1ValueKind}s of the given table columns, as a constant. */
   private Expression kinds(List<Integer> fields) {
     List<RelDataTypeField> all = getTable().getRowType().getFieldList();
-    return Expressions.constant(fields.stream().map(i -> D1ValueKind.of(all.get(i).getType()).name())
-        .toArray(String[]::new));
+    return Expressions.constant(fields.stream().map(i -> D1ValueKind.of(all.get(i).getType()))
+        .toArray(D1ValueKind[]::new));
   }
 
   private static Expression names(List<String> names) {

@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +55,20 @@ class D1SchemaConfigTest {
         Arguments.of("catalogTtlSeconds", -5, "must be between 0 and"),
         Arguments.of("maxAttempts", 0, "'maxAttempts' must be between 1 and"),
         Arguments.of("maxRetryAfterSeconds", 99_999, "must be between 0 and 3600"),
-        Arguments.of("retryMaxDelayMillis", 1, "must not be less than 'retryBaseDelayMillis'"));
+        Arguments.of("retryMaxDelayMillis", 1, "must not be less than 'retryBaseDelayMillis'"),
+        // One reader for every operand (D1Operands): the write path's operands take the same forms as the rest.
+        Arguments.of("strictAtomicity", "yes", "Operand 'strictAtomicity' must be true or false, not 'yes'"),
+        Arguments.of("commitLedger", "1", "Operand 'commitLedger' must be true or false, not '1'"),
+        Arguments.of("diagnoseFailedCommit", 0, "Operand 'diagnoseFailedCommit' must be true or false, not '0'"),
+        Arguments.of("maxValueBytes", 1500.7, "Operand 'maxValueBytes' must be a whole number, not '1500.7'"),
+        Arguments.of("maxValueBytes", 10, "Operand 'maxValueBytes' must be between 1000 and 2000000, not 10"),
+        Arguments.of("maxStatementsPerRequest", "1_000",
+            "Operand 'maxStatementsPerRequest' must be a whole number, not '1_000'"),
+        Arguments.of("maxStatementsPerRequest", 0, "Operand 'maxStatementsPerRequest' must be 1 or more, not 0"),
+        Arguments.of("maxRequestBytes", "1e7", "Operand 'maxRequestBytes' must be a whole number, not '1e7'"),
+        Arguments.of("maxRequestBytes", 1, "Operand 'maxRequestBytes' must be at least maxValueBytes + 100000"),
+        Arguments.of("commitLedgerTable", "_cf_x", "Operand 'commitLedgerTable' must be a table name that D1"),
+        Arguments.of("pageSize", 10.5, "Operand 'pageSize' must be a whole number, not '10.5'"));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -77,6 +90,21 @@ class D1SchemaConfigTest {
       assertEquals(c[0], e.operand(), e.getMessage());
       assertTrue(e.getMessage().contains((String) c[0]), e.getMessage());
     }
+  }
+
+  /** What only the client's settings check is still reported against the operand, by the setting's name. */
+  @Test void clientSettingErrorsNameTheOperand() {
+    Map<String, Object> m = good();
+    m.put("apiToken", TOKEN.substring(0, 10) + "\n" + TOKEN.substring(10)); // pasted with a line break
+    D1ConfigurationException e = fails(m, NO_ENV);
+    assertEquals("apiToken", e.operand());
+    assertTrue(e.getMessage().startsWith("Operand apiToken contains whitespace"), e.getMessage());
+    m = good();
+    m.put("baseUrl", "http://d1.example.com/client/v4");
+    e = fails(m, NO_ENV);
+    assertEquals("baseUrl", e.operand());
+    assertTrue(e.getMessage().contains("is plain HTTP") && e.getMessage().contains("allowInsecureHttp"),
+        e.getMessage());
   }
 
   @Test void missingDatabase() {
@@ -125,7 +153,7 @@ class D1SchemaConfigTest {
     assertEquals("shop", c.database());
     assertEquals(D1SchemaConfig.DEFAULT_PAGE_SIZE, c.pageSize());
     assertEquals(D1SchemaConfig.DEFAULT_CATALOG_TTL, c.catalogTtl());
-    assertFalse(c.readOnly());
+    assertFalse(c.writeOptions().readOnly());
     assertFalse(c.toString().contains(TOKEN), c.toString());
     assertFalse(c.tokenDigest().contains(TOKEN));
   }
@@ -135,10 +163,18 @@ class D1SchemaConfigTest {
     m.put("pageSize", "500");
     m.put("catalogTtlSeconds", 0);
     m.put("readOnly", "TRUE");
+    m.put("strictAtomicity", " false ");
+    m.put("commitLedger", true);
+    m.put("maxValueBytes", 1500.0); // a JSON number without a fraction, as a model's parser may give it
+    m.put("maxStatementsPerRequest", "250");
     D1SchemaConfig c = D1SchemaConfig.of(m, NO_ENV::get);
     assertEquals(500, c.pageSize());
     assertEquals(Duration.ZERO, c.catalogTtl());
-    assertTrue(c.readOnly());
+    assertTrue(c.writeOptions().readOnly());
+    assertFalse(c.writeOptions().strictAtomicity());
+    assertTrue(c.writeOptions().commitLedger());
+    assertEquals(1500, c.writeOptions().maxValueBytes());
+    assertEquals(250, c.writeOptions().maxStatementsPerRequest());
   }
 
   /** A token put in the wrong operand is never echoed; ordinary bad values still are. */
@@ -157,8 +193,8 @@ class D1SchemaConfigTest {
     m.put("apiTokenEnv", token);
     D1ConfigurationException e = fails(m, NO_ENV);
     assertFalse(e.getMessage().contains(token), e.getMessage());
-    assertEquals("'many'", D1SchemaConfig.shown("many"));
-    assertEquals("'http://x y'", D1SchemaConfig.shown("http://x y"));
+    assertEquals("'many'", D1Operands.shown("many"));
+    assertEquals("'http://x y'", D1Operands.shown("http://x y"));
   }
 
   /** The environment's token goes only to Cloudflare's API host or loopback, unless the program allows a host. */

@@ -1,6 +1,5 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Schema;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -9,6 +8,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import io.github.calcited1.write.D1Insert;
+import io.github.calcited1.write.D1Session;
+import io.github.calcited1.write.D1ValueKind;
 
 /**
  * A prepared single-row {@code INSERT INTO t (a, b, ...) VALUES (?, ?, ...)} into a D1 table, recognised at prepare

@@ -1,29 +1,35 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.rel.D1TableScan;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.linq4j.Queryable;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableModify;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.ModifiableTable;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.sql2rel.InitializerExpressionFactory;
 import org.apache.calcite.util.ImmutableBitSet;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.catalog.D1Types;
 
 /**
  * A D1 table or view. It is read only through {@link D1TableScan} in its schema's convention, so that everything
  * above it that D1 computes exactly becomes part of one SQLite statement.
  */
-public class D1Table extends AbstractQueryableTable implements TranslatableTable,
-    org.apache.calcite.schema.ModifiableTable {
+public class D1Table extends AbstractQueryableTable implements TranslatableTable, ModifiableTable {
   protected final D1Schema schema;
   protected final D1Catalog.Table table;
 
@@ -83,27 +89,27 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
     throw new UnsupportedOperationException("D1 table " + tableName + " is read through the D1 convention");
   }
 
-  /** Write path: D1 tables are not collections; writes are planned by io.github.calcited1.write.D1WriteRules. */
-  @Override public java.util.Collection<?> getModifiableCollection() {
+  /** Write path: D1 tables are not collections; writes are planned by {@link D1WriteRules}. */
+  @Override public Collection<?> getModifiableCollection() {
     return null;
   }
 
   /**
-   * Write path: INSERT, UPDATE, DELETE and MERGE become a D1LogicalTableModify in the private D1_LOGICAL convention,
-   * which only D1WriteRules convert (no other adapter's modify rule can claim a D1 table).
+   * Write path: an INSERT becomes a D1LogicalTableModify in the private D1_LOGICAL convention, which only
+   * D1WriteRules convert (no other adapter's modify rule can claim a D1 table). Calcite calls this for INSERT only;
+   * UPDATE, DELETE and MERGE arrive as its own LogicalTableModify, which D1WriteRules also convert.
    */
-  @Override public org.apache.calcite.rel.core.TableModify toModificationRel(RelOptCluster cluster,
-      RelOptTable table, org.apache.calcite.prepare.Prepare.CatalogReader catalogReader, RelNode child,
-      org.apache.calcite.rel.core.TableModify.Operation operation, List<String> updateColumnList,
-      List<org.apache.calcite.rex.RexNode> sourceExpressionList, boolean flattened) {
-    return io.github.calcited1.write.D1LogicalTableModify.create(this, cluster, table, catalogReader, child,
+  @Override public TableModify toModificationRel(RelOptCluster cluster, RelOptTable table,
+      Prepare.CatalogReader catalogReader, RelNode child, TableModify.Operation operation,
+      List<String> updateColumnList, List<RexNode> sourceExpressionList, boolean flattened) {
+    return D1LogicalTableModify.create(this, cluster, table, catalogReader, child,
         operation, updateColumnList, sourceExpressionList, flattened);
   }
 
-  /** Write path: DEFAULT clauses, generated columns and the rowid alias (write.D1ColumnDefaults). */
+  /** Write path: DEFAULT clauses, generated columns and the rowid alias ({@link D1ColumnDefaults}). */
   @Override public <C> C unwrap(Class<C> aClass) {
-    if (aClass == org.apache.calcite.sql2rel.InitializerExpressionFactory.class) {
-      return aClass.cast(new io.github.calcited1.write.D1ColumnDefaults(table));
+    if (aClass == InitializerExpressionFactory.class) {
+      return aClass.cast(new D1ColumnDefaults(table));
     }
     return super.unwrap(aClass);
   }

@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.config;
 
 /**
  * A schema operand in the model is missing or invalid. The message names the operand and how to fix it; it never

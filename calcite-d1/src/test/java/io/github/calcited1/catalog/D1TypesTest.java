@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

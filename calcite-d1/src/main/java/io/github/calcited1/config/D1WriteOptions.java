@@ -1,4 +1,8 @@
-package io.github.calcited1.write;
+package io.github.calcited1.config;
+
+import static io.github.calcited1.config.D1Operands.bool;
+import static io.github.calcited1.config.D1Operands.number;
+import static io.github.calcited1.config.D1Operands.text;
 
 import java.util.Locale;
 import java.util.Map;
@@ -57,19 +61,20 @@ public final class D1WriteOptions {
     if (commitLedgerTable == null || commitLedgerTable.isBlank()
         || commitLedgerTable.toLowerCase(Locale.ROOT).startsWith("_cf_")
         || commitLedgerTable.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
-      throw new IllegalArgumentException("operand 'commitLedgerTable' must be a table name that D1 allows (not empty,"
-          + " not _cf_* or sqlite_*), got '" + commitLedgerTable + "'");
+      throw new D1ConfigurationException("commitLedgerTable", "Operand 'commitLedgerTable' must be a table name"
+          + " that D1 allows (not empty, not _cf_* or sqlite_*), not '" + commitLedgerTable + "'");
     }
     if (maxValueBytes < 1_000 || maxValueBytes > D1_MAX_VALUE_BYTES) {
-      throw new IllegalArgumentException("maxValueBytes must be between 1000 and " + D1_MAX_VALUE_BYTES
-          + ", got " + maxValueBytes);
+      throw new D1ConfigurationException("maxValueBytes", "Operand 'maxValueBytes' must be between 1000 and "
+          + D1_MAX_VALUE_BYTES + ", not " + maxValueBytes);
     }
     if (maxStatementsPerRequest < 1) {
-      throw new IllegalArgumentException("maxStatementsPerRequest must be >= 1, got " + maxStatementsPerRequest);
+      throw new D1ConfigurationException("maxStatementsPerRequest", "Operand 'maxStatementsPerRequest' must be 1 or"
+          + " more, not " + maxStatementsPerRequest);
     }
     if (maxRequestBytes < maxValueBytes + D1_MAX_STATEMENT_BYTES) {
-      throw new IllegalArgumentException("maxRequestBytes must be at least maxValueBytes + 100000, got "
-          + maxRequestBytes);
+      throw new D1ConfigurationException("maxRequestBytes", "Operand 'maxRequestBytes' must be at least"
+          + " maxValueBytes + 100000 (" + (maxValueBytes + D1_MAX_STATEMENT_BYTES) + "), not " + maxRequestBytes);
     }
     this.readOnly = readOnly;
     this.strictAtomicity = strictAtomicity;
@@ -81,56 +86,24 @@ public final class D1WriteOptions {
     this.commitLedgerTable = commitLedgerTable;
   }
 
-  /** Reads the options from a schema operand; unknown keys are ignored, values may be strings or JSON scalars. */
+  /**
+   * Reads the options from a schema operand ({@link D1Operands}: the same forms as every other operand); unknown keys
+   * are ignored.
+   *
+   * @throws D1ConfigurationException naming the operand at fault
+   */
   public static D1WriteOptions fromOperand(Map<String, ?> operand) {
-    if (operand == null) {
-      return DEFAULT;
-    }
     D1WriteOptions d = DEFAULT;
     return new D1WriteOptions(
         bool(operand, "readOnly", d.readOnly),
         bool(operand, "strictAtomicity", d.strictAtomicity),
-        (int) number(operand, "maxValueBytes", d.maxValueBytes),
-        (int) number(operand, "maxStatementsPerRequest", d.maxStatementsPerRequest),
-        number(operand, "maxRequestBytes", d.maxRequestBytes),
+        (int) number(operand, "maxValueBytes", d.maxValueBytes, Integer.MIN_VALUE, Integer.MAX_VALUE),
+        (int) number(operand, "maxStatementsPerRequest", d.maxStatementsPerRequest, Integer.MIN_VALUE,
+            Integer.MAX_VALUE),
+        number(operand, "maxRequestBytes", d.maxRequestBytes, Long.MIN_VALUE, Long.MAX_VALUE),
         bool(operand, "diagnoseFailedCommit", d.diagnoseFailedCommit),
         bool(operand, "commitLedger", d.commitLedger),
-        operand.get("commitLedgerTable") == null ? d.commitLedgerTable : operand.get("commitLedgerTable").toString());
-  }
-
-  private static boolean bool(Map<String, ?> m, String key, boolean dflt) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Boolean) {
-      return (Boolean) v;
-    }
-    String s = v.toString().trim().toLowerCase(Locale.ROOT);
-    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
-      return true;
-    }
-    if (s.equals("false") || s.equals("0") || s.equals("no")) {
-      return false;
-    }
-    throw new IllegalArgumentException("operand '" + key + "' must be true or false, not "
-        + io.github.calcited1.schema.D1SchemaConfig.shown(v));
-  }
-
-  private static long number(Map<String, ?> m, String key, long dflt) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Number) {
-      return ((Number) v).longValue();
-    }
-    try {
-      return Long.parseLong(v.toString().trim().replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("operand '" + key + "' must be a whole number, not "
-          + io.github.calcited1.schema.D1SchemaConfig.shown(v), e);
-    }
+        text(operand, "commitLedgerTable", d.commitLedgerTable));
   }
 
   public boolean readOnly() {

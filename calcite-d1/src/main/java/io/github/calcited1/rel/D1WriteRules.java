@@ -1,6 +1,5 @@
-package io.github.calcited1.write;
+package io.github.calcited1.rel;
 
-import io.github.calcited1.schema.D1Table;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -49,7 +48,12 @@ public final class D1WriteRules {
   public static final List<RelOptRule> RULES = List.of(PUSHED_LOGICAL, PUSHED_D1_LOGICAL, ROWS_LOGICAL,
       ROWS_D1_LOGICAL);
 
-  /** Adds the write rules to a planner (idempotent). */
+  /**
+   * Adds the write rules to a planner (idempotent). Two rels call it, each for the statements the other misses:
+   * {@link D1LogicalTableModify#register} for an INSERT (built by {@link D1Table#toModificationRel}, and its input,
+   * e.g. VALUES, may hold no D1 rel), {@link D1Convention#register} for UPDATE, DELETE and MERGE (Calcite builds a
+   * plain LogicalTableModify over a D1 scan).
+   */
   public static void register(RelOptPlanner planner) {
     for (RelOptRule r : RULES) {
       planner.addRule(r);

@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.catalog;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

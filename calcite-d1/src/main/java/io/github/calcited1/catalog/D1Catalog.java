@@ -1,4 +1,4 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.catalog;
 
 import io.github.calcited1.client.D1Client;
 import io.github.calcited1.client.D1Exception;

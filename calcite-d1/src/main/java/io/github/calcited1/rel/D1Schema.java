@@ -1,21 +1,26 @@
-package io.github.calcited1.schema;
+package io.github.calcited1.rel;
 
+import com.google.common.collect.Multimap;
+import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.catalog.D1CatalogCache;
 import io.github.calcited1.client.D1Client;
 import io.github.calcited1.client.D1Exception;
-import io.github.calcited1.rel.D1Convention;
+import io.github.calcited1.config.D1SchemaConfig;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.schema.Function;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Schemas;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
 /**
- * One D1 database as a Calcite schema. Calcite creates one instance per connection (the model is loaded for each),
- * so per-connection state, such as a transaction's buffered writes, belongs here; the catalog itself is shared
- * through {@link D1CatalogCache}.
+ * One D1 database as a Calcite schema. Calcite creates one instance per connection (the model is loaded for each);
+ * the catalog is shared between them through {@link D1CatalogCache}. A transaction's buffered writes are not kept
+ * here but in the connection's {@link io.github.calcited1.write.D1Session}.
  *
  * <p>Each instance has its own {@link D1Convention}: a query's subtrees over this schema's tables become one
  * SQLite statement each, and generated code finds the schema again at run time through the convention's
@@ -28,10 +33,16 @@ public class D1Schema extends AbstractSchema {
   private final String databaseId;
   private final List<String> path;
   private final D1Convention convention;
+  private final java.util.function.Function<D1Schema, Multimap<String, Function>> functions;
   private D1Catalog tablesCatalog;
   private Map<String, Table> tables;
 
-  public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client) {
+  /**
+   * @param functions the schema's functions ({@code d1_query}, … from {@link io.github.calcited1.ddl.D1Functions}),
+   *     given by the factory so that this package does not depend on {@code ddl}, which builds on it
+   */
+  public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client,
+      java.util.function.Function<D1Schema, Multimap<String, Function>> functions) {
     this.config = config;
     this.client = client;
     this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database(),
@@ -45,6 +56,7 @@ public class D1Schema extends AbstractSchema {
           + "', account " + config.accountId() + ", " + config.baseUrl() + "): " + e.getMessage(), e);
     }
     this.convention = D1Convention.of(this, Schemas.subSchemaExpression(parentSchema, name, D1Schema.class));
+    this.functions = functions;
   }
 
   public D1SchemaConfig config() {
@@ -67,6 +79,11 @@ public class D1Schema extends AbstractSchema {
 
   public D1Convention convention() {
     return convention;
+  }
+
+  /** How generated code finds this schema at run time: through the convention's expression, not an embedded object. */
+  public Expression expression() {
+    return Schemas.unwrap(convention.expression, D1Schema.class);
   }
 
   /** The catalog as currently cached, reloaded when older than the TTL. */
@@ -105,9 +122,8 @@ public class D1Schema extends AbstractSchema {
   }
 
   /** {@code d1_query}, {@code d1_execute}, {@code d1_databases} ({@link io.github.calcited1.ddl.D1Functions}). */
-  @Override protected com.google.common.collect.Multimap<String, org.apache.calcite.schema.Function>
-      getFunctionMultimap() {
-    return io.github.calcited1.ddl.D1Functions.of(this);
+  @Override protected Multimap<String, Function> getFunctionMultimap() {
+    return functions.apply(this);
   }
 
   /** Creates the Calcite table for a catalog entry. */
