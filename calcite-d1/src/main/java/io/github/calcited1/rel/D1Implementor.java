@@ -27,7 +27,6 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -108,17 +107,15 @@ public class D1Implementor extends JdbcImplementor {
   }
 
   /**
-   * A side of a SEMI or ANTI join as a FROM item under the alias, its columns named as the side's row type names
-   * them. A join's {@code SELECT *} would not ({@code name} of both sides, which Calcite calls {@code name0}), so a
-   * join is read through {@code SELECT "t"."name" AS "name", "t0"."name" AS "name0", ... FROM join}.
+   * A side of a SEMI or ANTI join as a FROM item under the alias, {@code (SELECT ...) AS alias}, its columns named as
+   * the side's row type names them (the condition refers to them by name): an unnamed aggregate gets its name
+   * ({@code MIN("ps_supplycost") AS "EXPR$0"}), and a join's {@code SELECT *}, which would name both sides'
+   * {@code name} alike, becomes {@code SELECT "t"."name" AS "name", "t0"."name" AS "name0", ...}.
    */
   private SqlNode aliasedSide(Join e, int side, String alias) {
     RelNode input = e.getInput(side);
     Result result = visitInput(e, side);
     SqlNode statement = result.asStatement();
-    if (!(statement instanceof SqlSelect select && select.getFrom() instanceof SqlJoin)) {
-      return result.resetAlias(alias, input.getRowType()).asFrom();
-    }
     D1SqlGenerator.expandStar(statement, result, input.getRowType().getFieldCount());
     D1SqlGenerator.nameOutputs(statement, input.getRowType().getFieldNames());
     return SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, statement, new SqlIdentifier(alias, SqlParserPos.ZERO));

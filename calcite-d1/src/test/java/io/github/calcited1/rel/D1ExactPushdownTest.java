@@ -171,7 +171,10 @@ class D1ExactPushdownTest {
         "select id from events e where id < (select 0.2 * avg(cast(e2.id as double)) * 4 from events e2"
             + " where e2.kind = e.kind)",
         "select sum(amount) from events e where id < (select 0.5 * avg(cast(e2.id as double)) * 3 from events e2"
-            + " where e2.kind = e.kind)");
+            + " where e2.kind = e.kind)",
+        "select e.id, o.price from events e, other o where e.id = o.id and e.amount = (select min(e2.amount)"
+            + " from events e2, other o2 where e2.id = o2.id and e2.kind = e.kind)",
+        "select id from events e where not exists (select 1 from other o where o.id = e.id and o.price > 0)");
   }
 
   @ParameterizedTest
