@@ -4,15 +4,12 @@ import io.github.calcited1.schema.D1Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
-import org.apache.calcite.rel.core.Join;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -27,7 +24,6 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
@@ -76,54 +72,6 @@ public class D1Implementor extends JdbcImplementor {
     }
     return result;
   }
-
-  /**
-   * A SEMI or ANTI join as {@code SELECT "d1_semi_l".* FROM (left) AS "d1_semi_l" WHERE [NOT] EXISTS (SELECT 1 FROM (right) AS
-   * "d1_semi_r" WHERE condition)}, each side under an alias of its own. Calcite's own version leaves the left side
-   * unaliased when it is a table, so the condition names its columns unqualified, and SQLite resolves them to the
-   * inner table when both read the same one: a wrong answer. {@code EXISTS} keeps a left row exactly when some
-   * right row makes the condition true, which is the SEMI join; {@code NOT EXISTS} the ANTI join.
-   */
-  @Override protected Result visitAntiOrSemiJoin(Join e) {
-    SqlParserPos pos = SqlParserPos.ZERO;
-    SqlNode left = aliasedSide(e, 0, SEMI_LEFT_ALIAS);
-    SqlNode right = aliasedSide(e, 1, SEMI_RIGHT_ALIAS);
-    Context leftContext = aliasContext(Map.of(SEMI_LEFT_ALIAS, e.getLeft().getRowType()), true);
-    Context rightContext = aliasContext(Map.of(SEMI_RIGHT_ALIAS, e.getRight().getRowType()), true);
-    SqlNode condition = convertConditionToSqlNode(e.getCondition(), leftContext, rightContext);
-    SqlSelect exists = new SqlSelect(pos, null, SqlNodeList.of(SqlLiteral.createExactNumeric("1", pos)), right,
-        condition, null, null, null, null, null, null, null, null);
-    SqlNode test = SqlStdOperatorTable.EXISTS.createCall(pos, exists);
-    if (e.getJoinType() == JoinRelType.ANTI) {
-      test = SqlStdOperatorTable.NOT.createCall(pos, test);
-    }
-    // The left columns by name, not *: a rel above may take this SELECT list's items as its input's expressions.
-    SqlNodeList columns = new SqlNodeList(pos);
-    for (int i = 0; i < e.getLeft().getRowType().getFieldCount(); i++) {
-      columns.add(leftContext.field(i));
-    }
-    SqlSelect select = new SqlSelect(pos, null, columns, left, test, null, null, null, null, null, null, null, null);
-    return result(select, List.of(Clause.SELECT, Clause.FROM, Clause.WHERE), e, null);
-  }
-
-  /**
-   * A side of a SEMI or ANTI join as a FROM item under the alias, {@code (SELECT ...) AS alias}, its columns named as
-   * the side's row type names them (the condition refers to them by name): an unnamed aggregate gets its name
-   * ({@code MIN("ps_supplycost") AS "EXPR$0"}), and a join's {@code SELECT *}, which would name both sides'
-   * {@code name} alike, becomes {@code SELECT "t"."name" AS "name", "t0"."name" AS "name0", ...}.
-   */
-  private SqlNode aliasedSide(Join e, int side, String alias) {
-    RelNode input = e.getInput(side);
-    Result result = visitInput(e, side);
-    SqlNode statement = result.asStatement();
-    D1SqlGenerator.expandStar(statement, result, input.getRowType().getFieldCount());
-    D1SqlGenerator.nameOutputs(statement, input.getRowType().getFieldNames());
-    return SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, statement, new SqlIdentifier(alias, SqlParserPos.ZERO));
-  }
-
-  /** Aliases of the sides of a SEMI or ANTI join ({@link #visitAntiOrSemiJoin}). */
-  private static final String SEMI_LEFT_ALIAS = "d1_semi_l";
-  private static final String SEMI_RIGHT_ALIAS = "d1_semi_r";
 
   private static SqlNode unsorted(SqlNode term) {
     if (term instanceof SqlSelect select

@@ -141,7 +141,7 @@ public final class D1SqlGenerator {
    * outer query refers to the statement's columns by name, and a join's columns may share a name ({@code id} of
    * both sides), which Calcite's row type spells {@code id0}.
    */
-  static void expandStar(SqlNode statement, SqlImplementor.Result result, int fieldCount) {
+  private static void expandStar(SqlNode statement, SqlImplementor.Result result, int fieldCount) {
     if (!(statement instanceof SqlSelect select) || !(select.getFrom() instanceof SqlJoin)
         || !(select.getSelectList() == null
             || select.getSelectList().size() == 1 && select.getSelectList().get(0) instanceof SqlIdentifier id
@@ -265,7 +265,7 @@ public final class D1SqlGenerator {
    * operation in another) takes them from the sub-query. A star is never given an alias ({@code SELECT * AS "e1"}
    * is a syntax error).
    */
-  static void nameOutputs(SqlNode statement, List<String> names) {
+  private static void nameOutputs(SqlNode statement, List<String> names) {
     if (statement instanceof SqlSelect select) {
       SqlNodeList list = select.getSelectList();
       if (list == null || list.size() == 1 && list.get(0) instanceof SqlIdentifier id && id.isStar()) {
