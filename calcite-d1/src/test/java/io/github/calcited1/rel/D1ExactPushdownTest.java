@@ -167,7 +167,8 @@ class D1ExactPushdownTest {
         "select sum(amount * 1000), sum(amount + amount + amount) from wide",
         // AVG of a non-nullable value per group: SUM / COUNT(*), a count never 0
         "select kind, avg(id), avg(cast(id as double)) from events group by kind",
-        // semi- and anti-joins as [NOT] EXISTS, both sides reading the same table (TPC-H's Q17 shape)
+        // comparisons with a correlated aggregate: a semi-join on a unique (grouped) right side, as an inner join;
+        // both sides read the same table (TPC-H's Q17 shape)
         "select id from events e where id < (select 0.2 * avg(cast(e2.id as double)) * 4 from events e2"
             + " where e2.kind = e.kind)",
         "select sum(amount) from events e where id < (select 0.5 * avg(cast(e2.id as double)) * 3 from events e2"
