@@ -122,11 +122,15 @@ public final class D1Rules {
       return new D1Project(join.getCluster(), inner.getTraitSet(), inner, left, join.getRowType());
     }
 
-    /** Whether the right side of the join has at most one row per value of the condition's equi-join keys. */
+    /**
+     * Whether the right side of the join has at most one row per value of the condition's {@code =} keys. Only
+     * {@code =} counts ({@code IS NOT DISTINCT FROM} would match NULL keys, which may repeat), so NULL keys never
+     * match and uniqueness among the other values suffices.
+     */
     private static boolean isUniqueOnKeys(Join join) {
-      JoinInfo info = join.analyzeCondition();
+      JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(), join.getCondition());
       return !info.rightKeys.isEmpty() && Boolean.TRUE.equals(join.getCluster().getMetadataQuery()
-          .areColumnsUnique(join.getRight(), ImmutableBitSet.of(info.rightKeys)));
+          .areColumnsUnique(join.getRight(), ImmutableBitSet.of(info.rightKeys), true));
     }
   }
 
