@@ -25,13 +25,22 @@ import org.apache.calcite.util.Optionality;
  *       {@code YYYY-MM-DD HH:MM:SS.SSS} (UTC) of the instant Calcite reads from any ISO-8601 spelling ({@code T} or
  *       space, fraction, {@code Z}, offset). Its text order is time order. Digits of a fraction past the
  *       millisecond are cut off first, since Calcite truncates them and strftime would round.</li>
- *   <li><b>Scaled decimal</b>: a DECIMAL(p,s) value as the exact integer {@code x * 10^s}, verified: an INTEGER
- *       below {@link #EXACT_LIMIT} (scaled), or a REAL that is the double nearest to such a decimal. Anything else
- *       (text, a blob, a REAL with more decimals, a value past the limit) raises SQLite's "integer overflow"
- *       ({@link #fail}), which the runtime reports as SQLState 22003.</li>
+ *   <li><b>Scaled decimal</b>: a DECIMAL(p,s) or integer value as the exact integer {@code x * 10^s}, verified:
+ *       an INTEGER, or a REAL below {@link #EXACT_LIMIT} (scaled) that is the double nearest to such a decimal.
+ *       Anything else (text, a blob, a REAL with more decimals or past the limit) raises SQLite's "integer
+ *       overflow" ({@link #fail}), which the runtime reports as SQLState 22003.</li>
+ *   <li><b>Scaled arithmetic</b>: {@code + - *} (nested to any depth) and SUM on scaled integers, unchecked on the
+ *       way: SQLite turns an integer {@code + - *} that overflows 64 bits into a REAL, and a REAL stays REAL
+ *       through every later {@code + - *} and SUM (an integer SUM that overflows raises "integer overflow"). So
+ *       the result is exact if and only if it is still an INTEGER, which is checked once, where the value is
+ *       used ({@link #writeChecked}).</li>
  *   <li><b>Unscaled decimal</b>: a scaled integer back as the number D1 stores for a DECIMAL: {@code k / 10^s}, the
  *       double nearest to the exact decimal, whose text (15 significant digits) is the decimal itself while
- *       {@code |k| < 10^15}; past that it raises the same error.</li>
+ *       {@code |k| < 10^15}; past that it raises the same error. This is what comparisons, sorts and sub-queries
+ *       inside the statement use.</li>
+ *   <li><b>Scaled output</b>: a DECIMAL result column of the statement ({@link #scaledOutput}) is returned as its
+ *       checked scaled integer and printed as exact text by the outer query ({@link #scaledText}), so its limit
+ *       is 64 bits (18 digits), not 15.</li>
  * </ul>
  */
 final class D1ExactSql {
@@ -39,7 +48,11 @@ final class D1ExactSql {
 
   /** Scaled decimals must stay below this: 15 significant digits, which a double and its text carry exactly. */
   static final long EXACT_LIMIT = 1_000_000_000_000_000L;
-  /** The largest DECIMAL precision pushed: every value of the declared shape is then below the limit. */
+  /**
+   * Scales of DECIMAL results pushed stay below this; a stored DECIMAL column is summed in D1 only if declared with
+   * at most this many digits (every value of that shape is then below the limit, and Calcite's exact sum of wider
+   * stored values is not turned into an error).
+   */
   static final int MAX_PRECISION = 15;
   /** SQLite's format of a timestamp key. */
   static final String TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%f";
@@ -100,15 +113,6 @@ final class D1ExactSql {
     return new Strftime("D1_STRFTIME", format, toInteger);
   }
 
-  /** {@code x * 10^scale} as a verified exact integer. */
-  static SqlFunction scaled(int scale) {
-    return new DecimalFunction("D1_SCALED_" + scale, scale) {
-      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-        writeScaled(writer, call.operand(0), scale);
-      }
-    };
-  }
-
   /**
    * DECIMAL {@code + - *} of two operands, computed on their scaled integers and returned as a DECIMAL number of
    * the given scale (the operands' natural one: the larger for {@code + -}, the sum for {@code *}).
@@ -118,7 +122,7 @@ final class D1ExactSql {
   }
 
   /** DECIMAL {@code + - *}; see {@link #arithmetic}. */
-  private static final class Arithmetic extends DecimalFunction {
+  private static final class Arithmetic extends DecimalFunction implements ScaledForm {
     private final SqlKind operation;
     private final int leftScale;
     private final int rightScale;
@@ -134,50 +138,132 @@ final class D1ExactSql {
       writeUnscaled(writer, scale, w -> writeScaledResult(w, call));
     }
 
+    @Override public int scale() {
+      return scale;
+    }
+
     /**
-     * The result as a scaled integer. A sum or difference of aligned operands (each below 10^18) cannot overflow
-     * 64 bits; a product can, which SQLite turns into a REAL: then it fails.
+     * The result as a scaled integer, unchecked: an overflow anywhere in it (aligning, adding, multiplying) makes
+     * it a REAL, which whoever uses it checks ({@link #writeChecked}).
      */
-    void writeScaledResult(SqlWriter writer, SqlCall call) {
+    @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
       boolean times = operation == SqlKind.TIMES;
-      Consumer<SqlWriter> result = w -> {
-        SqlWriter.Frame frame = w.startList("(", ")");
-        writeAligned(w, call.operand(0), leftScale, times ? leftScale : scale);
-        w.print(operation == SqlKind.PLUS ? " + " : operation == SqlKind.MINUS ? " - " : " * ");
-        writeAligned(w, call.operand(1), rightScale, times ? rightScale : scale);
-        w.endList(frame);
-      };
-      if (!times) {
-        result.accept(writer);
-        return;
-      }
-      writeBelow(writer, result, "1000000000000000000", result);
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writeAligned(writer, call.operand(0), leftScale, times ? leftScale : scale);
+      writer.print(operation == SqlKind.PLUS ? " + " : operation == SqlKind.MINUS ? " - " : " * ");
+      writeAligned(writer, call.operand(1), rightScale, times ? rightScale : scale);
+      writer.endList(frame);
     }
   }
 
-  /** SUM (or SUM0, empty is zero) of a DECIMAL of the given scale, as the sum of its scaled integers. */
-  static SqlAggFunction sum(int scale, boolean emptyIsZero) {
-    // Kind SUM: what the JDBC aggregate accepts; the unparse is this class's.
-    return new SqlAggFunction("D1_DECIMAL_SUM_" + scale + (emptyIsZero ? "_0" : ""), null, SqlKind.SUM,
-        emptyIsZero ? ReturnTypes.AGG_SUM_EMPTY_IS_ZERO : ReturnTypes.AGG_SUM, null, OperandTypes.NUMERIC,
-        SqlFunctionCategory.NUMERIC, false, false, Optionality.FORBIDDEN) {
-      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-        SqlWriter.Frame coalesce = emptyIsZero ? writer.startFunCall("COALESCE") : null;
-        writeUnscaled(writer, scale, w -> {
-          SqlWriter.Frame sum = w.startFunCall("SUM");
-          if (call.getFunctionQuantifier() != null) {
-            w.keyword("DISTINCT"); // distinct scaled integers are the distinct decimals
-          }
-          writeScaled(w, call.operand(0), scale);
-          w.endFunCall(sum);
-        });
-        if (coalesce != null) {
-          writer.print(", ");
-          writer.print(" 0 ");
-          writer.endFunCall(coalesce);
-        }
+  /**
+   * An operator whose value D1 computes as a scaled integer of a fixed scale; its operands and users can take that
+   * integer directly instead of the unscaled number.
+   */
+  interface ScaledForm {
+    int scale();
+
+    /** The scaled integer, unchecked (an overflow made it a REAL; see {@link #writeChecked}). */
+    void writeScaledResult(SqlWriter writer, SqlCall call);
+  }
+
+  /** Whether the call computes its DECIMAL value as a scaled integer of this scale ({@link ScaledForm}). */
+  static boolean isScaledForm(SqlCall call, int scale) {
+    return call.getOperator() instanceof ScaledForm form && form.scale() == scale;
+  }
+
+  /**
+   * A DECIMAL result column, {@code call} being a {@link ScaledForm}, returned as its checked scaled integer
+   * ({@code CASE WHEN typeof(k) = 'integer' THEN k ELSE (fail) END}), which the outer query prints with
+   * {@link #scaledText}. Its order is the decimal's, so an ORDER BY of the column stays right.
+   */
+  static SqlCall scaledOutput(SqlCall call) {
+    ScaledForm form = (ScaledForm) call.getOperator();
+    SqlFunction output = new SqlFunction("D1_SCALED_OUTPUT", SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null,
+        OperandTypes.ANY, SqlFunctionCategory.NUMERIC) {
+      @Override public void unparse(SqlWriter writer, SqlCall outer, int leftPrec, int rightPrec) {
+        writeChecked(writer, w -> form.writeScaledResult(w, call));
       }
     };
+    return output.createCall(call.getParserPosition(), call);
+  }
+
+  /**
+   * The exact text of a scaled integer k of the given scale (a column made by {@link #scaledOutput}):
+   * {@code CASE WHEN k < 0 THEN '-' ELSE '' END || (abs(k) / F) || '.' || substr('00' || (abs(k) % F), -s)}, or
+   * {@code CAST(k AS TEXT)} for scale 0. NULL stays NULL.
+   */
+  static SqlFunction scaledText(int scale) {
+    return new SqlFunction("D1_SCALED_TEXT_" + scale, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null,
+        OperandTypes.ANY, SqlFunctionCategory.NUMERIC) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        SqlNode k = call.operand(0);
+        if (scale == 0) {
+          castToText(writer, k);
+          return;
+        }
+        writeDecimalText(writer, w -> k.unparse(w, 0, 0), w -> {
+          SqlWriter.Frame abs = w.startFunCall("abs");
+          k.unparse(w, 0, 0);
+          w.endFunCall(abs);
+        }, scale);
+      }
+    };
+  }
+
+  /**
+   * SUM (or SUM0, empty is zero) of a DECIMAL of the given scale, as the sum of its scaled integers. SQLite's SUM of
+   * integers is an exact 64-bit sum that raises "integer overflow" past 64 bits; a REAL among its inputs (an
+   * overflowed product) makes it a REAL, which {@link #writeChecked} refuses.
+   */
+  static SqlAggFunction sum(int scale, boolean emptyIsZero) {
+    return new DecimalSum(scale, emptyIsZero);
+  }
+
+  /** See {@link #sum}. */
+  private static final class DecimalSum extends SqlAggFunction implements ScaledForm {
+    private final int scale;
+    private final boolean emptyIsZero;
+
+    DecimalSum(int scale, boolean emptyIsZero) {
+      // Kind SUM: what the JDBC aggregate accepts; the unparse is this class's.
+      super("D1_DECIMAL_SUM_" + scale + (emptyIsZero ? "_0" : ""), null, SqlKind.SUM,
+          emptyIsZero ? ReturnTypes.AGG_SUM_EMPTY_IS_ZERO : ReturnTypes.AGG_SUM, null, OperandTypes.NUMERIC,
+          SqlFunctionCategory.NUMERIC, false, false, Optionality.FORBIDDEN);
+      this.scale = scale;
+      this.emptyIsZero = emptyIsZero;
+    }
+
+    @Override public int scale() {
+      return scale;
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      SqlWriter.Frame coalesce = emptyIsZero ? writer.startFunCall("COALESCE") : null;
+      writeUnscaled(writer, scale, w -> writeSum(w, call));
+      if (coalesce != null) {
+        writer.print(", 0 ");
+        writer.endFunCall(coalesce);
+      }
+    }
+
+    @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
+      SqlWriter.Frame coalesce = emptyIsZero ? writer.startFunCall("COALESCE") : null;
+      writeSum(writer, call);
+      if (coalesce != null) {
+        writer.print(", 0 ");
+        writer.endFunCall(coalesce);
+      }
+    }
+
+    private void writeSum(SqlWriter writer, SqlCall call) {
+      SqlWriter.Frame sum = writer.startFunCall("SUM");
+      if (call.getFunctionQuantifier() != null) {
+        writer.keyword("DISTINCT"); // distinct scaled integers are the distinct decimals
+      }
+      writeScaled(writer, call.operand(0), scale);
+      writer.endFunCall(sum);
+    }
   }
 
   /**
@@ -197,43 +283,62 @@ final class D1ExactSql {
         if (scale == 0) {
           roundedTimes(writer, x, factor);
         } else {
-          writer.keyword("CASE WHEN");
-          roundedTimes(writer, x, factor);
-          writer.print(" < 0 ");
-          writer.keyword("THEN");
-          writer.literal("'-'");
-          writer.keyword("ELSE");
-          writer.literal("''");
-          writer.keyword("END ||");
-          SqlWriter.Frame whole = writer.startList("(", ")");
-          absRounded(writer, x, factor);
-          writer.print(" / " + factor + " ");
-          writer.endList(whole);
-          writer.print(" || '.' || ");
-          SqlWriter.Frame fraction = writer.startFunCall("substr");
-          writer.literal("'" + "0".repeat(scale) + "'");
-          writer.print(" || ");
-          SqlWriter.Frame digits = writer.startList("(", ")");
-          absRounded(writer, x, factor);
-          writer.print(" % " + factor + " ");
-          writer.endList(digits);
-          writer.print(", " + (-scale));
-          writer.endFunCall(fraction);
+          writeDecimalText(writer, w -> roundedTimes(w, x, factor), w -> absRounded(w, x, factor), scale);
         }
         writer.keyword("ELSE");
-        SqlWriter.Frame cast = writer.startFunCall("CAST");
-        x.unparse(writer, 0, 0);
-        writer.keyword("AS TEXT");
-        writer.endFunCall(cast);
+        castToText(writer, x);
         writer.keyword("END");
       }
     };
+  }
+
+  /**
+   * {@code CASE WHEN k < 0 THEN '-' ELSE '' END || (abs(k) / F) || '.' || substr('00' || (abs(k) % F), -s)}: the
+   * text of the decimal whose scaled integer is k (written by {@code k}, its absolute value by {@code absK}).
+   */
+  private static void writeDecimalText(SqlWriter writer, Consumer<SqlWriter> k, Consumer<SqlWriter> absK,
+      int scale) {
+    long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
+    writer.keyword("CASE WHEN");
+    k.accept(writer);
+    writer.print(" < 0 ");
+    writer.keyword("THEN");
+    writer.literal("'-'");
+    writer.keyword("ELSE");
+    writer.literal("''");
+    writer.keyword("END ||");
+    SqlWriter.Frame whole = writer.startList("(", ")");
+    absK.accept(writer);
+    writer.print(" / " + factor + " ");
+    writer.endList(whole);
+    writer.print(" || '.' || ");
+    SqlWriter.Frame fraction = writer.startFunCall("substr");
+    writer.literal("'" + "0".repeat(scale) + "'");
+    writer.print(" || ");
+    SqlWriter.Frame digits = writer.startList("(", ")");
+    absK.accept(writer);
+    writer.print(" % " + factor + " ");
+    writer.endList(digits);
+    writer.print(", " + (-scale));
+    writer.endFunCall(fraction);
+  }
+
+  private static void castToText(SqlWriter writer, SqlNode x) {
+    SqlWriter.Frame cast = writer.startFunCall("CAST");
+    x.unparse(writer, 0, 0);
+    writer.keyword("AS TEXT");
+    writer.endFunCall(cast);
   }
 
   private static void absRounded(SqlWriter writer, SqlNode x, long factor) {
     SqlWriter.Frame abs = writer.startFunCall("abs");
     roundedTimes(writer, x, factor);
     writer.endFunCall(abs);
+  }
+
+  /** Whether the operator is DECIMAL {@code + - *} on scaled integers ({@link #arithmetic}). */
+  static boolean isArithmetic(Object operator) {
+    return operator instanceof Arithmetic;
   }
 
   /** Whether the operator computes on scaled integers, whose numeric literal operands are written scaled. */
@@ -314,14 +419,16 @@ final class D1ExactSql {
   /**
    * The scaled integer of a DECIMAL (or integer) value of the given scale:
    * <pre>
-   * CASE WHEN typeof(x) = 'integer' AND abs(x) &lt; L THEN x * F
+   * CASE WHEN typeof(x) = 'integer' THEN x * F
    *      WHEN typeof(x) = 'real' AND abs(x) &lt; L AND CAST(round(x * F) AS INTEGER) / F.0 = x
    *        THEN CAST(round(x * F) AS INTEGER)
    *      ELSE (fail: NULL for NULL) END
    * </pre>
-   * with {@code F = 10^scale} and {@code L = 10^15 / F}. For a REAL below L, {@code x * F} is within a quarter of
-   * the integer it stands for, so round finds it, and the division gives back x exactly when x is the double
+   * with {@code F = 10^scale} and {@code L = 10^15 / F}. An INTEGER is exact at any size ({@code x * F} past 64
+   * bits becomes a REAL, refused where the result is used). For a REAL below L, {@code x * F} is within a quarter
+   * of the integer it stands for, so round finds it, and the division gives back x exactly when x is the double
    * nearest to that decimal: what D1 reads as the decimal (the text of a double carries 15 digits exactly).
+   * A {@link ScaledForm} of the same scale (nested arithmetic, a SUM) is its scaled integer already.
    */
   private static void writeScaled(SqlWriter writer, SqlNode x, int scale) {
     if (x instanceof SqlNumericLiteral literal) {
@@ -330,17 +437,13 @@ final class D1ExactSql {
           .unscaledValue() + " ");
       return;
     }
-    if (x instanceof SqlCall call && call.getOperator() instanceof Arithmetic arithmetic
-        && arithmetic.scale == scale) {
-      arithmetic.writeScaledResult(writer, call); // already an exact scaled integer
+    if (x instanceof SqlCall call && call.getOperator() instanceof ScaledForm form && form.scale() == scale) {
+      form.writeScaledResult(writer, call);
       return;
     }
     long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
-    String limit = Long.toString(EXACT_LIMIT / factor);
     writer.keyword("CASE WHEN");
     typeIs(writer, x, "integer");
-    writer.keyword("AND");
-    absBelow(writer, x, limit);
     writer.keyword("THEN");
     times(writer, x, factor);
     writer.keyword("WHEN");
@@ -377,33 +480,52 @@ final class D1ExactSql {
     }
   }
 
-  /** A scaled integer k (written by {@code k}) back as a DECIMAL number; see the class comment. */
+  /**
+   * A scaled integer k (written by {@code k}) back as a DECIMAL number; see the class comment:
+   * {@code CASE WHEN typeof(k) = 'integer' AND abs(k) < 10^15 THEN k / F.0 ELSE (fail) END}; for scale 0 the
+   * checked integer itself.
+   */
   private static void writeUnscaled(SqlWriter writer, int scale, Consumer<SqlWriter> k) {
     if (scale == 0) {
-      k.accept(writer); // an INTEGER, exact to 64 bits: SUM fails on overflow, products are checked
+      writeChecked(writer, k); // an INTEGER, exact to 64 bits
       return;
     }
     // SQLite computes an aggregate that appears several times in a statement once.
     String divisor = BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0";
-    writeBelow(writer, k, Long.toString(EXACT_LIMIT), w -> {
-      k.accept(w);
-      w.print(" / " + divisor + " ");
-    });
-  }
-
-  /** {@code CASE WHEN abs(k) < limit THEN value ELSE (fail) END}. */
-  private static void writeBelow(SqlWriter writer, Consumer<SqlWriter> k, String limit,
-      Consumer<SqlWriter> value) {
     writer.keyword("CASE WHEN");
+    isInteger(writer, k);
+    writer.keyword("AND");
     SqlWriter.Frame abs = writer.startFunCall("abs");
     k.accept(writer);
     writer.endFunCall(abs);
-    writer.print(" < " + limit + " ");
+    writer.print(" < " + EXACT_LIMIT + " ");
     writer.keyword("THEN");
-    value.accept(writer);
+    k.accept(writer);
+    writer.print(" / " + divisor + " ");
     writer.keyword("ELSE");
     fail(writer, k);
     writer.keyword("END");
+  }
+
+  /**
+   * {@code CASE WHEN typeof(k) = 'integer' THEN k ELSE (fail) END}: a scaled integer that went through unchecked
+   * {@code + - *} or SUM is exact if it is still an INTEGER; NULL stays NULL.
+   */
+  private static void writeChecked(SqlWriter writer, Consumer<SqlWriter> k) {
+    writer.keyword("CASE WHEN");
+    isInteger(writer, k);
+    writer.keyword("THEN");
+    k.accept(writer);
+    writer.keyword("ELSE");
+    fail(writer, k);
+    writer.keyword("END");
+  }
+
+  private static void isInteger(SqlWriter writer, Consumer<SqlWriter> k) {
+    SqlWriter.Frame type = writer.startFunCall("typeof");
+    k.accept(writer);
+    writer.endFunCall(type);
+    writer.print(" = 'integer' ");
   }
 
   /**

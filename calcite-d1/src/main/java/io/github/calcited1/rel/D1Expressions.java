@@ -28,7 +28,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  *   <li>Division by zero is NULL in SQLite and an error in Calcite: only division by a non-zero literal, or by a
  *       value whose dividend is NULL whenever it is zero (AVG's SUM / COUNT), is pushed.</li>
  *   <li>DECIMAL arithmetic is floating point in SQLite: {@code + - *} and SUM of DECIMAL are pushed only as exact
- *       scaled integer arithmetic ({@link D1ExactSql}), on operands declared with at most 15 digits. Casts are
+ *       scaled integer arithmetic ({@link D1ExactSql}), overflow detected. Casts are
  *       pushed only where SQLite's result is Calcite's (widening numbers, integers to text, a timestamp to its
  *       date); never to other date/time types (SQLite gives them NUMERIC affinity) or to shorter strings (Calcite
  *       truncates).</li>
@@ -228,25 +228,26 @@ final class D1Expressions {
 
   /**
    * Whether this {@code + - *} is DECIMAL arithmetic D1 computes exactly on scaled integers
-   * ({@link D1ExactSql#arithmetic}): both operands columns or (non-null) literals of DECIMAL or small integer
-   * types declared with at most 15 digits (so that every value of that shape is below the exact limit), and the
-   * result's scale the natural one (the larger for {@code + -}, the sum for {@code *}), at most 3 digits more
-   * than an operand's for {@code + -} (so that aligning cannot overflow 64 bits). Nested DECIMAL arithmetic stays
-   * in Calcite, and so do parameters (each operand is written several times in the scaled form, and D1 takes at
-   * most 100 parameters; a literal is written as its scaled integer).
+   * ({@link D1ExactSql#arithmetic}): each operand a column, a (non-null) literal or itself such arithmetic, of a
+   * DECIMAL or integer type (BIGINT too: an integer is its own scaled integer), and the result's scale the natural
+   * one (the larger for {@code + -}, the sum for {@code *}) and below 15. Exactness does not depend on the declared
+   * precisions: every stored value is verified, and an overflow of 64 bits anywhere is detected where the result is
+   * used (SQLState 22003). Parameters stay in Calcite (each operand is written several times in the scaled form,
+   * and D1 takes at most 100 parameters; a literal is written as its scaled integer).
    */
   static boolean isDecimalArithmetic(RexCall call) {
-    if (call.getType().getSqlTypeName() != SqlTypeName.DECIMAL || call.getOperands().size() != 2) {
+    if (call.getType().getSqlTypeName() != SqlTypeName.DECIMAL || call.getOperands().size() != 2
+        || call.getKind() != SqlKind.PLUS && call.getKind() != SqlKind.MINUS && call.getKind() != SqlKind.TIMES) {
       return false;
     }
     int scale = call.getType().getScale();
     for (RexNode operand : call.getOperands()) {
       RelDataType type = operand.getType();
-      boolean shape = type.getSqlTypeName() == SqlTypeName.DECIMAL
-          ? type.getPrecision() <= D1ExactSql.MAX_PRECISION
-          : SqlTypeUtil.isIntType(type) && type.getSqlTypeName() != SqlTypeName.BIGINT;
+      boolean shape = type.getSqlTypeName() == SqlTypeName.DECIMAL || SqlTypeUtil.isIntType(type);
       boolean leaf = operand instanceof RexInputRef || operand instanceof RexLiteral literal && !literal.isNull();
-      if (!shape || !leaf || scaleOf(type) > scale || call.getKind() != SqlKind.TIMES && scale - scaleOf(type) > 3) {
+      boolean nested = operand instanceof RexCall inner
+          && (isDecimalArithmetic(inner) || D1ExactSql.isArithmetic(inner.getOperator()));
+      if (!shape || !(leaf || nested) || scaleOf(type) > scale) {
         return false;
       }
     }
@@ -349,7 +350,7 @@ final class D1Expressions {
    * happens (NULL / 0 is NULL in SQLite and in Calcite). AVG arrives in this form, as
    * {@code CASE WHEN COUNT(x) = 0 THEN NULL ELSE SUM(x) END / COUNT(x)}.
    */
-  private static boolean isNullWhenZero(RexNode dividend, RexNode divisor) {
+  static boolean isNullWhenZero(RexNode dividend, RexNode divisor) {
     if (dividend.getKind() != SqlKind.CASE || ((RexCall) dividend).getOperands().size() != 3) {
       return false;
     }

@@ -23,8 +23,9 @@ public final class D1QueryException extends RuntimeException {
     if (said != null && said.contains("integer overflow")) {
       cause = new D1Exception("D1 reported an integer overflow (SQLState " + NUMERIC_OUT_OF_RANGE + "): an integer"
           + " result exceeds 64 bits, or a DECIMAL value computed exactly in D1 does not fit: a stored value that is"
-          + " not a number with at most the column's scale of decimals, or a result of more than 15 significant"
-          + " digits. Correct the stored value, or CAST the column to DOUBLE for an approximate result.",
+          + " not a number with at most the column's scale of decimals, a result whose scaled integer exceeds 64"
+          + " bits (about 18 digits), or a value compared or sorted inside the statement with more than 15"
+          + " significant digits. Correct the stored value, or CAST the column to DOUBLE for an approximate result.",
           NUMERIC_OUT_OF_RANGE, e.httpStatus(), e.d1Code(), e.d1Message(), e);
     }
     // D1's message first: it says what is wrong; the statement sent (not the user's) follows.

@@ -95,6 +95,7 @@ public final class D1SqlGenerator {
     root.getRowType().getFieldList().forEach(f -> asText.add(readsAsText(f.getType())));
 
     nameOutputs(statement, root.getRowType().getFieldNames());
+    Set<Integer> scaledOutputs = scaledOutputs(statement, root.getRowType());
     Set<String> taken = namesIn(root);
     Optional<String> rowid = pageSize > 0 ? pagingKey(root) : Optional.empty(); // 0: one request, no pages
     boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
@@ -121,7 +122,7 @@ public final class D1SqlGenerator {
           && select.getOffset() == null) {
         select.setOrderBy(null); // sorted once, outside
       }
-      statement = castOutputsToText(statement, names, asText, root.getRowType(), order, orderNames);
+      statement = castOutputsToText(statement, names, asText, scaledOutputs, root.getRowType(), order, orderNames);
     }
     return toQuery(statement, binder, pageKeyColumn);
   }
@@ -300,6 +301,39 @@ public final class D1SqlGenerator {
   }
 
   /**
+   * The DECIMAL output columns of the statement's own SELECT list that D1 computes as scaled integers (a SUM, DECIMAL
+   * arithmetic), each replaced by its checked scaled integer ({@link D1ExactSql#scaledOutput}), which the outer
+   * query prints exactly ({@link D1ExactSql#scaledText}): such a result is exact to 64 bits, where the number of an
+   * unscaled DECIMAL is exact to 15 digits. An ORDER BY of the column (by name or position) orders the scaled
+   * integers, in the same order. Inner sub-queries keep the unscaled numbers that their users compare.
+   */
+  private static Set<Integer> scaledOutputs(SqlNode statement, RelDataType rowType) {
+    Set<Integer> scaled = new HashSet<>();
+    if (!(statement instanceof SqlSelect select) || select.getSelectList() == null
+        || select.getSelectList().size() != rowType.getFieldCount()) {
+      return scaled;
+    }
+    SqlNodeList list = select.getSelectList();
+    for (int i = 0; i < list.size(); i++) {
+      RelDataType type = rowType.getFieldList().get(i).getType();
+      SqlNode item = list.get(i);
+      SqlCall as = item.getKind() == SqlKind.AS ? (SqlCall) item : null;
+      SqlNode value = as == null ? item : as.operand(0);
+      if (type.getSqlTypeName() == SqlTypeName.DECIMAL && value instanceof SqlCall call
+          && D1ExactSql.isScaledForm(call, type.getScale())) {
+        SqlNode output = D1ExactSql.scaledOutput(call);
+        if (as == null) {
+          list.set(i, output);
+        } else {
+          as.setOperand(0, output);
+        }
+        scaled.add(i);
+      }
+    }
+    return scaled;
+  }
+
+  /**
    * One key of the order the statement's rows must come in.
    *
    * @param field the output column it sorts by, or -1 if the projections above the sort drop it
@@ -395,13 +429,14 @@ public final class D1SqlGenerator {
    * @param rowType the subtree's; a column past its fields is the page key, an integer
    */
   private static SqlNode castOutputsToText(SqlNode statement, List<String> names, List<Boolean> asText,
-      RelDataType rowType, List<OrderKey> order, List<String> orderNames) {
+      Set<Integer> scaledOutputs, RelDataType rowType, List<OrderKey> order, List<String> orderNames) {
     List<SqlNode> items = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       SqlNode column = new SqlIdentifier(List.of(INNER_ALIAS, names.get(i)), POS);
       if (asText.get(i)) {
         RelDataType type = i < rowType.getFieldCount() ? rowType.getFieldList().get(i).getType() : null;
         SqlNode value = type == null || type.getSqlTypeName() != SqlTypeName.DECIMAL ? exactInteger(column)
+            : scaledOutputs.contains(i) ? D1ExactSql.scaledText(type.getScale()).createCall(POS, column)
             : type.getScale() < D1ExactSql.MAX_PRECISION ? D1ExactSql.decimalText(type.getScale()).createCall(POS, column)
             : castToText(column);
         column = SqlStdOperatorTable.AS.createCall(POS, value, new SqlIdentifier(names.get(i), POS));

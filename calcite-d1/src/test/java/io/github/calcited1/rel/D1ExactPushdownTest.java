@@ -83,6 +83,9 @@ class D1ExactPushdownTest {
       st.execute("INSERT INTO inexact VALUES (1, 1.25), (2, 0.125)");
       st.execute("CREATE TABLE texty (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
       st.execute("INSERT INTO texty VALUES (1, '12.50'), (2, 'twelve')"); // NUMERIC affinity: REAL 12.5, TEXT
+      st.execute("CREATE TABLE huge (id INTEGER PRIMARY KEY, amount DECIMAL(15,2))");
+      st.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10000)"
+          + " INSERT INTO huge SELECT x, 9999999999999.99 FROM n");
       st.execute("INSERT INTO wide VALUES (1, 9999999999999.99, 9007199254740993),"
           + " (2, 9999999999999.99, 9223372036854775807), (3, 0.01, -9223372036854775807)");
     }
@@ -146,7 +149,33 @@ class D1ExactPushdownTest {
             + " timestamp '2023-05-01 00:00:00', timestamp '2023-06-01 00:00:00', timestamp '2023-07-01 00:00:00')",
         "select sum(price) from other",
         "select kind, avg(amount), avg(price) from events join other on events.id = other.id group by kind",
-        "select kind, sum(distinct amount), count(distinct amount) from events group by kind");
+        "select kind, sum(distinct amount), count(distinct amount) from events group by kind",
+        // nested DECIMAL arithmetic, integer (BIGINT) operands, SUMs of computed decimals, results past 15 digits
+        "select kind, sum(amount * (1 - amount)), sum(amount * (1 - amount) * (1 + amount)), count(*) from events"
+            + " where amount between -100000 and 100000 group by kind",
+        "select events.id, amount * (1 - price) * (1 + price), amount - price * 2 + 1 from events, other"
+            + " where events.id = other.id",
+        "select id, amount * id, id * 0.5, (amount + id) * id from events",
+        "select kind, sum(amount * id) from events group by kind having sum(amount * id) > 10",
+        "select sum(case when kind = 'a' then amount * (1 - amount) else 0 end), sum(amount * amount) from events"
+            + " where amount between -100000 and 100000",
+        "select kind, sum(amount * amount) s from events where amount > -100000 and amount < 100000 group by kind"
+            + " order by s desc nulls last, kind",
+        "select kind, sum(amount) * 0.01, 0.5 * sum(id) from events group by kind",
+        "select sum(amount) from wide",
+        "select id, big * 2, big + 0.5, amount * 100 + big from wide where id = 1",
+        "select sum(amount * 1000), sum(amount + amount + amount) from wide",
+        // AVG of a non-nullable value per group: SUM / COUNT(*), a count never 0
+        "select kind, avg(id), avg(cast(id as double)) from events group by kind",
+        // comparisons with a correlated aggregate: a semi-join on a unique (grouped) right side, as an inner join;
+        // both sides read the same table (TPC-H's Q17 shape)
+        "select id from events e where id < (select 0.2 * avg(cast(e2.id as double)) * 4 from events e2"
+            + " where e2.kind = e.kind)",
+        "select sum(amount) from events e where id < (select 0.5 * avg(cast(e2.id as double)) * 3 from events e2"
+            + " where e2.kind = e.kind)",
+        "select e.id, o.price from events e, other o where e.id = o.id and e.amount = (select min(e2.amount)"
+            + " from events e2, other o2 where e2.id = o2.id and e2.kind = e.kind)",
+        "select id from events e where not exists (select 1 from other o where o.id = e.id and o.price > 0)");
   }
 
   @ParameterizedTest
@@ -261,19 +290,39 @@ class D1ExactPushdownTest {
     assertTrue(exactRowsOrError(calcite, "select amount from texty").contains("twelve"));
   }
 
-  /** A sum of more than 15 significant digits cannot come back exactly: an error, never a rounded number. */
-  @Test void sumPastFifteenDigitsIsAnErrorWithSqlState22003() {
-    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from wide"));
+  /**
+   * A scaled sum past 64 bits (10,000 × 9999999999999.99 is 10^19 hundredths) raises SQLite's "integer overflow":
+   * an error, never a rounded number.
+   */
+  @Test void sumPastSixtyFourBitsIsAnErrorWithSqlState22003() {
+    SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, "select sum(amount) from huge"));
     assertNumericOutOfRange(e);
   }
 
   /**
-   * DECIMAL(19,0) near 2^53 and 2^63 is not summed or added in D1 (more than 15 digits), nor is a product typed with
-   * more than 15 digits: Calcite sums them, exactly. DECIMAL(15,2) values of 15 digits, stored as REAL, read exactly
-   * (SQLite's own text of 9999999999999.99 is 9999999999999.9902).
+   * An overflow inside nested DECIMAL arithmetic is detected even when the final value is small: {@code a * a + 1 -
+   * a * a} with {@code a * a} past 64 bits is 0.0 in SQLite's floating point (Calcite: 0.0001), and products past
+   * 64 bits fail too. A BIGINT or DECIMAL(19,0) value near 2^63 that overflows fails where Calcite would return a
+   * 19-digit number.
+   */
+  @Test void overflowInsideDecimalArithmeticIsAnErrorWithSqlState22003() throws SQLException {
+    for (String sql : List.of("select amount * amount + 0.0001 - amount * amount from wide where id = 1",
+        "select amount * amount * amount from wide where id = 1", "select sum(amount * amount) from wide",
+        "select id, big + 1 from wide where id = 2", "select big * 0.5 from wide where id = 2")) {
+      SQLException e = assertThrows(SQLException.class, () -> exactRows(calcite, sql), sql);
+      assertNumericOutOfRange(e);
+    }
+    assertEquals(exactRows(reference, "select id, big + 1 from wide where id <> 2"),
+        exactRows(calcite, "select id, big + 1 from wide where id <> 2"));
+  }
+
+  /**
+   * A stored DECIMAL(19,0) column is not summed in D1 (SQLite's 64-bit sum could overflow on the way to a sum that
+   * fits, where Calcite sums exactly), and DECIMAL(15,2) values of 15 digits, stored as REAL, read exactly (SQLite's
+   * own text of 9999999999999.99 is 9999999999999.9902).
    */
   @Test void wideDecimalsStayExact() throws SQLException {
-    for (String sql : List.of("select sum(big), min(big), max(big) from wide", "select id, big + 1 from wide",
+    for (String sql : List.of("select sum(big), min(big), max(big) from wide",
         "select id from wide where big = 9007199254740993", "select id, amount from wide",
         "select sum(amount * 3) from events", "select max(amount), min(amount) from wide",
         "select sum(amount) filter (where kind = 'a'), sum(amount) from events")) {
