@@ -158,6 +158,11 @@ public final class D1Catalog {
    * @param previous the catalog read last time, whose table list is tried first; null on a cold load
    */
   public static D1Catalog load(D1Client client, String databaseId, D1Catalog previous) throws D1Exception {
+    return typeComputedViewColumns(client, databaseId, loadDescriptions(client, databaseId, previous));
+  }
+
+  private static D1Catalog loadDescriptions(D1Client client, String databaseId, D1Catalog previous)
+      throws D1Exception {
     Lists lists;
     if (previous != null) {
       Lists guess = new Lists(previous);
@@ -176,6 +181,78 @@ public final class D1Catalog {
       return new D1Catalog(new LinkedHashMap<>());
     }
     return build(lists, client.batch(databaseId, describe(lists)));
+  }
+
+  /** How many rows of a view {@link #typeComputedViewColumns} looks at. */
+  static final int VIEW_TYPE_SAMPLE_ROWS = 1000;
+
+  /**
+   * Gives the computed columns of views a declared type. SQLite declares a view's column only when it selects a
+   * table's column (or, in recent versions, a CAST); an expression such as {@code price * qty} or {@code upper(name)}
+   * has none, which would make it ANY: no JDBC type a tool can read (Spark: {@code UNRECOGNIZED_SQL_TYPE}). One
+   * request, sent only when some view has such columns, asks for the storage classes ({@code typeof}) of each such
+   * column in the view's first {@value #VIEW_TYPE_SAMPLE_ROWS} rows, and {@link #sampledType} names the type. The
+   * values read later are checked against it like any column's (a REAL in an INTEGER view column is an error saying
+   * so, never a rounded number); the next catalog load samples again.
+   */
+  private static D1Catalog typeComputedViewColumns(D1Client client, String databaseId, D1Catalog catalog)
+      throws D1Exception {
+    List<Table> untyped = catalog.tables.values().stream()
+        .filter(t -> t.isView() && t.columns().stream().anyMatch(c -> c.declaredType().isEmpty())).toList();
+    if (untyped.isEmpty()) {
+      return catalog;
+    }
+    List<D1Statement> samples = new ArrayList<>();
+    for (Table view : untyped) {
+      List<String> names = view.columns().stream().filter(c -> c.declaredType().isEmpty())
+          .map(c -> quote(c.name())).toList();
+      samples.add(D1Statement.of("SELECT " + String.join(", ", names.stream()
+          .map(n -> "group_concat(DISTINCT typeof(" + n + "))").toList()) + " FROM (SELECT " + String.join(", ", names)
+          + " FROM " + quote(view.name()) + " LIMIT " + VIEW_TYPE_SAMPLE_ROWS + ")"));
+    }
+    List<D1Result> results = client.batch(databaseId, samples);
+    Map<String, Table> tables = new LinkedHashMap<>(catalog.tables);
+    for (int v = 0; v < untyped.size(); v++) {
+      Table view = untyped.get(v);
+      Object[] classes = results.get(v).rows().get(0);
+      int next = 0;
+      List<Column> columns = new ArrayList<>();
+      for (Column c : view.columns()) {
+        columns.add(c.declaredType().isEmpty() ? new Column(c.name(), sampledType((String) classes[next++]),
+            c.notNull(), c.primaryKeyPosition(), c.generated(), c.defaultValue(), c.collation()) : c);
+      }
+      tables.put(view.name(), new Table(view.name(), view.kind(), view.withoutRowid(), columns,
+          view.descendingPrimaryKey(), view.autoincrement(), view.indexes(), view.foreignKeys()));
+    }
+    return new D1Catalog(tables);
+  }
+
+  /**
+   * The declared type for a computed view column whose sampled values have the storage classes {@code classes}
+   * ({@code group_concat} of {@code typeof}, null when the sample is empty): only integers: INTEGER; reals, with
+   * or without integers: REAL; only text: TEXT; only blobs: BLOB; no values (no rows, only NULLs): TEXT. Any other
+   * mix stays undeclared (ANY: each value as stored), since no one type holds it.
+   */
+  static String sampledType(String classes) {
+    java.util.Set<String> seen = new java.util.TreeSet<>(classes == null ? List.of() : List.of(classes.split(",")));
+    seen.remove("null");
+    if (seen.isEmpty() || seen.equals(java.util.Set.of("text"))) {
+      return "TEXT";
+    }
+    if (seen.equals(java.util.Set.of("integer"))) {
+      return "INTEGER";
+    }
+    if (seen.equals(java.util.Set.of("real")) || seen.equals(java.util.Set.of("integer", "real"))) {
+      return "REAL";
+    }
+    if (seen.equals(java.util.Set.of("blob"))) {
+      return "BLOB";
+    }
+    return "";
+  }
+
+  private static String quote(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /** The visible tables (name to "kind/wr", wr: 1 for WITHOUT ROWID) and the indexes of each, in SQLite's order. */
@@ -239,7 +316,7 @@ public final class D1Catalog {
   static final String DEFINITIONS = "SELECT name, sql FROM sqlite_master WHERE type = 'table'";
 
   private static D1Statement pragma(String pragma, String name) {
-    return D1Statement.of("PRAGMA " + pragma + "(\"" + name.replace("\"", "\"\"") + "\")");
+    return D1Statement.of("PRAGMA " + pragma + "(" + quote(name) + ")");
   }
 
   /**
