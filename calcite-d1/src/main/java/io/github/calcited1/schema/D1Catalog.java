@@ -20,7 +20,8 @@ import java.util.Optional;
  * then one batch with, per table, {@code PRAGMA table_xinfo}, {@code index_list} and {@code foreign_key_list}, and per
  * index {@code PRAGMA index_xinfo}. A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the
  * tables and indexes are the ones it knew and sends the lists and those descriptions in <em>one</em> batch; only when
- * a list has changed does it need a second, for the new descriptions.
+ * a list has changed does it need a second, for the new descriptions. Either way, one more request types the
+ * computed columns of views by their values, when there are any ({@link #typeComputedViewColumns}).
  *
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
