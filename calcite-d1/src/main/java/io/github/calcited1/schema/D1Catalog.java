@@ -26,6 +26,8 @@ import java.util.Optional;
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
 public final class D1Catalog {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(D1Catalog.class);
+
   /** A column as {@code PRAGMA table_xinfo} reports it. */
   public record Column(String name, String declaredType, boolean notNull, int primaryKeyPosition,
       boolean generated, String defaultValue, String collation) {
@@ -211,7 +213,19 @@ public final class D1Catalog {
           .map(n -> "group_concat(DISTINCT typeof(" + n + "))").toList()) + " FROM (SELECT " + String.join(", ", names)
           + " FROM " + quote(view.name()) + " LIMIT " + VIEW_TYPE_SAMPLE_ROWS + ")"));
     }
-    List<D1Result> results = client.batch(databaseId, samples);
+    List<D1Result> results;
+    try {
+      results = client.batch(databaseId, samples);
+    } catch (D1Exception e) {
+      if (e.httpStatus() != 400) {
+        throw e;
+      }
+      // D1 refused to evaluate a view (an error raised by its rows, such as malformed JSON): the catalog is still
+      // good, its computed columns stay ANY, as they were before they were typed.
+      LOG.warn("D1 could not read the computed columns of the views {} to type them, so they stay ANY: {}",
+          untyped.stream().map(Table::name).toList(), e.getMessage());
+      return catalog;
+    }
     Map<String, Table> tables = new LinkedHashMap<>(catalog.tables);
     for (int v = 0; v < untyped.size(); v++) {
       Table view = untyped.get(v);

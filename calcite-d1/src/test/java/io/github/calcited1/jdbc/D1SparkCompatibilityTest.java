@@ -3,8 +3,11 @@ package io.github.calcited1.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.schema.D1Schema;
 import io.github.calcited1.write.D1Fixture;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -13,6 +16,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.jdbc.CalciteConnection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,8 +78,8 @@ class D1SparkCompatibilityTest {
   @Test
   void catalogLoadSamplesComputedViewColumnsInOneRequest() throws Exception {
     try (Connection c = d1.connect()) {
-      io.github.calcited1.schema.D1Schema schema = c.unwrap(org.apache.calcite.jdbc.CalciteConnection.class)
-          .getRootSchema().getSubSchema("shop").unwrap(io.github.calcited1.schema.D1Schema.class);
+      D1Schema schema = c.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("shop")
+          .unwrap(D1Schema.class);
       long before = d1.server.requestCount();
       schema.refreshCatalog();
       try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM line_totals WHERE 1=0")) {
@@ -83,6 +87,24 @@ class D1SparkCompatibilityTest {
       }
       // The reload's one batch, then one batch sampling both views; the probe sends nothing (WHERE 1=0).
       assertEquals(2, d1.server.requestCount() - before);
+    }
+  }
+
+  /**
+   * A view whose rows raise an error (malformed JSON) cannot be sampled: the catalog still loads, and its computed
+   * column stays ANY, as before. In the database "other", so that the views of "shop" are typed.
+   */
+  @Test
+  void aViewThatCannotBeReadLeavesTheCatalogUsable() throws Exception {
+    String other = d1.server.databaseId("other");
+    d1.client.batch(other, List.of(D1Statement.of("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT)"),
+        D1Statement.of("INSERT INTO docs VALUES (1, 'not json')"),
+        D1Statement.of("CREATE VIEW doc_titles AS SELECT id, json_extract(body, '$.title') AS title FROM docs")));
+    try (Connection c = DriverManager.getConnection(d1.url().replace("database=shop", "database=other"));
+         Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT * FROM doc_titles WHERE 1=0")) {
+      assertEquals(List.of("id BIGINT " + Types.BIGINT, "title ANY " + Types.JAVA_OBJECT),
+          columnTypes(r.getMetaData()));
     }
   }
 

@@ -74,7 +74,8 @@ class SparkD1Test {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
   }
 
-  static final String ITEMS = "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) < 6))";
+  static final String ITEMS =
+      "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) < 6))";
   static final String TYPED = "CREATE TABLE typed (id BIGINT PRIMARY KEY, price DECIMAL(10,2), day DATE,"
       + " at TIMESTAMP, ok BOOLEAN, big BIGINT, r REAL, t TEXT)";
 
@@ -208,6 +209,27 @@ class SparkD1Test {
       assertEquals(List.of(), sqliteRows("SELECT * FROM items WHERE id > 100"), e.toString());
       assertEquals(List.of(), rows(referenceUrl(), "SELECT * FROM items WHERE id > 100"));
     }
+  }
+
+  /**
+   * A partition too big for one request (here: request budget 2 statements, rows packed 1,000 bytes per statement)
+   * is split into several requests, each atomic; with {@code strictAtomicity=true} its COMMIT fails before anything
+   * is sent.
+   */
+  @Test void aPartitionTooBigForOneRequest() throws Exception {
+    String small = url() + ";maxStatementsPerRequest=2;maxValueBytes=1000";
+    Dataset<Row> rows = spark.range(301, 501).selectExpr("id", "concat('n', id) AS name").coalesce(1);
+    long before = d1.requestCount();
+    Exception e = assertThrows(Exception.class, () ->
+        rows.write().mode("append").jdbc(small + ";strictAtomicity=true", "items", properties()));
+    assertTrue(e.getMessage().contains("strictAtomicity is on, so nothing was sent"), e.getMessage());
+    assertEquals(0, d1.requestCount() - before);
+    assertEquals(List.of(), sqliteRows("SELECT * FROM items WHERE id > 300"));
+
+    rows.write().mode("append").jdbc(small, "items", properties());
+    // 200 rows of about 12 bytes of JSON each: 3 statements of at most 1,000 bytes, 2 per request.
+    assertEquals(2, d1.requestCount() - before);
+    assertEquals(200, sqliteRows("SELECT * FROM items WHERE id > 300").size());
   }
 
   @Test void failedCommitSaysWhatD1Refused() {
