@@ -20,8 +20,8 @@ import java.util.Optional;
  * then one batch with, per table, {@code PRAGMA table_xinfo}, {@code index_list} and {@code foreign_key_list}, and per
  * index {@code PRAGMA index_xinfo}. A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the
  * tables and indexes are the ones it knew and sends the lists and those descriptions in <em>one</em> batch; only when
- * a list has changed does it need a second, for the new descriptions. Either way, one more request types the
- * computed columns of views by their values, when there are any ({@link #typeComputedViewColumns}).
+ * a list has changed does it need a second, for the new descriptions. A view with computed columns costs one more
+ * request the first time it is used after a load, which types those columns by their values ({@link #typed}).
  *
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
@@ -106,6 +106,11 @@ public final class D1Catalog {
       return "view".equals(kind);
     }
 
+    /** Whether this is a view with computed columns, which SQLite declares no type for ({@link D1Catalog#typed}). */
+    public boolean hasComputedColumns() {
+      return isView() && columns.stream().anyMatch(c -> c.declaredType().isEmpty());
+    }
+
     /** Whether some column is not known to have the BINARY collation (NOCASE, RTRIM, or a view's column). */
     public boolean hasNonBinaryColumn() {
       return columns.stream().anyMatch(c -> !c.isBinary());
@@ -161,11 +166,6 @@ public final class D1Catalog {
    * @param previous the catalog read last time, whose table list is tried first; null on a cold load
    */
   public static D1Catalog load(D1Client client, String databaseId, D1Catalog previous) throws D1Exception {
-    return typeComputedViewColumns(client, databaseId, loadDescriptions(client, databaseId, previous));
-  }
-
-  private static D1Catalog loadDescriptions(D1Client client, String databaseId, D1Catalog previous)
-      throws D1Exception {
     Lists lists;
     if (previous != null) {
       Lists guess = new Lists(previous);
@@ -186,60 +186,62 @@ public final class D1Catalog {
     return build(lists, client.batch(databaseId, describe(lists)));
   }
 
-  /** How many rows of a view {@link #typeComputedViewColumns} looks at. */
+  /** How many rows of a view {@link #typed} looks at. */
   static final int VIEW_TYPE_SAMPLE_ROWS = 1000;
 
+  /** Views whose computed columns {@link #typed} has typed, by their catalog entry. */
+  private final Map<Table, Table> typedViews = new java.util.HashMap<>();
+
   /**
-   * Gives the computed columns of views a declared type. SQLite declares a view's column only when it selects a
-   * table's column (or, in recent versions, a CAST); an expression such as {@code price * qty} or {@code upper(name)}
-   * has none, which would make it ANY: no JDBC type a tool can read (Spark: {@code UNRECOGNIZED_SQL_TYPE}). One
-   * request, sent only when some view has such columns, asks for the storage classes ({@code typeof}) of each such
-   * column in the view's first {@value #VIEW_TYPE_SAMPLE_ROWS} rows, and {@link #sampledType} names the type. The
-   * values read later are checked against it like any column's (a REAL in an INTEGER view column is an error saying
-   * so, never a rounded number); the next catalog load samples again.
+   * {@code table} as queries see it: for a view with computed columns, those columns typed by their values.
+   * SQLite declares a view's column only when it selects a table's column (or, in recent versions, a CAST); an
+   * expression such as {@code price * qty} or {@code upper(name)} has no declared type, which would make it ANY, a
+   * type no JDBC tool can read (Spark: {@code UNRECOGNIZED_SQL_TYPE}). The first time such a view is used, one
+   * request asks for the storage classes ({@code typeof}) of those columns in its first
+   * {@value #VIEW_TYPE_SAMPLE_ROWS} rows, and {@link #sampledType} names the type; every connection of the JVM
+   * shares the answer until the next catalog load. Views never used cost nothing. Values read later are checked
+   * against the type like any column's (a REAL in an INTEGER view column is an error saying so, never a rounded
+   * number).
    */
-  private static D1Catalog typeComputedViewColumns(D1Client client, String databaseId, D1Catalog catalog)
-      throws D1Exception {
-    List<Table> untyped = catalog.tables.values().stream()
-        .filter(t -> t.isView() && t.columns().stream().anyMatch(c -> c.declaredType().isEmpty())).toList();
-    if (untyped.isEmpty()) {
-      return catalog;
+  public synchronized Table typed(Table table, D1Client client, String databaseId) throws D1Exception {
+    if (!table.hasComputedColumns()) {
+      return table;
     }
-    List<D1Statement> samples = new ArrayList<>();
-    for (Table view : untyped) {
-      List<String> names = view.columns().stream().filter(c -> c.declaredType().isEmpty())
-          .map(c -> quote(c.name())).toList();
-      samples.add(D1Statement.of("SELECT " + String.join(", ", names.stream()
-          .map(n -> "group_concat(DISTINCT typeof(" + n + "))").toList()) + " FROM (SELECT " + String.join(", ", names)
-          + " FROM " + quote(view.name()) + " LIMIT " + VIEW_TYPE_SAMPLE_ROWS + ")"));
+    Table typed = typedViews.get(table);
+    if (typed == null) {
+      typed = sampleTypes(table, client, databaseId);
+      typedViews.put(table, typed);
     }
-    List<D1Result> results;
+    return typed;
+  }
+
+  private static Table sampleTypes(Table view, D1Client client, String databaseId) throws D1Exception {
+    List<String> names = view.columns().stream().filter(c -> c.declaredType().isEmpty())
+        .map(c -> quote(c.name())).toList();
+    D1Statement sample = D1Statement.of("SELECT " + String.join(", ", names.stream()
+        .map(n -> "group_concat(DISTINCT typeof(" + n + "))").toList()) + " FROM (SELECT " + String.join(", ", names)
+        + " FROM " + quote(view.name()) + " LIMIT " + VIEW_TYPE_SAMPLE_ROWS + ")");
+    Object[] classes;
     try {
-      results = client.batch(databaseId, samples);
+      classes = client.execute(databaseId, sample).rows().get(0);
     } catch (D1Exception e) {
       if (e.httpStatus() != 400) {
         throw e;
       }
-      // D1 refused to evaluate a view (an error raised by its rows, such as malformed JSON): the catalog is still
-      // good, its computed columns stay ANY, as they were before they were typed.
-      LOG.warn("D1 could not read the computed columns of the views {} to type them, so they stay ANY: {}",
-          untyped.stream().map(Table::name).toList(), e.getMessage());
-      return catalog;
+      // D1 refused to evaluate the view (an error raised by its rows, such as malformed JSON): its computed
+      // columns stay ANY, as they were before they were typed.
+      LOG.warn("D1 could not read the computed columns of view {} to type them, so they stay ANY: {}", view.name(),
+          e.getMessage());
+      return view;
     }
-    Map<String, Table> tables = new LinkedHashMap<>(catalog.tables);
-    for (int v = 0; v < untyped.size(); v++) {
-      Table view = untyped.get(v);
-      Object[] classes = results.get(v).rows().get(0);
-      int next = 0;
-      List<Column> columns = new ArrayList<>();
-      for (Column c : view.columns()) {
-        columns.add(c.declaredType().isEmpty() ? new Column(c.name(), sampledType((String) classes[next++]),
-            c.notNull(), c.primaryKeyPosition(), c.generated(), c.defaultValue(), c.collation()) : c);
-      }
-      tables.put(view.name(), new Table(view.name(), view.kind(), view.withoutRowid(), columns,
-          view.descendingPrimaryKey(), view.autoincrement(), view.indexes(), view.foreignKeys()));
+    int next = 0;
+    List<Column> columns = new ArrayList<>();
+    for (Column c : view.columns()) {
+      columns.add(c.declaredType().isEmpty() ? new Column(c.name(), sampledType((String) classes[next++]),
+          c.notNull(), c.primaryKeyPosition(), c.generated(), c.defaultValue(), c.collation()) : c);
     }
-    return new D1Catalog(tables);
+    return new Table(view.name(), view.kind(), view.withoutRowid(), columns, view.descendingPrimaryKey(),
+        view.autoincrement(), view.indexes(), view.foreignKeys());
   }
 
   /**
