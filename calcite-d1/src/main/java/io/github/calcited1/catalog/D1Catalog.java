@@ -20,11 +20,14 @@ import java.util.Optional;
  * then one batch with, per table, {@code PRAGMA table_xinfo}, {@code index_list} and {@code foreign_key_list}, and per
  * index {@code PRAGMA index_xinfo}. A reload (TTL expiry or {@link D1Schema#refreshCatalog()}) guesses that the
  * tables and indexes are the ones it knew and sends the lists and those descriptions in <em>one</em> batch; only when
- * a list has changed does it need a second, for the new descriptions.
+ * a list has changed does it need a second, for the new descriptions. A view with computed columns costs one more
+ * request the first time it is used after a load, which types those columns by their values ({@link #typed}).
  *
  * <p>Internal tables are hidden: {@code _cf_*} (D1's own, unreadable) and {@code sqlite_*}.
  */
 public final class D1Catalog {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(D1Catalog.class);
+
   /** A column as {@code PRAGMA table_xinfo} reports it. */
   public record Column(String name, String declaredType, boolean notNull, int primaryKeyPosition,
       boolean generated, String defaultValue, String collation) {
@@ -103,6 +106,11 @@ public final class D1Catalog {
       return "view".equals(kind);
     }
 
+    /** Whether this is a view with computed columns, which SQLite declares no type for ({@link D1Catalog#typed}). */
+    public boolean hasComputedColumns() {
+      return isView() && columns.stream().anyMatch(c -> c.declaredType().isEmpty());
+    }
+
     /** Whether some column is not known to have the BINARY collation (NOCASE, RTRIM, or a view's column). */
     public boolean hasNonBinaryColumn() {
       return columns.stream().anyMatch(c -> !c.isBinary());
@@ -178,6 +186,92 @@ public final class D1Catalog {
     return build(lists, client.batch(databaseId, describe(lists)));
   }
 
+  /** How many rows of a view {@link #typed} looks at. */
+  static final int VIEW_TYPE_SAMPLE_ROWS = 1000;
+
+  /** Views whose computed columns {@link #typed} has typed, by their catalog entry. */
+  private final Map<Table, Table> typedViews = new java.util.HashMap<>();
+
+  /**
+   * {@code table} as queries see it: for a view with computed columns, those columns typed by their values.
+   * SQLite declares a view's column only when it selects a table's column (or, in recent versions, a CAST); an
+   * expression such as {@code price * qty} or {@code upper(name)} has no declared type, which would make it ANY, a
+   * type no JDBC tool can read (Spark: {@code UNRECOGNIZED_SQL_TYPE}). The first time such a view is used, one
+   * request asks for the storage classes ({@code typeof}) of those columns in its first
+   * {@value #VIEW_TYPE_SAMPLE_ROWS} rows, and {@link #sampledType} names the type; every connection of the JVM
+   * shares the answer until the next catalog load. Views never used cost nothing. Values read later are checked
+   * against the type like any column's (a REAL in an INTEGER view column is an error saying so, never a rounded
+   * number).
+   */
+  public synchronized Table typed(Table table, D1Client client, String databaseId) throws D1Exception {
+    if (!table.hasComputedColumns()) {
+      return table;
+    }
+    Table typed = typedViews.get(table);
+    if (typed == null) {
+      typed = sampleTypes(table, client, databaseId);
+      typedViews.put(table, typed);
+    }
+    return typed;
+  }
+
+  private static Table sampleTypes(Table view, D1Client client, String databaseId) throws D1Exception {
+    List<String> names = view.columns().stream().filter(c -> c.declaredType().isEmpty())
+        .map(c -> quote(c.name())).toList();
+    D1Statement sample = D1Statement.of("SELECT " + String.join(", ", names.stream()
+        .map(n -> "group_concat(DISTINCT typeof(" + n + "))").toList()) + " FROM (SELECT " + String.join(", ", names)
+        + " FROM " + quote(view.name()) + " LIMIT " + VIEW_TYPE_SAMPLE_ROWS + ")");
+    Object[] classes;
+    try {
+      classes = client.execute(databaseId, sample).rows().get(0);
+    } catch (D1Exception e) {
+      if (e.httpStatus() != 400) {
+        throw e;
+      }
+      // D1 refused to evaluate the view (an error raised by its rows, such as malformed JSON): its computed
+      // columns stay ANY, as they were before they were typed.
+      LOG.warn("D1 could not read the computed columns of view {} to type them, so they stay ANY: {}", view.name(),
+          e.getMessage());
+      return view;
+    }
+    int next = 0;
+    List<Column> columns = new ArrayList<>();
+    for (Column c : view.columns()) {
+      columns.add(c.declaredType().isEmpty() ? new Column(c.name(), sampledType((String) classes[next++]),
+          c.notNull(), c.primaryKeyPosition(), c.generated(), c.defaultValue(), c.collation()) : c);
+    }
+    return new Table(view.name(), view.kind(), view.withoutRowid(), columns, view.descendingPrimaryKey(),
+        view.autoincrement(), view.indexes(), view.foreignKeys());
+  }
+
+  /**
+   * The declared type for a computed view column whose sampled values have the storage classes {@code classes}
+   * ({@code group_concat} of {@code typeof}, null when the sample is empty): only integers: INTEGER; reals, with
+   * or without integers: REAL; only text: TEXT; only blobs: BLOB; no values (no rows, only NULLs): TEXT. Any other
+   * mix stays undeclared (ANY: each value as stored), since no one type holds it.
+   */
+  static String sampledType(String classes) {
+    java.util.Set<String> seen = new java.util.TreeSet<>(classes == null ? List.of() : List.of(classes.split(",")));
+    seen.remove("null");
+    if (seen.isEmpty() || seen.equals(java.util.Set.of("text"))) {
+      return "TEXT";
+    }
+    if (seen.equals(java.util.Set.of("integer"))) {
+      return "INTEGER";
+    }
+    if (seen.equals(java.util.Set.of("real")) || seen.equals(java.util.Set.of("integer", "real"))) {
+      return "REAL";
+    }
+    if (seen.equals(java.util.Set.of("blob"))) {
+      return "BLOB";
+    }
+    return "";
+  }
+
+  private static String quote(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   /** The visible tables (name to "kind/wr", wr: 1 for WITHOUT ROWID) and the indexes of each, in SQLite's order. */
   private record Lists(Map<String, String> tables, Map<String, List<String>> indexes) {
     Lists(D1Result tableList, D1Result indexList) {
@@ -239,7 +333,7 @@ public final class D1Catalog {
   static final String DEFINITIONS = "SELECT name, sql FROM sqlite_master WHERE type = 'table'";
 
   private static D1Statement pragma(String pragma, String name) {
-    return D1Statement.of("PRAGMA " + pragma + "(\"" + name.replace("\"", "\"\"") + "\")");
+    return D1Statement.of("PRAGMA " + pragma + "(" + quote(name) + ")");
   }
 
   /**

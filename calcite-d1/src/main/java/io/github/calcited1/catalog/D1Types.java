@@ -12,8 +12,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>SQLite stores any value in any column; the declared type only gives the column an
  * <em>affinity</em> (https://sqlite.org/datatype3.html section 3.1). We follow those rules, in their order,
- * after four names SQLite gives NUMERIC affinity but whose values have a well-known text form in D1:
- * BOOLEAN (0/1), DATE (ISO-8601 {@code YYYY-MM-DD}), DATETIME/TIMESTAMP (ISO-8601 date and time) and TIME (text).
+ * after the names SQLite gives NUMERIC affinity but whose values have a well-known text form in D1:
+ * BOOLEAN (0/1; also BIT and BIT(1)), DATE (ISO-8601 {@code YYYY-MM-DD}), DATETIME/TIMESTAMP (ISO-8601 date and
+ * time) and TIME (text).
  * See docs/type-mapping.md.
  */
 public final class D1Types {
@@ -58,6 +59,13 @@ public final class D1Types {
     String upper = declaredType.trim().toUpperCase(Locale.ROOT);
     String name = withoutSize(upper);
     switch (name) {
+      case "BIT":
+        // BIT(1): what Spark's JDBC writer (and MySQL users) declare for a boolean. A wider BIT is a bit string.
+        Integer size = declaredSize(upper);
+        if (size != null && size != 1) {
+          break;
+        }
+        return typeFactory.createSqlType(SqlTypeName.BOOLEAN);
       case "BOOLEAN":
       case "BOOL":
         return typeFactory.createSqlType(SqlTypeName.BOOLEAN);

@@ -244,6 +244,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
       throws NoSuchStatementException {
+    parameterValues = booleansAsNumbers(preparedSignature(h), parameterValues);
     if (bufferedDirectly(h, parameterValues)) {
       return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, 1)));
     }
@@ -252,6 +253,40 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
       throw sneaky(D1StatementFailures.translate(h.signature == null ? null : h.signature.sql, e));
     }
+  }
+
+  /**
+   * {@code values} with each Boolean set for a numeric parameter as 1 or 0 of that type: JDBC allows
+   * {@code setBoolean} on a numeric parameter (JDBC 4.3, table B-5), and Spark does it when it appends a boolean column
+   * to an INTEGER or REAL column, but Calcite's generated code would cast the Boolean to a Number and fail.
+   */
+  static List<TypedValue> booleansAsNumbers(CalcitePrepare.CalciteSignature<?> signature, List<TypedValue> values) {
+    if (signature == null || values == null || values.size() != signature.parameters.size()) {
+      return values;
+    }
+    List<TypedValue> converted = null;
+    for (int i = 0; i < values.size(); i++) {
+      TypedValue v = values.get(i);
+      if (v == null || !(v.value instanceof Boolean b)) {
+        continue;
+      }
+      TypedValue number = switch (signature.parameters.get(i).parameterType) {
+        case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT ->
+            TypedValue.ofLocal(ColumnMetaData.Rep.LONG, b ? 1L : 0L);
+        case java.sql.Types.REAL, java.sql.Types.FLOAT, java.sql.Types.DOUBLE ->
+            TypedValue.ofLocal(ColumnMetaData.Rep.DOUBLE, b ? 1d : 0d);
+        case java.sql.Types.DECIMAL, java.sql.Types.NUMERIC ->
+            TypedValue.ofLocal(ColumnMetaData.Rep.NUMBER, b ? java.math.BigDecimal.ONE : java.math.BigDecimal.ZERO);
+        default -> null;
+      };
+      if (number != null) {
+        if (converted == null) {
+          converted = new ArrayList<>(values);
+        }
+        converted.set(i, number);
+      }
+    }
+    return converted == null ? values : converted;
   }
 
   /** Whether the execution was a prepared row insert, buffered without its plan ({@link D1DirectInsert}). */

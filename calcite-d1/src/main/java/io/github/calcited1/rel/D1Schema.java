@@ -96,6 +96,16 @@ public class D1Schema extends AbstractSchema {
     }
   }
 
+  /** {@code table} with a view's computed columns typed by their values ({@link D1Catalog#typed}). */
+  D1Catalog.Table typed(D1Catalog.Table table) {
+    try {
+      return catalog().typed(table, client, databaseId);
+    } catch (D1Exception e) {
+      throw new D1SchemaException("Cannot read view '" + table.name() + "' of D1 database '" + config.database()
+          + "' to type its computed columns: " + e.getMessage(), e);
+    }
+  }
+
   /** Reads the catalog from D1 again now, for this and every other connection to the same database. */
   public void refreshCatalog() throws D1Exception {
     catalog(true);

@@ -32,6 +32,8 @@ import io.github.calcited1.catalog.D1Types;
 public class D1Table extends AbstractQueryableTable implements TranslatableTable, ModifiableTable {
   protected final D1Schema schema;
   protected final D1Catalog.Table table;
+  /** {@link #table()}, once known. */
+  private volatile D1Catalog.Table typed;
 
   public D1Table(D1Schema schema, D1Catalog.Table table) {
     super(Object[].class);
@@ -43,9 +45,17 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
     return schema;
   }
 
-  /** The catalog entry: name, kind and columns with their declared types. */
+  /**
+   * The catalog entry: name, kind and columns with their declared types, a view's computed columns typed by their
+   * values ({@link D1Catalog#typed}: one request the first time the view is used after a catalog load).
+   */
   public D1Catalog.Table table() {
-    return table;
+    D1Catalog.Table t = typed;
+    if (t == null) {
+      t = table.hasComputedColumns() ? schema.typed(table) : table;
+      typed = t;
+    }
+    return t;
   }
 
   /** The table's name in D1. */
@@ -55,6 +65,7 @@ public class D1Table extends AbstractQueryableTable implements TranslatableTable
 
   @Override public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     RelDataTypeFactory.Builder b = typeFactory.builder();
+    D1Catalog.Table table = table();
     String rowidAlias = table.rowidAlias().orElse(null);
     for (D1Catalog.Column c : table.columns()) {
       // SQLite keeps NULL out of the rowid alias and of a WITHOUT ROWID table's key, whatever the declaration says;

@@ -38,7 +38,8 @@ class D1TypesTest {
       // rule 5: NUMERIC affinity; without precision only DOUBLE describes INTEGER-or-REAL values
       "NUMERIC | DOUBLE", "DECIMAL | DOUBLE", "MONEY | DOUBLE", "STRING | DOUBLE",
       // names with a known text form in D1, before the affinity rules
-      "BOOLEAN | BOOLEAN", "bool | BOOLEAN", "DATE | DATE", "date | DATE", "TIME | VARCHAR"})
+      "BOOLEAN | BOOLEAN", "bool | BOOLEAN", "BIT | BOOLEAN", "BIT(1) | BOOLEAN", "bit (1) | BOOLEAN",
+      "BIT(8) | DOUBLE", "DATE | DATE", "date | DATE", "TIME | VARCHAR"})
   void affinity(String declared, SqlTypeName expected) {
     assertEquals(expected, map(declared).getSqlTypeName(), declared);
   }
