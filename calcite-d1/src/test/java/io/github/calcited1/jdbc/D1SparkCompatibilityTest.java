@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.calcited1.client.D1Statement;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
 import io.github.calcited1.write.D1Fixture;
 import java.sql.Connection;
 import java.sql.DriverManager;

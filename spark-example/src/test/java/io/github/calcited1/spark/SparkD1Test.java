@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.local.D1LocalServer;
-import io.github.calcited1.schema.D1Schema;
+import io.github.calcited1.rel.D1Schema;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
