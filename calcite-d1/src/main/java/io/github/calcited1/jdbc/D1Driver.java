@@ -79,6 +79,12 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   /** {@code DatabaseMetaData.getDatabaseProductName()}. */
   public static final String PRODUCT_NAME = "Cloudflare D1";
 
+  /** Not {@code jdbc:d1:remote:}, the thin client's ({@link io.github.calcited1.remote.D1RemoteDriver}). */
+  @Override
+  public boolean acceptsURL(String url) throws SQLException {
+    return super.acceptsURL(url) && !url.startsWith(io.github.calcited1.remote.D1RemoteDriver.CONNECT_STRING_PREFIX);
+  }
+
   @Override
   protected String getFactoryClassName(JdbcVersion jdbcVersion) {
     return org.apache.calcite.jdbc.D1JdbcFactory.class.getName();
