@@ -3,6 +3,7 @@ package io.github.calcited1.server;
 import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.jdbc.D1Driver;
 import io.github.calcited1.remote.D1RemoteKeys;
+import io.github.calcited1.remote.D1RemoteMetadata;
 import io.github.calcited1.write.D1BufferLimit;
 
 import java.io.IOException;
@@ -494,7 +495,8 @@ public final class D1AvaticaServer implements AutoCloseable {
     @Override public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
         int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
       D1RemoteKeys keys = keysAskedBy(sql);
-      if (keys == null) {
+      D1RemoteMetadata metadata = keys == null ? metadataAskedBy(sql) : null;
+      if (keys == null && metadata == null) {
         return super.prepareAndExecute(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
       }
       StatementInfo info = getStatementCache().getIfPresent(h.id);
@@ -502,6 +504,13 @@ public final class D1AvaticaServer implements AutoCloseable {
         throw new NoSuchStatementException(h);
       }
       info.setResultSet(null); // the client's statement has no rows now: a fetch must not see its last query's
+      if (metadata != null) {
+        try (ResultSet rows = metadata.call(getConnection(h.connectionId).getMetaData())) {
+          return new ExecuteResult(List.of(allRows(h, rows)));
+        } catch (SQLException e) {
+          throw new RuntimeException(e);
+        }
+      }
       try (Statement statement = getConnection(h.connectionId).createStatement()) {
         if (keys.execute(statement)) {
           statement.getResultSet().close();
@@ -523,28 +532,42 @@ public final class D1AvaticaServer implements AutoCloseable {
       }
     }
 
-    /**
-     * {@code result} and then the statement's generated keys, all in one frame (the client fetches no more). The keys
-     * are plain values (Long, String, Double: {@code D1JdbcMeta.generatedKeys}), read with {@code getObject}.
-     */
+    private static D1RemoteMetadata metadataAskedBy(String sql) {
+      try {
+        return D1RemoteMetadata.of(sql);
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    /** {@code result} and then the statement's generated keys. */
     private static ExecuteResult withKeys(StatementHandle h, Statement statement, ExecuteResult result) {
       List<MetaResultSet> both = new ArrayList<>(result.resultSets);
       try (ResultSet keys = statement.getGeneratedKeys()) {
-        Signature signature = signature(keys.getMetaData());
-        int columns = signature.columns.size();
-        List<Object> rows = new ArrayList<>();
-        while (keys.next()) {
-          List<Object> row = new ArrayList<>(columns);
-          for (int i = 1; i <= columns; i++) {
-            row.add(keys.getObject(i));
-          }
-          rows.add(row);
-        }
-        both.add(MetaResultSet.create(h.connectionId, h.id, false, signature, new Frame(0, true, rows)));
+        both.add(allRows(h, keys));
       } catch (SQLException e) {
         throw new RuntimeException(e);
       }
       return new ExecuteResult(both);
+    }
+
+    /**
+     * {@code rows}, all in one frame: the client fetches no more (the statement it would fetch from has no rows). The
+     * values are plain (Long, String, Double, Short, Integer, Boolean: generated keys and catalog rows), read with
+     * {@code getObject}; JdbcMeta's own converter, {@code JdbcResultSet}, is package-private.
+     */
+    private static MetaResultSet allRows(StatementHandle h, ResultSet rows) throws SQLException {
+      Signature signature = signature(rows.getMetaData());
+      int columns = signature.columns.size();
+      List<Object> frame = new ArrayList<>();
+      while (rows.next()) {
+        List<Object> row = new ArrayList<>(columns);
+        for (int i = 1; i <= columns; i++) {
+          row.add(rows.getObject(i));
+        }
+        frame.add(row);
+      }
+      return MetaResultSet.create(h.connectionId, h.id, false, signature, new Frame(0, true, frame));
     }
 
     @Override protected Connection createConnection(String url, Properties info) throws SQLException {

@@ -948,4 +948,74 @@ class D1AvaticaServerTest {
       assertEquals(0, count(direct, "SELECT COUNT(*) FROM items WHERE id = 50"));
     }
   }
+
+  /**
+   * jdbc:d1:remote:'s DatabaseMetaData answers every no-argument question (product, version, identifier casing,
+   * transactions, generated keys, keywords, functions lists, limits) as jdbc:d1: does, but for the driver's own
+   * identity and the connection's URL and user. The stock client says {@code Avatica}, its own version, and
+   * upper-case identifiers.
+   */
+  @Test void remoteDriverMetadataAnswersAsTheDirectDriver() throws Exception {
+    Set<String> own = Set.of("getURL", "getUserName", "getDriverName", "getDriverVersion", "getDriverMajorVersion",
+        "getDriverMinorVersion");
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection stock = thin(server, new Properties());
+         Connection remote = remote(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      java.sql.DatabaseMetaData d = direct.getMetaData();
+      java.sql.DatabaseMetaData r = remote.getMetaData();
+      List<String> compared = new ArrayList<>();
+      List<String> differ = new ArrayList<>();
+      for (java.lang.reflect.Method m : java.sql.DatabaseMetaData.class.getMethods()) {
+        Class<?> type = m.getReturnType();
+        if (m.getParameterCount() > 0 || own.contains(m.getName()) || !(type == boolean.class || type == int.class
+            || type == long.class || type == String.class)) {
+          continue;
+        }
+        Object want = m.invoke(d);
+        Object got = m.invoke(r);
+        compared.add(m.getName());
+        if (!want.equals(got)) {
+          differ.add(m.getName() + ": direct " + want + ", remote " + got);
+        }
+      }
+      assertEquals(List.of(), differ);
+      assertTrue(compared.size() > 100, compared::toString);
+      assertEquals("Cloudflare D1", r.getDatabaseProductName());
+      assertFalse(r.storesUpperCaseIdentifiers());
+      assertTrue(r.storesMixedCaseIdentifiers());
+      assertTrue(r.supportsTransactions() && r.supportsGetGeneratedKeys());
+      assertEquals("calcite-d1 remote JDBC driver", r.getDriverName());
+      // the stock client, for the docs
+      java.sql.DatabaseMetaData t = stock.getMetaData();
+      assertEquals("Avatica", t.getDatabaseProductName());
+      assertTrue(t.storesUpperCaseIdentifiers());
+      assertFalse(t.supportsTransactions());
+      // the catalog calls travel for both
+      assertEquals(rows(d.getColumns(null, "shop", "items", "%")), rows(r.getColumns(null, "shop", "items", "%")));
+      assertEquals(rows(d.getTables(null, "shop", "%", null)), rows(r.getTables(null, "shop", "%", null)));
+      // what the protocol has no request for: the stock client has none, jdbc:d1:remote: asks the server
+      assertEquals(0, rows(t.getFunctions(null, null, "%")));
+      assertEquals(0, rows(t.getPrimaryKeys(null, "shop", "orders")));
+      List<List<Object>> functions = table(d.getFunctions(null, null, "%"));
+      assertTrue(functions.size() > 10, functions::toString);
+      assertEquals(functions, table(r.getFunctions(null, null, "%")));
+      assertEquals(table(d.getFunctionColumns(null, null, "%", "%")), table(r.getFunctionColumns(null, null, "%", "%")));
+      List<List<Object>> keys = table(d.getPrimaryKeys(null, "shop", "orders"));
+      assertEquals(1, keys.size(), keys::toString);
+      assertEquals(keys, table(r.getPrimaryKeys(null, "shop", "orders")));
+      List<List<Object>> imported = table(d.getImportedKeys(null, "shop", "orders"));
+      assertEquals(1, imported.size(), imported::toString);
+      assertEquals(imported, table(r.getImportedKeys(null, "shop", "orders")));
+      assertEquals(imported, table(r.getExportedKeys(null, "shop", "customers")));
+      assertEquals(imported, table(r.getCrossReference(null, "shop", "customers", null, "shop", "orders")));
+      List<List<Object>> indexes = table(d.getIndexInfo(null, "shop", "items", true, false));
+      assertFalse(indexes.isEmpty());
+      assertEquals(indexes, table(r.getIndexInfo(null, "shop", "items", true, false)));
+      try (ResultSet rs = r.getPrimaryKeys(null, "shop", "orders")) {
+        assertEquals(labels(d.getPrimaryKeys(null, "shop", "orders")), labels(rs));
+        assertEquals(Short.class, table(rs).get(0).get(4).getClass(), "KEY_SEQ is a short, as JDBC says");
+      }
+    }
+  }
 }
