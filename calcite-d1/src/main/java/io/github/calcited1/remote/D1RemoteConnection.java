@@ -1,5 +1,6 @@
 package io.github.calcited1.remote;
 
+import io.github.calcited1.jdbc.D1ConnectionExtras;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaStatement;
@@ -17,6 +18,7 @@ import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       keys; {@link #keepingGeneratedKeys} keeps the keys, which Avatica's client drops;</li>
  *   <li>{@code DatabaseMetaData}'s identifier casing is jdbc:d1:'s ({@code caseSensitive=false}, identifiers kept as
  *       written), or what the client's own {@code caseSensitive}/{@code unquotedCasing}/{@code quotedCasing}/
- *       {@code quoting} properties, which the server applies too, say.</li>
+ *       {@code quoting} properties, which the server applies too, say;</li>
+ *   <li>type maps, client info and savepoints answer as with jdbc:d1: ({@link D1ConnectionExtras}).</li>
  * </ul>
  */
 public final class D1RemoteConnection extends AvaticaConnection {
@@ -99,6 +102,64 @@ public final class D1RemoteConnection extends AvaticaConnection {
   @Override
   public boolean getAutoCommit() throws SQLException {
     return checked(super::getAutoCommit);
+  }
+
+  private final D1ConnectionExtras extras = new D1ConnectionExtras();
+
+  /** No user-defined type mappings ({@link D1ConnectionExtras}; Avatica's client throws a bare exception). */
+  @Override
+  public Map<String, Class<?>> getTypeMap() throws SQLException {
+    checkOpen();
+    return extras.typeMap();
+  }
+
+  @Override
+  public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+    checkOpen();
+    extras.setTypeMap(map);
+  }
+
+  /** Kept on this connection only ({@link D1ConnectionExtras}). */
+  @Override
+  public void setClientInfo(String name, String value) {
+    extras.setClientInfo(name, value);
+  }
+
+  @Override
+  public void setClientInfo(Properties properties) {
+    extras.setClientInfo(properties);
+  }
+
+  @Override
+  public Properties getClientInfo() throws SQLException {
+    checkOpen();
+    return extras.clientInfo();
+  }
+
+  @Override
+  public String getClientInfo(String name) throws SQLException {
+    checkOpen();
+    return extras.clientInfo(name);
+  }
+
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    throw D1ConnectionExtras.noSavepoints();
+  }
+
+  @Override
+  public Savepoint setSavepoint(String name) throws SQLException {
+    throw D1ConnectionExtras.noSavepoints();
+  }
+
+  @Override
+  public void rollback(Savepoint savepoint) throws SQLException {
+    throw D1ConnectionExtras.noSavepoints();
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    throw D1ConnectionExtras.noSavepoints();
   }
 
   /** A server's database property ({@code DatabaseMetaData} values the protocol carries). */

@@ -322,7 +322,7 @@ public final class D1AvaticaServer implements AutoCloseable {
         + (config.basicUser != null || config.realmFile != null ? ";authentication=BASIC" : "");
   }
 
-  /** The connect string of calcite-d1's own thin client ({@code jdbc:d1:remote:}, in the driver jar) for this server. */
+  /** The connect string of calcite-d1's thin client ({@code jdbc:d1:remote:}, in the driver jar) for this server. */
   public String d1ClientUrl() {
     return clientUrl().replace("jdbc:avatica:remote:", io.github.calcited1.remote.D1RemoteDriver.CONNECT_STRING_PREFIX);
   }

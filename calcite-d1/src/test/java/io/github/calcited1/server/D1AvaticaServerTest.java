@@ -302,17 +302,24 @@ class D1AvaticaServerTest {
     }
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
         .connectionExpiry(Duration.ofSeconds(3)))) {
-      try (Connection c = thin(server, new Properties())) {
+      try (Connection c = thin(server, new Properties());
+           Connection remote = remote(server, new Properties())) {
         long before = count(c, "SELECT COUNT(*) FROM customers");
         c.setAutoCommit(false);
         c.getAutoCommit();
-        try (Statement s = c.createStatement()) {
+        remote.setAutoCommit(false);
+        try (Statement s = c.createStatement(); Statement r = remote.createStatement()) {
           s.executeUpdate("INSERT INTO customers (id, name, country) VALUES (100, 'Late', 'DE')");
+          r.executeUpdate("INSERT INTO customers (id, name, country) VALUES (101, 'Later', 'DE')");
         }
         Thread.sleep(5000);
         Throwable expired = failure(c::commit);
         assertEquals("08003", sqlState(expired), expired.toString());
         assertTrue(expired.getMessage().contains("uncommitted writes were discarded"), expired.getMessage());
+        // jdbc:d1:remote:: the same failure of a rollback, as an SQLException
+        SQLException rollback = assertThrows(SQLException.class, remote::rollback);
+        assertEquals("08003", rollback.getSQLState(), rollback.toString());
+        assertTrue(rollback.getMessage().contains("uncommitted writes were discarded"), rollback.getMessage());
         try (Connection fresh = thin(server, new Properties())) {
           assertEquals(before, count(fresh, "SELECT COUNT(*) FROM customers"), "buffered insert was dropped");
         }
@@ -796,7 +803,8 @@ class D1AvaticaServerTest {
       assertEquals(idsOf(c, "two", "three"), table(s.getGeneratedKeys()));
       assertEquals(2, idsOf(c, "two", "three").size());
       // jdbc:d1: itself: the same columns and kinds of values
-      assertEquals(2, d.executeUpdate("INSERT INTO items (name) VALUES ('d2'), ('d3')", Statement.RETURN_GENERATED_KEYS));
+      assertEquals(2, d.executeUpdate("INSERT INTO items (name) VALUES ('d2'), ('d3')",
+          Statement.RETURN_GENERATED_KEYS));
       try (ResultSet directKeys = d.getGeneratedKeys()) {
         assertEquals(List.of("id"), labels(directKeys));
         assertEquals(idsOf(c, "d2", "d3"), table(directKeys));
@@ -910,7 +918,8 @@ class D1AvaticaServerTest {
         SQLException e = assertInstanceOf(SQLException.class, failure(() -> run(c, sql, parameter)));
         assertEquals(state, e.getSQLState(), e::toString);
         assertEquals(d.getErrorCode(), e.getErrorCode(), e::toString);
-        assertTrue(e.getMessage().contains(d.getMessage()), () -> e.getMessage() + "\n does not hold \n" + d.getMessage());
+        assertTrue(e.getMessage().contains(d.getMessage()),
+            () -> e.getMessage() + "\n does not hold \n" + d.getMessage());
       }
     }
   }
@@ -986,6 +995,9 @@ class D1AvaticaServerTest {
       assertTrue(r.storesMixedCaseIdentifiers());
       assertTrue(r.supportsTransactions() && r.supportsGetGeneratedKeys());
       assertEquals("calcite-d1 remote JDBC driver", r.getDriverName());
+      io.github.calcited1.jdbc.D1DatabaseMetaDataTest.assertTypeMapClientInfoAndSavepointsAnswer(remote);
+      assertThrows(java.sql.SQLClientInfoException.class, () -> stock.setClientInfo("ApplicationName", "DBeaver"));
+      assertThrows(java.sql.SQLFeatureNotSupportedException.class, stock::getTypeMap);
       // the stock client, for the docs
       java.sql.DatabaseMetaData t = stock.getMetaData();
       assertEquals("Avatica", t.getDatabaseProductName());
@@ -1000,7 +1012,8 @@ class D1AvaticaServerTest {
       List<List<Object>> functions = table(d.getFunctions(null, null, "%"));
       assertTrue(functions.size() > 10, functions::toString);
       assertEquals(functions, table(r.getFunctions(null, null, "%")));
-      assertEquals(table(d.getFunctionColumns(null, null, "%", "%")), table(r.getFunctionColumns(null, null, "%", "%")));
+      assertEquals(table(d.getFunctionColumns(null, null, "%", "%")),
+          table(r.getFunctionColumns(null, null, "%", "%")));
       List<List<Object>> keys = table(d.getPrimaryKeys(null, "shop", "orders"));
       assertEquals(1, keys.size(), keys::toString);
       assertEquals(keys, table(r.getPrimaryKeys(null, "shop", "orders")));
@@ -1015,6 +1028,19 @@ class D1AvaticaServerTest {
       try (ResultSet rs = r.getPrimaryKeys(null, "shop", "orders")) {
         assertEquals(labels(d.getPrimaryKeys(null, "shop", "orders")), labels(rs));
         assertEquals(Short.class, table(rs).get(0).get(4).getClass(), "KEY_SEQ is a short, as JDBC says");
+      }
+    }
+  }
+
+  /** DriverManager gives a jdbc:d1:remote: URL to the thin client (jdbc:d1: declines it), protobuf by default. */
+  @Test void d1RemoteUrlsGoToTheThinClient() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0))) {
+      String url = server.d1ClientUrl().replace(";serialization=protobuf", "");
+      assertTrue(url.startsWith("jdbc:d1:remote:url=http://127.0.0.1:"), url);
+      assertFalse(new io.github.calcited1.jdbc.D1Driver().acceptsURL(url));
+      try (Connection c = DriverManager.getConnection(url)) {
+        assertEquals("io.github.calcited1.remote.D1RemoteConnection", c.getClass().getName());
+        assertTrue(count(c, "SELECT COUNT(*) FROM customers") >= 3);
       }
     }
   }
