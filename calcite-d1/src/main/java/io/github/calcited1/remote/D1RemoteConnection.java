@@ -214,18 +214,20 @@ public final class D1RemoteConnection extends AvaticaConnection {
       if (name.equals("getGeneratedKeys") && method.getParameterCount() == 0) {
         return generatedKeys(prepared, keysAsked[0]);
       }
-      if (name.startsWith("execute")) {
-        // a batch returns no keys, as with jdbc:d1:
-        keysAsked[0] = SINGLE_EXECUTIONS.contains(name) && method.getParameterCount() == 0;
-      }
       if ((name.equals("unwrap") || name.equals("isWrapperFor")) && ((Class<?>) args[0]).isInstance(proxy)) {
         return name.equals("unwrap") ? proxy : Boolean.TRUE;
       }
+      if (name.startsWith("execute")) {
+        keysAsked[0] = false; // a failed execution, or a batch, has no keys (as with jdbc:d1:)
+      }
+      Object result;
       try {
-        return method.invoke(prepared, args);
+        result = method.invoke(prepared, args);
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
+      keysAsked[0] |= SINGLE_EXECUTIONS.contains(name) && method.getParameterCount() == 0;
+      return result;
     };
     return (PreparedStatement) Proxy.newProxyInstance(D1RemoteConnection.class.getClassLoader(),
         new Class<?>[] {PreparedStatement.class}, handler);
@@ -240,7 +242,8 @@ public final class D1RemoteConnection extends AvaticaConnection {
     Meta.MetaResultSet keys = ((GeneratedKeys) Proxy.getInvocationHandler(meta)).last.get(statement.handle.id);
     if (keys == null && asked) {
       throw new SQLException("The server sent no generated keys with the statement's result: jdbc:d1:remote: gets"
-          + " them from calcite-d1 serve only (another Avatica server ignores the request)", "0A000");
+          + " them from calcite-d1 serve only (another Avatica server ignores the request); connect to calcite-d1"
+          + " serve, or read the new rows back by another key", "0A000");
     }
     Meta.Signature signature = keys == null
         ? Meta.Signature.create(List.of(), "", List.of(), Meta.CursorFactory.LIST, Meta.StatementType.SELECT)
@@ -298,10 +301,19 @@ public final class D1RemoteConnection extends AvaticaConnection {
       super(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
+    /** A failed execution, like one that asked for none, has no keys (as with jdbc:d1:). */
     @Override
     protected void executeInternal(String sql) throws SQLException {
-      keysAsked = sql.stripLeading().startsWith(D1RemoteKeys.PREFIX);
+      keysAsked = false;
       super.executeInternal(sql);
+      keysAsked = sql.stripLeading().startsWith(D1RemoteKeys.PREFIX);
+    }
+
+    /** A batch returns no keys. */
+    @Override
+    protected long[] executeBatchInternal() throws SQLException {
+      keysAsked = false;
+      return super.executeBatchInternal();
     }
 
     @Override

@@ -838,6 +838,28 @@ class D1AvaticaServerTest {
       }
       assertEquals(2, idsOf(c, "tx remote", "tx direct").size(), "both committed");
 
+      // a failed execution, and a batch, have no keys (as with jdbc:d1:), not the previous execution's
+      SQLException taken = assertThrows(SQLException.class,
+          () -> s.executeUpdate("INSERT INTO items (name) VALUES ('one')", Statement.RETURN_GENERATED_KEYS));
+      assertEquals("23505", taken.getSQLState());
+      assertEquals(List.of(), table(s.getGeneratedKeys()));
+      try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (name) VALUES (?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "five");
+        ps.executeUpdate();
+        assertEquals(idsOf(c, "five"), table(ps.getGeneratedKeys()));
+        ps.setString(1, "one");
+        assertThrows(SQLException.class, ps::executeUpdate);
+        assertEquals(List.of(), table(ps.getGeneratedKeys()));
+        for (String name : List.of("b1", "b2")) {
+          ps.setString(1, name);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        assertEquals(List.of(), table(ps.getGeneratedKeys()), "a batch returns no keys");
+        assertEquals(2, idsOf(c, "b1", "b2").size());
+      }
+
       SQLException bad = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO items (name) VALUES"
           + " ('x')", 7));
       assertEquals("HY092", bad.getSQLState());
@@ -845,6 +867,16 @@ class D1AvaticaServerTest {
           "INSERT INTO items (name) VALUES ('stock')", Statement.RETURN_GENERATED_KEYS));
       assertThrows(java.sql.SQLFeatureNotSupportedException.class,
           () -> stock.prepareStatement("INSERT INTO items (name) VALUES ('stock')", Statement.RETURN_GENERATED_KEYS));
+      // the comment requests from any client: the stock one reads the first result (the count) and ignores the keys
+      try (Statement st = stock.createStatement()) {
+        assertEquals(1, st.executeUpdate("/*calcite-d1:generated-keys*/ INSERT INTO items (name) VALUES ('stock')"));
+        SQLException query = assertThrows(SQLException.class,
+            () -> st.execute("/*calcite-d1:generated-keys*/ SELECT id FROM items"));
+        assertEquals("0A000", query.getSQLState(), query::toString);
+        assertEquals(table(direct.getMetaData().getIndexInfo(null, "shop", "items", false, false)),
+            table(st.executeQuery("/*calcite-d1:metadata getIndexInfo [null,\"shop\",\"items\",false,false]*/")));
+      }
+      assertEquals(1, idsOf(c, "stock").size());
       update(c, "DELETE FROM items");
     }
   }
