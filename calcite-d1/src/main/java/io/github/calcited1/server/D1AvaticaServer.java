@@ -80,6 +80,10 @@ import org.slf4j.LoggerFactory;
  *       {@code --max-connections-per-user}) a new connection is refused (53300), never an open one evicted; buffered
  *       writes are bounded per connection (54000), per authenticated user and for the server (53200).</li>
  *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
+ *   <li>Two requests Avatica's protocol has no message for, sent as a comment that starts the statement (by
+ *       {@code jdbc:d1:remote:}, or any client): generated keys ({@link D1RemoteKeys}: the execution answers with
+ *       the update count, then the keys) and DatabaseMetaData's functions, keys and indexes
+ *       ({@link D1RemoteMetadata}).</li>
  * </ul>
  *
  * Avatica server (Jetty) is an optional dependency of calcite-d1; the drop-in driver jar does not contain it.
