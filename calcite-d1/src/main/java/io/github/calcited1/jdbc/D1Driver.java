@@ -81,6 +81,13 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   /** {@code DatabaseMetaData.getDatabaseProductName()}. */
   public static final String PRODUCT_NAME = "Cloudflare D1";
 
+  /** Not {@code jdbc:d1:remote:}, the thin client's ({@code io.github.calcited1.remote.D1RemoteDriver}); named as
+   * text so that this package does not depend on the thin client's. */
+  @Override
+  public boolean acceptsURL(String url) throws SQLException {
+    return super.acceptsURL(url) && !url.startsWith("jdbc:d1:remote:");
+  }
+
   /**
    * By name, as Calcite's own Driver names its factory: Avatica instantiates it, and the factory (in Calcite's package,
    * for package-private access) builds on this package, which therefore does not refer to it.

@@ -2,6 +2,8 @@ package io.github.calcited1.server;
 
 import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.jdbc.D1Driver;
+import io.github.calcited1.remote.D1RemoteKeys;
+import io.github.calcited1.remote.D1RemoteMetadata;
 import io.github.calcited1.write.D1BufferLimit;
 
 import java.io.IOException;
@@ -15,7 +17,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +39,10 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
@@ -71,6 +80,10 @@ import org.slf4j.LoggerFactory;
  *       {@code --max-connections-per-user}) a new connection is refused (53300), never an open one evicted; buffered
  *       writes are bounded per connection (54000), per authenticated user and for the server (53200).</li>
  *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
+ *   <li>Two requests Avatica's protocol has no message for, sent as a comment that starts the statement (by
+ *       {@code jdbc:d1:remote:}, or any client): generated keys ({@link D1RemoteKeys}: the execution answers with
+ *       the update count, then the keys) and DatabaseMetaData's functions, keys and indexes
+ *       ({@link D1RemoteMetadata}).</li>
  * </ul>
  *
  * Avatica server (Jetty) is an optional dependency of calcite-d1; the drop-in driver jar does not contain it.
@@ -313,6 +326,11 @@ public final class D1AvaticaServer implements AutoCloseable {
         + (config.basicUser != null || config.realmFile != null ? ";authentication=BASIC" : "");
   }
 
+  /** The connect string of calcite-d1's thin client ({@code jdbc:d1:remote:}, in the driver jar) for this server. */
+  public String d1ClientUrl() {
+    return clientUrl().replace("jdbc:avatica:remote:", io.github.calcited1.remote.D1RemoteDriver.CONNECT_STRING_PREFIX);
+  }
+
   public void join() throws InterruptedException {
     http.join();
   }
@@ -368,6 +386,17 @@ public final class D1AvaticaServer implements AutoCloseable {
    * than evict one (with its uncommitted writes), bounds buffered writes per connection, per user and in all.
    */
   static final class ServerMeta extends JdbcMeta {
+    /** A statement prepared with generated keys. */
+    private static final class KeyedStatementInfo extends StatementInfo {
+      final PreparedStatement keyed;
+
+      KeyedStatementInfo(PreparedStatement keyed) {
+        super(keyed);
+        this.keyed = keyed;
+      }
+    }
+
+
     private final Set<String> serverKeys;
     private final int maxConnections;
     private final D1BufferLimit serverBuffer;
@@ -434,6 +463,115 @@ public final class D1AvaticaServer implements AutoCloseable {
 
     private int openingBy(String user) {
       return Collections.frequency(openingUsers, user);
+    }
+
+    /**
+     * A statement prepared with generated keys ({@link D1RemoteKeys}) on the server's {@code jdbc:d1:} connection,
+     * which supports them: each execution answers with the update count and then the keys.
+     */
+    @Override public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+      D1RemoteKeys keys = keysAskedBy(sql);
+      if (keys == null) {
+        return super.prepare(ch, sql, maxRowCount);
+      }
+      try {
+        PreparedStatement statement = keys.prepare(getConnection(ch.id));
+        int id = getStatementIdGenerator().getAndIncrement();
+        getStatementCache().put(id, new KeyedStatementInfo(statement));
+        return new StatementHandle(ch.id, id, signature(statement.getMetaData(), statement.getParameterMetaData(),
+            sql, statement.unwrap(AvaticaStatement.class).getStatementType()));
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    @Override public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
+        int maxRowsInFirstFrame) throws NoSuchStatementException {
+      ExecuteResult result = super.execute(h, parameterValues, maxRowsInFirstFrame);
+      StatementInfo info = getStatementCache().getIfPresent(h.id);
+      return info instanceof KeyedStatementInfo k ? withKeys(h, k.keyed, result) : result;
+    }
+
+    /**
+     * A statement that asks for generated keys runs with them, on a statement of its own (JdbcMeta keeps the
+     * client's statement out of reach), and answers with its update count and the keys.
+     */
+    @Override public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
+        int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+      D1RemoteKeys keys = keysAskedBy(sql);
+      D1RemoteMetadata metadata = keys == null ? metadataAskedBy(sql) : null;
+      if (keys == null && metadata == null) {
+        return super.prepareAndExecute(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
+      }
+      StatementInfo info = getStatementCache().getIfPresent(h.id);
+      if (info == null) {
+        throw new NoSuchStatementException(h);
+      }
+      info.setResultSet(null); // the client's statement has no rows now: a fetch must not see its last query's
+      if (metadata != null) {
+        try (ResultSet rows = metadata.call(getConnection(h.connectionId).getMetaData())) {
+          return new ExecuteResult(List.of(allRows(h, rows)));
+        } catch (SQLException e) {
+          throw new RuntimeException(e);
+        }
+      }
+      try (Statement statement = getConnection(h.connectionId).createStatement()) {
+        if (keys.execute(statement)) {
+          statement.getResultSet().close();
+          throw new SQLException("Generated keys were asked for a statement that returns rows; ask for them with"
+              + " INSERT, UPDATE or DELETE only", "0A000");
+        }
+        return withKeys(h, statement,
+            new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, statement.getUpdateCount()))));
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    private static D1RemoteKeys keysAskedBy(String sql) {
+      try {
+        return D1RemoteKeys.of(sql);
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    private static D1RemoteMetadata metadataAskedBy(String sql) {
+      try {
+        return D1RemoteMetadata.of(sql);
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+    }
+
+    /** {@code result} and then the statement's generated keys. */
+    private static ExecuteResult withKeys(StatementHandle h, Statement statement, ExecuteResult result) {
+      List<MetaResultSet> both = new ArrayList<>(result.resultSets);
+      try (ResultSet keys = statement.getGeneratedKeys()) {
+        both.add(allRows(h, keys));
+      } catch (SQLException e) {
+        throw new RuntimeException(e);
+      }
+      return new ExecuteResult(both);
+    }
+
+    /**
+     * {@code rows}, all in one frame: the client fetches no more (the statement it would fetch from has no rows). The
+     * values are plain (Long, String, Double, Short, Integer, Boolean: generated keys and catalog rows), read with
+     * {@code getObject}; JdbcMeta's own converter, {@code JdbcResultSet}, is package-private.
+     */
+    private static MetaResultSet allRows(StatementHandle h, ResultSet rows) throws SQLException {
+      Signature signature = signature(rows.getMetaData());
+      int columns = signature.columns.size();
+      List<Object> frame = new ArrayList<>();
+      while (rows.next()) {
+        List<Object> row = new ArrayList<>(columns);
+        for (int i = 1; i <= columns; i++) {
+          row.add(rows.getObject(i));
+        }
+        frame.add(row);
+      }
+      return MetaResultSet.create(h.connectionId, h.id, false, signature, new Frame(0, true, frame));
     }
 
     @Override protected Connection createConnection(String url, Properties info) throws SQLException {
@@ -588,6 +726,8 @@ public final class D1AvaticaServer implements AutoCloseable {
         + c.serialization.name().toLowerCase(Locale.ROOT) + (c.basicUser != null || c.realmFile != null
         ? ", HTTP BASIC" : ", no authentication") + ")");
     out.println("  connect: " + server.clientUrl());
+    out.println("       or: " + server.d1ClientUrl() + "   (calcite-d1's driver jar: SQLExceptions from commit,"
+        + " generated keys)");
     out.println("  idle connections expire after " + c.connectionExpiry.toString().substring(2).toLowerCase(Locale.ROOT)
         + "; an expired connection's uncommitted writes are dropped.");
     if (!c.bind.equals("127.0.0.1") && !c.bind.equals("localhost") && c.basicUser == null && c.realmFile == null) {

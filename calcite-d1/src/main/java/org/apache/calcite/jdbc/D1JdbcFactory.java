@@ -13,6 +13,7 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 import org.apache.calcite.config.CalciteConnectionConfig;
+import io.github.calcited1.jdbc.D1ConnectionExtras;
 import io.github.calcited1.jdbc.D1JdbcMeta;
 import io.github.calcited1.jdbc.D1KeyedStatements;
 import io.github.calcited1.jdbc.D1SqlStates;
@@ -23,9 +24,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -162,7 +161,7 @@ public final class D1JdbcFactory extends CalciteFactory {
       return plans.signature(query, context, maxRowCount, () -> super.parseQuery(query, context, maxRowCount));
     }
 
-    private final Properties clientInfo = new Properties();
+    private final D1ConnectionExtras extras = new D1ConnectionExtras();
 
     /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
     @Override
@@ -222,76 +221,60 @@ public final class D1JdbcFactory extends CalciteFactory {
       return createResultSet(((D1JdbcMeta) meta).generatedKeys(keys), new QueryState());
     }
 
-    /** No user-defined type mappings: an empty map, as JDBC asks of a driver without them. */
+    /** No user-defined type mappings ({@link D1ConnectionExtras}). */
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
       checkOpen();
-      return new HashMap<>();
+      return extras.typeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
       checkOpen();
-      if (map != null && !map.isEmpty()) {
-        throw new SQLFeatureNotSupportedException("jdbc:d1: has no user-defined SQL types, so it cannot map "
-            + map.keySet() + " to classes; read the values with getObject/getString instead", "0A000");
-      }
+      extras.setTypeMap(map);
     }
 
-    /** Kept on this connection only (tools set ApplicationName etc.); D1 has no place to receive them. */
+    /** Kept on this connection only ({@link D1ConnectionExtras}). */
     @Override
     public void setClientInfo(String name, String value) {
-      if (value == null) {
-        clientInfo.remove(name);
-      } else {
-        clientInfo.setProperty(name, value);
-      }
+      extras.setClientInfo(name, value);
     }
 
     @Override
     public void setClientInfo(Properties properties) {
-      clientInfo.clear();
-      clientInfo.putAll(properties);
+      extras.setClientInfo(properties);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
       checkOpen();
-      Properties copy = new Properties();
-      copy.putAll(clientInfo);
-      return copy;
+      return extras.clientInfo();
     }
 
     @Override
     public String getClientInfo(String name) throws SQLException {
       checkOpen();
-      return clientInfo.getProperty(name);
+      return extras.clientInfo(name);
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-      throw noSavepoints();
+      throw D1ConnectionExtras.noSavepoints();
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-      throw noSavepoints();
+      throw D1ConnectionExtras.noSavepoints();
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-      throw noSavepoints();
+      throw D1ConnectionExtras.noSavepoints();
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-      throw noSavepoints();
-    }
-
-    private static SQLFeatureNotSupportedException noSavepoints() {
-      return new SQLFeatureNotSupportedException("D1 has no savepoints: it keeps no transaction open across"
-          + " requests (SAVEPOINT is refused), and calcite-d1's transaction is a buffer sent whole at COMMIT. Use"
-          + " commit() and rollback() of the whole transaction", "0A000");
+      throw D1ConnectionExtras.noSavepoints();
     }
   }
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code DatabaseMetaData} and the connection answers GUI tools rely on, of {@code jdbc:d1:} against d1-local,
  * compared with sqlite-jdbc on the same SQLite file: keys, foreign keys, indexes, column declarations.
  */
-class D1DatabaseMetaDataTest {
+public class D1DatabaseMetaDataTest {
   @RegisterExtension static final D1Fixture d1 = new D1Fixture();
 
   static final List<String> TABLES = List.of("customers", "orders", "order_lines", "big_orders");
@@ -195,27 +195,33 @@ class D1DatabaseMetaDataTest {
   @Test
   void typeMapClientInfoAndSavepointsAnswerWithoutBareExceptions() throws Exception {
     try (Connection c = d1.connect()) {
-      assertEquals(Map.of(), c.getTypeMap());
-      c.setTypeMap(Map.of());
-      SQLException typeMap = assertThrows(SQLFeatureNotSupportedException.class,
-          () -> c.setTypeMap(Map.of("point", Object.class)));
-      assertTrue(typeMap.getMessage().contains("no user-defined SQL types"), typeMap.getMessage());
-
-      c.setClientInfo("ApplicationName", "DBeaver");
-      assertEquals("DBeaver", c.getClientInfo("ApplicationName"));
-      Properties p = new Properties();
-      p.setProperty("ClientUser", "ann");
-      c.setClientInfo(p);
-      assertEquals("ann", c.getClientInfo().getProperty("ClientUser"));
-      assertNull(c.getClientInfo("ApplicationName"));
-
-      c.setAutoCommit(false);
-      SQLException savepoint = assertThrows(SQLFeatureNotSupportedException.class, c::setSavepoint);
-      assertEquals("0A000", savepoint.getSQLState());
-      assertTrue(savepoint.getMessage().startsWith("D1 has no savepoints"), savepoint.getMessage());
-      assertThrows(SQLFeatureNotSupportedException.class, () -> c.setSavepoint("s1"));
-      assertThrows(SQLFeatureNotSupportedException.class, () -> c.releaseSavepoint(null));
-      c.rollback();
+      assertTypeMapClientInfoAndSavepointsAnswer(c);
     }
+  }
+
+  /** What {@code c} (jdbc:d1: or jdbc:d1:remote:) answers where Avatica throws bare exceptions; ends in autocommit. */
+  public static void assertTypeMapClientInfoAndSavepointsAnswer(Connection c) throws SQLException {
+    assertEquals(Map.of(), c.getTypeMap());
+    c.setTypeMap(Map.of());
+    SQLException typeMap = assertThrows(SQLFeatureNotSupportedException.class,
+        () -> c.setTypeMap(Map.of("point", Object.class)));
+    assertTrue(typeMap.getMessage().contains("no user-defined SQL types"), typeMap.getMessage());
+
+    c.setClientInfo("ApplicationName", "DBeaver");
+    assertEquals("DBeaver", c.getClientInfo("ApplicationName"));
+    Properties p = new Properties();
+    p.setProperty("ClientUser", "ann");
+    c.setClientInfo(p);
+    assertEquals("ann", c.getClientInfo().getProperty("ClientUser"));
+    assertNull(c.getClientInfo("ApplicationName"));
+
+    c.setAutoCommit(false);
+    SQLException savepoint = assertThrows(SQLFeatureNotSupportedException.class, c::setSavepoint);
+    assertEquals("0A000", savepoint.getSQLState());
+    assertTrue(savepoint.getMessage().startsWith("D1 has no savepoints"), savepoint.getMessage());
+    assertThrows(SQLFeatureNotSupportedException.class, () -> c.setSavepoint("s1"));
+    assertThrows(SQLFeatureNotSupportedException.class, () -> c.releaseSavepoint(null));
+    c.rollback();
+    c.setAutoCommit(true);
   }
 }

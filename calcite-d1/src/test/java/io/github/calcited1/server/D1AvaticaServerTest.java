@@ -2,6 +2,7 @@ package io.github.calcited1.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,12 +23,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.calcited1.local.D1LocalServer;
 
@@ -44,6 +51,8 @@ class D1AvaticaServerTest {
   static Path model;
   static URLClassLoader thinClientLoader;
   static Driver thinDriver;
+  static URLClassLoader remoteClientLoader;
+  static Driver remoteDriver;
 
   @BeforeAll static void setUp() throws Exception {
     d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
@@ -51,7 +60,10 @@ class D1AvaticaServerTest {
     d1.start();
     LocalData.exec(d1, TOKEN, "shop",
         "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL)",
-        "INSERT INTO customers VALUES (1, 'Zoë', 'DE'), (2, 'Łukasz', 'PL'), (3, 'José', 'ES')");
+        "INSERT INTO customers VALUES (1, 'Zoë', 'DE'), (2, 'Łukasz', 'PL'), (3, 'José', 'ES')",
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id),"
+            + " qty INTEGER CHECK (qty > 0), price REAL)",
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
     Path lite = tmp.resolve("countries.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + lite); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL)");
@@ -80,11 +92,26 @@ class D1AvaticaServerTest {
     thinClientLoader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
     thinDriver = (Driver) Class.forName("org.apache.calcite.avatica.remote.Driver", true, thinClientLoader)
         .getDeclaredConstructor().newInstance();
+    // jdbc:d1:remote: : the same, and calcite-d1's classes (it loads no Calcite class: there is none to load here)
+    for (String entry : cp.split(File.pathSeparator)) {
+      if (Files.exists(Paths.get(entry, "io/github/calcited1/remote/D1RemoteDriver.class"))) {
+        urls.add(Paths.get(entry).toUri().toURL());
+      }
+    }
+    remoteClientLoader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    remoteDriver = (Driver) Class.forName("io.github.calcited1.remote.D1RemoteDriver", true, remoteClientLoader)
+        .getDeclaredConstructor().newInstance();
   }
 
   @AfterAll static void tearDown() throws Exception {
+    if (sqlStateServer != null) {
+      sqlStateServer.close();
+    }
     if (thinClientLoader != null) {
       thinClientLoader.close();
+    }
+    if (remoteClientLoader != null) {
+      remoteClientLoader.close();
     }
     if (d1 != null) {
       d1.close();
@@ -93,6 +120,11 @@ class D1AvaticaServerTest {
 
   static Connection thin(D1AvaticaServer server, Properties props) throws SQLException {
     return thinDriver.connect(server.clientUrl(), props);
+  }
+
+  /** calcite-d1's thin client, {@code jdbc:d1:remote:}, with only avatica-core and calcite-d1's classes. */
+  static Connection remote(D1AvaticaServer server, Properties props) throws SQLException {
+    return remoteDriver.connect(server.d1ClientUrl(), props);
   }
 
   static long count(Connection c, String sql) throws SQLException {
@@ -270,17 +302,24 @@ class D1AvaticaServerTest {
     }
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
         .connectionExpiry(Duration.ofSeconds(3)))) {
-      try (Connection c = thin(server, new Properties())) {
+      try (Connection c = thin(server, new Properties());
+           Connection remote = remote(server, new Properties())) {
         long before = count(c, "SELECT COUNT(*) FROM customers");
         c.setAutoCommit(false);
         c.getAutoCommit();
-        try (Statement s = c.createStatement()) {
+        remote.setAutoCommit(false);
+        try (Statement s = c.createStatement(); Statement r = remote.createStatement()) {
           s.executeUpdate("INSERT INTO customers (id, name, country) VALUES (100, 'Late', 'DE')");
+          r.executeUpdate("INSERT INTO customers (id, name, country) VALUES (101, 'Later', 'DE')");
         }
         Thread.sleep(5000);
         Throwable expired = failure(c::commit);
         assertEquals("08003", sqlState(expired), expired.toString());
         assertTrue(expired.getMessage().contains("uncommitted writes were discarded"), expired.getMessage());
+        // jdbc:d1:remote:: the same failure of a rollback, as an SQLException
+        SQLException rollback = assertThrows(SQLException.class, remote::rollback);
+        assertEquals("08003", rollback.getSQLState(), rollback.toString());
+        assertTrue(rollback.getMessage().contains("uncommitted writes were discarded"), rollback.getMessage());
         try (Connection fresh = thin(server, new Properties())) {
           assertEquals(before, count(fresh, "SELECT COUNT(*) FROM customers"), "buffered insert was dropped");
         }
@@ -650,5 +689,391 @@ class D1AvaticaServerTest {
     assertFalse(D1AvaticaServer.redact(inline).contains("s3cret"), D1AvaticaServer.redact(inline));
     assertFalse(D1AvaticaServer.redact("jdbc:d1:model=inline:schemas: [{operand: {apiToken: s3cret}}]")
         .contains("s3cret"));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // jdbc:d1:remote: (calcite-d1's thin client) beside the stock jdbc:avatica:remote: client
+
+  /**
+   * A failing commit: the stock client throws the unchecked AvaticaClientRuntimeException (which a
+   * {@code catch (SQLException e)} misses); jdbc:d1:remote: throws an SQLException with the same SQLState, code and
+   * D1 message, and the transaction can be rolled back.
+   */
+  @Test void remoteDriverCommitFailureIsAnSqlException() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection stock = thin(server, new Properties());
+         Connection remote = remote(server, new Properties())) {
+      update(remote, "INSERT INTO items (id, name) VALUES (1, 'taken')");
+      for (Connection c : List.of(stock, remote)) {
+        c.setAutoCommit(false);
+        c.getAutoCommit();
+        update(c, "INSERT INTO items (id, name) VALUES (2, 'taken')");
+      }
+      Throwable unchecked = failure(stock::commit);
+      assertEquals("org.apache.calcite.avatica.AvaticaClientRuntimeException", unchecked.getClass().getName());
+      assertEquals("23505", sqlState(unchecked));
+      SQLException checked = assertThrows(SQLException.class, remote::commit);
+      assertEquals("23505", checked.getSQLState(), checked.toString());
+      assertEquals(unchecked.getClass().getMethod("getErrorCode").invoke(unchecked), checked.getErrorCode());
+      assertTrue(checked.getMessage().contains("UNIQUE constraint failed: items.name"), checked.getMessage());
+      remote.rollback();
+      stock.rollback();
+      remote.setAutoCommit(true);
+      assertEquals(1, count(remote, "SELECT COUNT(*) FROM items"), "nothing of the failed transactions");
+      update(remote, "DELETE FROM items");
+    }
+  }
+
+  /**
+   * The stock client sends setAutoCommit(false) only before the next statement it creates, so a statement prepared
+   * before still writes at once; jdbc:d1:remote: sends it at once.
+   */
+  @Test void remoteDriverSendsSetAutoCommitAtOnce() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0))) {
+      for (boolean d1Driver : new boolean[] {false, true}) {
+        try (Connection c = d1Driver ? remote(server, new Properties()) : thin(server, new Properties());
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)")) {
+          c.setAutoCommit(false); // no getAutoCommit() remedy
+          ps.setInt(1, 10);
+          ps.setString(2, "prepared before");
+          ps.executeUpdate();
+          c.rollback();
+          c.setAutoCommit(true);
+          assertEquals(d1Driver ? 0 : 1, count(c, "SELECT COUNT(*) FROM items"),
+              d1Driver ? "rolled back" : "the stock client's trap: written at once");
+          update(c, "DELETE FROM items");
+        }
+      }
+    }
+  }
+
+  static List<List<Object>> table(ResultSet rs) throws SQLException {
+    try (rs) {
+      List<List<Object>> rows = new ArrayList<>();
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  static List<String> labels(ResultSet rs) throws SQLException {
+    List<String> labels = new ArrayList<>();
+    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+      labels.add(rs.getMetaData().getColumnLabel(i));
+    }
+    return labels;
+  }
+
+  /** The ids SQLite gave the rows named so, in id order (read back through the connection). */
+  static List<List<Object>> idsOf(Connection c, String... names) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      return table(s.executeQuery("SELECT id FROM items WHERE name IN ('" + String.join("', '", names)
+          + "') ORDER BY id"));
+    }
+  }
+
+  /**
+   * Generated keys through the Avatica server with jdbc:d1:remote:: single- and multi-row INSERTs, prepared ones run
+   * twice, by column names and indexes; the keys are the ids SQLite assigned, as jdbc:d1: returns them. In a
+   * transaction they are empty, as with jdbc:d1: (the rowids exist only after COMMIT). The stock client cannot ask
+   * (AvaticaStatement.executeUpdate(String, int) throws SQLFeatureNotSupportedException).
+   */
+  @Test void generatedKeysThroughTheServer() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection c = remote(server, new Properties());
+         Connection stock = thin(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model);
+         Statement s = c.createStatement();
+         Statement d = direct.createStatement()) {
+      assertTrue(c.getMetaData().supportsGetGeneratedKeys());
+      assertEquals(1, s.executeUpdate("INSERT INTO items (name) VALUES ('one')", Statement.RETURN_GENERATED_KEYS));
+      ResultSet keys = s.getGeneratedKeys();
+      assertEquals(List.of("id"), labels(keys));
+      assertEquals(idsOf(c, "one"), table(keys));
+      assertEquals(Long.class, idsOf(c, "one").get(0).get(0).getClass());
+
+      assertEquals(2, s.executeUpdate("INSERT INTO items (name) VALUES ('two'), ('three')",
+          Statement.RETURN_GENERATED_KEYS));
+      assertEquals(idsOf(c, "two", "three"), table(s.getGeneratedKeys()));
+      assertEquals(2, idsOf(c, "two", "three").size());
+      // jdbc:d1: itself: the same columns and kinds of values
+      assertEquals(2, d.executeUpdate("INSERT INTO items (name) VALUES ('d2'), ('d3')",
+          Statement.RETURN_GENERATED_KEYS));
+      try (ResultSet directKeys = d.getGeneratedKeys()) {
+        assertEquals(List.of("id"), labels(directKeys));
+        assertEquals(idsOf(c, "d2", "d3"), table(directKeys));
+      }
+      assertFalse(s.execute("INSERT INTO items (name) VALUES ('four')", new int[] {1, 2}));
+      assertEquals(1, s.getUpdateCount());
+      assertEquals(List.of(List.of(idsOf(c, "four").get(0).get(0), "four")), table(s.getGeneratedKeys()));
+      assertEquals(List.of(), table(s.executeQuery("SELECT id FROM items WHERE name = 'none'")));
+      assertEquals(0, table(s.getGeneratedKeys()).size(), "an execution that asked for none has none");
+
+      try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (name) VALUES (?)",
+          new String[] {"id", "name"})) {
+        for (String name : List.of("p1", "p2")) {
+          ps.setString(1, name);
+          assertEquals(1, ps.executeUpdate());
+          assertEquals(List.of(List.of(idsOf(c, name).get(0).get(0), name)), table(ps.getGeneratedKeys()));
+        }
+      }
+
+      // in a transaction: the INSERT waits for COMMIT, its keys are empty, as with jdbc:d1:
+      for (Connection tx : List.of(c, direct)) {
+        tx.setAutoCommit(false);
+        try (java.sql.PreparedStatement ps = tx.prepareStatement("INSERT INTO items (name) VALUES (?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+          ps.setString(1, tx == c ? "tx remote" : "tx direct");
+          ps.executeUpdate();
+          assertEquals(List.of(), table(ps.getGeneratedKeys()));
+        }
+        tx.commit();
+        tx.setAutoCommit(true);
+      }
+      assertEquals(2, idsOf(c, "tx remote", "tx direct").size(), "both committed");
+
+      // a failed execution, and a batch, have no keys (as with jdbc:d1:), not the previous execution's
+      SQLException taken = assertThrows(SQLException.class,
+          () -> s.executeUpdate("INSERT INTO items (name) VALUES ('one')", Statement.RETURN_GENERATED_KEYS));
+      assertEquals("23505", taken.getSQLState());
+      assertEquals(List.of(), table(s.getGeneratedKeys()));
+      try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (name) VALUES (?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "five");
+        ps.executeUpdate();
+        assertEquals(idsOf(c, "five"), table(ps.getGeneratedKeys()));
+        ps.setString(1, "one");
+        assertThrows(SQLException.class, ps::executeUpdate);
+        assertEquals(List.of(), table(ps.getGeneratedKeys()));
+        for (String name : List.of("b1", "b2")) {
+          ps.setString(1, name);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        assertEquals(List.of(), table(ps.getGeneratedKeys()), "a batch returns no keys");
+        assertEquals(2, idsOf(c, "b1", "b2").size());
+      }
+
+      SQLException bad = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO items (name) VALUES"
+          + " ('x')", 7));
+      assertEquals("HY092", bad.getSQLState());
+      assertThrows(java.sql.SQLFeatureNotSupportedException.class, () -> stock.createStatement().executeUpdate(
+          "INSERT INTO items (name) VALUES ('stock')", Statement.RETURN_GENERATED_KEYS));
+      assertThrows(java.sql.SQLFeatureNotSupportedException.class,
+          () -> stock.prepareStatement("INSERT INTO items (name) VALUES ('stock')", Statement.RETURN_GENERATED_KEYS));
+      // the comment requests from any client: the stock one reads the first result (the count) and ignores the keys
+      try (Statement st = stock.createStatement()) {
+        assertEquals(1, st.executeUpdate("/*calcite-d1:generated-keys*/ INSERT INTO items (name) VALUES ('stock')"));
+        SQLException query = assertThrows(SQLException.class,
+            () -> st.execute("/*calcite-d1:generated-keys*/ SELECT id FROM items"));
+        assertEquals("0A000", query.getSQLState(), query::toString);
+        assertEquals(table(direct.getMetaData().getIndexInfo(null, "shop", "items", false, false)),
+            table(st.executeQuery("/*calcite-d1:metadata getIndexInfo [null,\"shop\",\"items\",false,false]*/")));
+      }
+      assertEquals(1, idsOf(c, "stock").size());
+      update(c, "DELETE FROM items");
+    }
+  }
+
+  /** One server for the SQLState table (started on first use, closed with the class). */
+  static D1AvaticaServer sqlStateServer;
+
+  static synchronized D1AvaticaServer sqlStateServer() throws Exception {
+    if (sqlStateServer == null) {
+      sqlStateServer = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+    }
+    return sqlStateServer;
+  }
+
+  /** Statements each failing with one SQLState of the direct driver (parameter: bound as ?1 when not null). */
+  static Stream<Arguments> statementErrors() {
+    String ors = IntStream.rangeClosed(1, 600).mapToObj(i -> "id = " + i).collect(Collectors.joining(" OR "));
+    return Stream.of(
+        Arguments.of("23505", "INSERT INTO customers (id, name, country) VALUES (1, 'Again', 'DE')", null),
+        // NULLIF(name, name): NULL that only D1 sees (a literal NULL is refused by Calcite's validator: 42000)
+        Arguments.of("23502", "UPDATE customers SET name = NULLIF(name, name) WHERE id = 1", null),
+        Arguments.of("23503", "INSERT INTO orders (id, customer_id, qty) VALUES (1, 999, 1)", null),
+        Arguments.of("23514", "INSERT INTO orders (id, customer_id, qty) VALUES (1, 1, 0)", null),
+        Arguments.of("22003", "INSERT INTO orders (id, customer_id, qty, price) VALUES (1, 1, 1, ?)", Double.NaN),
+        Arguments.of("42S02", "SELECT * FROM no_such_table", null),
+        Arguments.of("42S22", "SELECT no_such_column FROM customers", null),
+        Arguments.of("42000", "SELEC 1", null),
+        // past D1's value limit (2,000,000 bytes)
+        Arguments.of("54000", "UPDATE customers SET name = ? WHERE id = 1", "x".repeat(2_300_000)),
+        Arguments.of("54001", "SELECT COUNT(*) FROM customers WHERE " + ors, null),
+        Arguments.of("XX000", "SELECT 37 / - CAST(NULL AS INTEGER) * - 33", null));
+  }
+
+  static void run(Connection c, String sql, Object parameter) throws SQLException {
+    if (parameter == null) {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    } else {
+      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setObject(1, parameter);
+        ps.execute();
+      }
+    }
+  }
+
+  /** The first SQLException of the chain that has an SQLState. */
+  static SQLException stateBearing(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && e.getSQLState() != null) {
+        return e;
+      }
+    }
+    throw new AssertionError("no SQLState in " + t, t);
+  }
+
+  /**
+   * Each SQLState the direct driver gives a statement arrives through both thin clients (the stock
+   * jdbc:avatica:remote: and jdbc:d1:remote:), with its vendor code and the direct driver's whole message.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("statementErrors")
+  void statementSqlStatesArriveThroughTheThinClients(String state, String sql, Object parameter) throws Exception {
+    D1AvaticaServer server = sqlStateServer();
+    try (Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model);
+         Connection stock = thin(server, new Properties());
+         Connection remote = remote(server, new Properties())) {
+      SQLException d = stateBearing(failure(() -> run(direct, sql, parameter)));
+      assertEquals(state, d.getSQLState(), d::toString);
+      for (Connection c : List.of(stock, remote)) {
+        SQLException e = assertInstanceOf(SQLException.class, failure(() -> run(c, sql, parameter)));
+        assertEquals(state, e.getSQLState(), e::toString);
+        assertEquals(d.getErrorCode(), e.getErrorCode(), e::toString);
+        assertTrue(e.getMessage().contains(d.getMessage()),
+            () -> e.getMessage() + "\n does not hold \n" + d.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The states of a transaction: DDL refused while writes are buffered (25001), a COMMIT that meets a concurrent
+   * change (40001). The stock client's commit throws them unchecked, jdbc:d1:remote:'s as SQLExceptions.
+   */
+  @Test void transactionSqlStatesArriveThroughTheThinClients() throws Exception {
+    D1AvaticaServer server = sqlStateServer();
+    try (Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model);
+         Connection stock = thin(server, new Properties());
+         Connection remote = remote(server, new Properties())) {
+      for (Connection c : List.of(stock, remote)) {
+        c.setAutoCommit(false);
+        c.getAutoCommit();
+        update(c, "INSERT INTO items (id, name) VALUES (50, 'buffered')");
+        SQLException ddl = assertInstanceOf(SQLException.class,
+            failure(() -> update(c, "CREATE TABLE t25001 (a INTEGER)")));
+        assertEquals("25001", ddl.getSQLState(), ddl::toString);
+        assertTrue(ddl.getMessage().contains("DDL cannot join a transaction"), ddl::getMessage);
+        c.rollback();
+
+        // by key, from rows it read (CHAR_LENGTH is not pushed to D1): a compare-and-set at COMMIT
+        update(c, "UPDATE customers SET country = 'FR' WHERE id = 3 AND CHAR_LENGTH(name) = 4");
+        update(direct, "UPDATE customers SET country = 'IT' WHERE id = 3");
+        Throwable conflict = failure(c::commit);
+        assertEquals(c == remote, conflict instanceof SQLException, conflict::toString);
+        assertEquals("40001", sqlState(conflict), conflict::toString);
+        assertTrue(conflict.getMessage().contains("Write conflict on D1 table"), conflict::getMessage);
+        c.rollback();
+        c.setAutoCommit(true);
+        update(direct, "UPDATE customers SET country = 'ES' WHERE id = 3");
+      }
+      assertEquals(0, count(direct, "SELECT COUNT(*) FROM items WHERE id = 50"));
+    }
+  }
+
+  /**
+   * jdbc:d1:remote:'s DatabaseMetaData answers every no-argument question (product, version, identifier casing,
+   * transactions, generated keys, keywords, functions lists, limits) as jdbc:d1: does, but for the driver's own
+   * identity and the connection's URL and user. The stock client says {@code Avatica}, its own version, and
+   * upper-case identifiers.
+   */
+  @Test void remoteDriverMetadataAnswersAsTheDirectDriver() throws Exception {
+    Set<String> own = Set.of("getURL", "getUserName", "getDriverName", "getDriverVersion", "getDriverMajorVersion",
+        "getDriverMinorVersion");
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
+         Connection stock = thin(server, new Properties());
+         Connection remote = remote(server, new Properties());
+         Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
+      java.sql.DatabaseMetaData d = direct.getMetaData();
+      java.sql.DatabaseMetaData r = remote.getMetaData();
+      List<String> compared = new ArrayList<>();
+      List<String> differ = new ArrayList<>();
+      for (java.lang.reflect.Method m : java.sql.DatabaseMetaData.class.getMethods()) {
+        Class<?> type = m.getReturnType();
+        if (m.getParameterCount() > 0 || own.contains(m.getName()) || !(type == boolean.class || type == int.class
+            || type == long.class || type == String.class)) {
+          continue;
+        }
+        Object want = m.invoke(d);
+        Object got = m.invoke(r);
+        compared.add(m.getName());
+        if (!want.equals(got)) {
+          differ.add(m.getName() + ": direct " + want + ", remote " + got);
+        }
+      }
+      assertEquals(List.of(), differ);
+      assertTrue(compared.size() > 100, compared::toString);
+      assertEquals("Cloudflare D1", r.getDatabaseProductName());
+      assertFalse(r.storesUpperCaseIdentifiers());
+      assertTrue(r.storesMixedCaseIdentifiers());
+      assertTrue(r.supportsTransactions() && r.supportsGetGeneratedKeys());
+      assertEquals("calcite-d1 remote JDBC driver", r.getDriverName());
+      io.github.calcited1.jdbc.D1DatabaseMetaDataTest.assertTypeMapClientInfoAndSavepointsAnswer(remote);
+      assertThrows(java.sql.SQLClientInfoException.class, () -> stock.setClientInfo("ApplicationName", "DBeaver"));
+      assertThrows(java.sql.SQLFeatureNotSupportedException.class, stock::getTypeMap);
+      // the stock client, for the docs
+      java.sql.DatabaseMetaData t = stock.getMetaData();
+      assertEquals("Avatica", t.getDatabaseProductName());
+      assertTrue(t.storesUpperCaseIdentifiers());
+      assertFalse(t.supportsTransactions());
+      // the catalog calls travel for both
+      assertEquals(rows(d.getColumns(null, "shop", "items", "%")), rows(r.getColumns(null, "shop", "items", "%")));
+      assertEquals(rows(d.getTables(null, "shop", "%", null)), rows(r.getTables(null, "shop", "%", null)));
+      // what the protocol has no request for: the stock client has none, jdbc:d1:remote: asks the server
+      assertEquals(0, rows(t.getFunctions(null, null, "%")));
+      assertEquals(0, rows(t.getPrimaryKeys(null, "shop", "orders")));
+      List<List<Object>> functions = table(d.getFunctions(null, null, "%"));
+      assertTrue(functions.size() > 10, functions::toString);
+      assertEquals(functions, table(r.getFunctions(null, null, "%")));
+      assertEquals(table(d.getFunctionColumns(null, null, "%", "%")),
+          table(r.getFunctionColumns(null, null, "%", "%")));
+      List<List<Object>> keys = table(d.getPrimaryKeys(null, "shop", "orders"));
+      assertEquals(1, keys.size(), keys::toString);
+      assertEquals(keys, table(r.getPrimaryKeys(null, "shop", "orders")));
+      List<List<Object>> imported = table(d.getImportedKeys(null, "shop", "orders"));
+      assertEquals(1, imported.size(), imported::toString);
+      assertEquals(imported, table(r.getImportedKeys(null, "shop", "orders")));
+      assertEquals(imported, table(r.getExportedKeys(null, "shop", "customers")));
+      assertEquals(imported, table(r.getCrossReference(null, "shop", "customers", null, "shop", "orders")));
+      List<List<Object>> indexes = table(d.getIndexInfo(null, "shop", "items", true, false));
+      assertFalse(indexes.isEmpty());
+      assertEquals(indexes, table(r.getIndexInfo(null, "shop", "items", true, false)));
+      try (ResultSet rs = r.getPrimaryKeys(null, "shop", "orders")) {
+        assertEquals(labels(d.getPrimaryKeys(null, "shop", "orders")), labels(rs));
+        assertEquals(Short.class, table(rs).get(0).get(4).getClass(), "KEY_SEQ is a short, as JDBC says");
+      }
+    }
+  }
+
+  /** DriverManager gives a jdbc:d1:remote: URL to the thin client (jdbc:d1: declines it), protobuf by default. */
+  @Test void d1RemoteUrlsGoToTheThinClient() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0))) {
+      String url = server.d1ClientUrl().replace(";serialization=protobuf", "");
+      assertTrue(url.startsWith("jdbc:d1:remote:url=http://127.0.0.1:"), url);
+      assertFalse(new io.github.calcited1.jdbc.D1Driver().acceptsURL(url));
+      try (Connection c = DriverManager.getConnection(url)) {
+        assertEquals("io.github.calcited1.remote.D1RemoteConnection", c.getClass().getName());
+        assertTrue(count(c, "SELECT COUNT(*) FROM customers") >= 3);
+      }
+    }
   }
 }

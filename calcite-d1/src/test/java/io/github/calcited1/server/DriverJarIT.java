@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.Driver;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,49 @@ class DriverJarIT {
             assertEquals("Łukasz", rs.getString(1));
             assertEquals(8.25, rs.getDouble(2), 1e-9);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The jar alone as the thin client of {@code calcite-d1 serve} ({@code jdbc:d1:remote:}): keys in
+   * DatabaseMetaData, generated keys, and a failing commit as an SQLException.
+   */
+  @Test void jarAloneIsTheThinClientOfTheServer() throws Exception {
+    Path jar = Paths.get(System.getProperty("driverJar", "target/calcite-d1-0.1.0-SNAPSHOT-driver.jar"));
+    try (D1LocalServer d1 = D1LocalServer.builder().port(0).dataDir(tmp).token(TOKEN).database("shop").build()) {
+      d1.start();
+      LocalData.exec(d1, TOKEN, "shop", "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl()
+          + ";apiToken=" + TOKEN;
+      try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0));
+           URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+               ClassLoader.getPlatformClassLoader())) {
+        Driver driver = (Driver) Class.forName("io.github.calcited1.remote.D1RemoteDriver", true, loader)
+            .getDeclaredConstructor().newInstance();
+        try (Connection c = driver.connect("jdbc:d1:remote:url=http://127.0.0.1:" + server.port(), new Properties());
+             Statement s = c.createStatement()) {
+          assertSame(loader, c.getClass().getClassLoader());
+          assertEquals("Cloudflare D1", c.getMetaData().getDatabaseProductName());
+          try (ResultSet rs = c.getMetaData().getPrimaryKeys(null, "shop", "tags")) {
+            assertTrue(rs.next());
+            assertEquals("id", rs.getString("COLUMN_NAME"));
+          }
+          assertEquals(2, s.executeUpdate("INSERT INTO tags (name) VALUES ('a'), ('b')",
+              Statement.RETURN_GENERATED_KEYS));
+          List<Long> keys = new ArrayList<>();
+          try (ResultSet rs = s.getGeneratedKeys()) {
+            while (rs.next()) {
+              keys.add(rs.getLong(1));
+            }
+          }
+          assertEquals(List.of(1L, 2L), keys, "SQLite's first rowids");
+          c.setAutoCommit(false);
+          s.executeUpdate("INSERT INTO tags (name) VALUES ('a')");
+          SQLException e = assertThrows(SQLException.class, c::commit);
+          assertEquals("23505", e.getSQLState(), e::toString);
+          c.rollback();
         }
       }
     }
