@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Schemas;
 import org.apache.calcite.schema.Table;
@@ -32,19 +33,28 @@ public class D1Schema extends AbstractSchema {
   private Map<String, Table> tables;
 
   public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client) {
+    this(pathOf(parentSchema, name), Schemas.subSchemaExpression(parentSchema, name, D1Schema.class), config, client);
+  }
+
+  /**
+   * A schema at {@code path} from the root, which generated code reaches through {@code expression} (one database of
+   * a {@link D1FanOutSchema} is its sub-schema).
+   */
+  D1Schema(List<String> path, Expression expression, D1SchemaConfig config, D1Client client) {
     this.config = config;
     this.client = client;
     this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database(),
         config.tokenDigest());
-    this.path = pathOf(parentSchema, name);
+    this.path = path;
     try {
       this.databaseId = D1CatalogCache.databaseId(cacheKey, () -> client.resolveDatabaseId(config.database()));
       catalog(false); // fail at connect time, not at the first query, when D1 cannot be reached
     } catch (D1Exception e) {
-      throw new D1SchemaException("Cannot open D1 database '" + config.database() + "' (schema '" + name
-          + "', account " + config.accountId() + ", " + config.baseUrl() + "): " + e.getMessage(), e);
+      throw new D1SchemaException("Cannot open D1 database '" + config.database() + "' (schema '"
+          + String.join(".", path) + "', account " + config.accountId() + ", " + config.baseUrl() + "): "
+          + e.getMessage(), e);
     }
-    this.convention = D1Convention.of(this, Schemas.subSchemaExpression(parentSchema, name, D1Schema.class));
+    this.convention = D1Convention.of(this, expression);
   }
 
   public D1SchemaConfig config() {

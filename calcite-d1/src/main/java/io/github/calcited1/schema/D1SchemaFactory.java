@@ -17,6 +17,8 @@ public class D1SchemaFactory implements SchemaFactory {
 
   @Override public Schema create(SchemaPlus parentSchema, String name, Map<String, Object> operand) {
     D1SchemaConfig config = D1SchemaConfig.of(operand, System::getenv);
-    return new D1Schema(parentSchema, name, config, new D1Client(config.clientConfig()));
+    D1Client client = new D1Client(config.clientConfig());
+    return config.isFanOut() ? new D1FanOutSchema(parentSchema, name, config, client)
+        : new D1Schema(parentSchema, name, config, client);
   }
 }
