@@ -1,5 +1,6 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.schema.D1Schema;
 import io.github.calcited1.schema.D1Table;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.apache.calcite.rel.rules.AggregateUnionTransposeRule;
 import org.apache.calcite.rex.RexTableInputRef;
 
 /**
- * Rules for a UNION ALL over tables of several D1 databases, such as a {@link io.github.calcited1.schema.D1FanOutTable}.
+ * Rules for a UNION ALL over tables of several D1 databases, such as a
+ * {@link io.github.calcited1.schema.D1FanOutTable}.
  * Calcite's own rules move work into each input, so that it becomes part of that database's one statement: filters
  * ({@code FilterSetOpTransposeRule}, registered by {@link D1Convention}), projections (the field trimmer), top-N
  * ({@code SortUnionTransposeRule}) and, added here, partial aggregates ({@link AggregateUnionTransposeRule}: COUNT,
@@ -77,6 +79,22 @@ public final class D1FanOutRules {
       }
     }
     return schemas.size() > 1;
+  }
+
+  /** Whether an input of {@code rel} reads a table that is not one of {@code schema}'s, as far as Calcite can tell. */
+  static boolean readsOtherDatabase(RelNode rel, D1Schema schema) {
+    for (RelNode input : rel.getInputs()) {
+      Set<RexTableInputRef.RelTableRef> tables = tables(input, rel.getCluster().getMetadataQuery(), 0);
+      if (tables != null) {
+        for (RexTableInputRef.RelTableRef table : tables) {
+          D1Table d1 = table.getTable().unwrap(D1Table.class);
+          if (d1 == null || d1.schema() != schema) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /**
