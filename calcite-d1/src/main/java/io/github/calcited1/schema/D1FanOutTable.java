@@ -2,20 +2,28 @@ package io.github.calcited1.schema;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptSchema;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableModify;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.ModifiableTable;
+import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.TranslatableTable;
-import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.tools.RelBuilder;
@@ -31,11 +39,12 @@ import org.apache.calcite.tools.RelBuilder;
  * statement ({@link io.github.calcited1.rel.D1FanOutRules}); a filter on the database column leaves out the databases
  * it excludes while planning.
  */
-public final class D1FanOutTable extends AbstractTable implements TranslatableTable {
+public final class D1FanOutTable extends AbstractQueryableTable implements TranslatableTable, ModifiableTable {
   private final D1FanOutSchema schema;
   private final String name;
 
   D1FanOutTable(D1FanOutSchema schema, String name) {
+    super(Object[].class);
     this.schema = schema;
     this.name = name;
   }
@@ -107,6 +116,26 @@ public final class D1FanOutTable extends AbstractTable implements TranslatableTa
       builder.project(values, rowType.getFieldNames(), true);
     }
     return builder.union(true, schema.databases().size()).build();
+  }
+
+  /** Not used: as a {@link TranslatableTable} this table is always planned through {@link #toRel}. */
+  @Override public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+    throw new UnsupportedOperationException("D1 fan-out table " + tableName + " is read through its databases");
+  }
+
+  /** Not used: a write is refused by {@link #toModificationRel}. */
+  @Override public Collection<?> getModifiableCollection() {
+    return null;
+  }
+
+  /** Refuses a write: which database a new row belongs to is the writer's choice, made by naming its table. */
+  @Override public TableModify toModificationRel(RelOptCluster cluster, RelOptTable table,
+      Prepare.CatalogReader catalogReader, RelNode child, TableModify.Operation operation,
+      List<String> updateColumnList, List<RexNode> sourceExpressionList, boolean flattened) {
+    String path = String.join(".", schema.path());
+    throw failure("Table '" + name + "' of schema '" + path + "' is the union of " + schema.databases().size()
+        + " D1 databases and cannot be written; write to one database's table, such as " + path + "."
+        + schema.databases().keySet().iterator().next() + "." + name + ".", "25006");
   }
 
   /** This table in each database that has it, by database name, in the schema's order. */

@@ -293,6 +293,21 @@ class D1FanOutTest {
         + " VARCHAR in 'x_1'"), e::getMessage);
   }
 
+  /** The fan-out table is read-only; a write goes to one database's own table. */
+  @Test void writesGoToOneDatabase() throws SQLException {
+    SQLException e = assertThrows(SQLException.class,
+        () -> calcite.createStatement().executeUpdate("INSERT INTO orders (_database, id) VALUES ('t_a', 999)"));
+    assertEquals("25006", e.getSQLState(), e::toString);
+    assertTrue(e.getMessage().contains("Table 'orders' of schema 'fan' is the union of 4 D1 databases and cannot be"
+        + " written; write to one database's table, such as fan.t_a.orders"), e::getMessage);
+    try (Statement st = calcite.createStatement()) {
+      assertEquals(1, st.executeUpdate("INSERT INTO fan.t_b.orders (id, region) VALUES (999, 'west')"));
+      assertEquals(List.of("t_b | 999"), run(calcite, "SELECT _database, id FROM orders WHERE region = 'west'",
+          new ArrayList<>()));
+      assertEquals(1, st.executeUpdate("DELETE FROM fan.t_b.orders WHERE id = 999"));
+    }
+  }
+
   @Test void aPatternMatchingNothingFailsAtConnect() {
     SQLException e = assertThrows(SQLException.class, () -> connect(model("none", "\"databasePattern\": \"tenant_*\"")));
     assertEquals("3D000", e.getSQLState(), e::toString);
