@@ -217,6 +217,28 @@ class D1FanOutTest {
     check("SELECT COUNT(*) AS n FROM orders WHERE _database <> 't_a' AND amount > 0", 3);
   }
 
+  /** A parameter is not folded while planning: every database is asked, and only the named one answers. */
+  @Test void aParameterOnTheDatabaseColumnIsCorrectButNotPruned() throws SQLException {
+    long before = D1.requestCount();
+    try (PreparedStatement ps = calcite.prepareStatement("SELECT COUNT(*) FROM orders WHERE _database = ?")) {
+      ps.setString(1, "t_d");
+      try (ResultSet rs = ps.executeQuery()) {
+        assertEquals(List.of("60"), Rows.read(rs));
+      }
+    }
+    assertEquals(4, D1.requestCount() - before);
+  }
+
+  @Test void connectStringShortcut() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:d1:databases=t_a,t_c;accountId=" + D1.accountId()
+        + ";baseUrl=" + D1.baseUrl() + ";apiToken=" + D1.token())) {
+      List<String> sent = new ArrayList<>();
+      // t_c's table is empty: no group
+      assertEquals(List.of("t_a | 40"), run(c, "SELECT _database, COUNT(*) FROM d1.orders GROUP BY _database", sent));
+      assertEquals(2, sent.size(), sent::toString);
+    }
+  }
+
   @Test void plainScanAndDistinct() throws SQLException {
     check("SELECT * FROM orders ORDER BY _database, id", 4);
     List<String> sent = new ArrayList<>();
