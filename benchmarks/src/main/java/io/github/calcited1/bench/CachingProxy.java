@@ -45,17 +45,23 @@ final class CachingProxy implements AutoCloseable {
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong responseBytes = new AtomicLong();
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "bench-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor;
   private volatile boolean caching;
   private volatile long delayMillis;
 
   /** {@code upstreamOrigin} is {@code http://127.0.0.1:PORT}. */
   CachingProxy(String upstreamOrigin) throws IOException {
+    this(upstreamOrigin, 4);
+  }
+
+  /** A proxy that handles up to {@code threads} requests at the same time (each waits its delay on its thread). */
+  CachingProxy(String upstreamOrigin, int threads) throws IOException {
     this.upstream = upstreamOrigin;
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "bench-proxy");
+      t.setDaemon(true);
+      return t;
+    });
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(executor);
     server.createContext("/", this::handle);

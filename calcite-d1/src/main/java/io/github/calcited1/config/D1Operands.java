@@ -2,6 +2,8 @@ package io.github.calcited1.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +31,30 @@ public final class D1Operands {
       throw new D1ConfigurationException(key, "Operand '" + key + "' must be a non-empty string");
     }
     return ((String) v).trim();
+  }
+
+  /** A list of distinct non-empty strings: a JSON array, or one string of comma-separated names (a JDBC URL's). */
+  public static List<String> textList(Map<String, ?> operand, String key) {
+    Object v = operand.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    List<?> items = v instanceof List<?> l ? l : List.of(v.toString().split(",", -1));
+    List<String> names = new ArrayList<>();
+    for (Object item : items) {
+      if (!(item instanceof String s) || s.isBlank()) {
+        throw new D1ConfigurationException(key, "Operand '" + key + "' must list database names or ids, not "
+            + shown(item));
+      }
+      if (names.contains(s.trim())) {
+        throw new D1ConfigurationException(key, "Operand '" + key + "' lists " + shown(s.trim()) + " twice");
+      }
+      names.add(s.trim());
+    }
+    if (names.isEmpty()) {
+      throw new D1ConfigurationException(key, "Operand '" + key + "' must list at least one database");
+    }
+    return List.copyOf(names);
   }
 
   /** A flag operand, false when absent. */

@@ -5,9 +5,11 @@ import static io.github.calcited1.config.D1Operands.millis;
 import static io.github.calcited1.config.D1Operands.number;
 import static io.github.calcited1.config.D1Operands.shown;
 import static io.github.calcited1.config.D1Operands.text;
+import static io.github.calcited1.config.D1Operands.textList;
 
 import io.github.calcited1.client.D1ClientConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +27,14 @@ public final class D1SchemaConfig {
   public static final String ACCOUNT_ENV = "CLOUDFLARE_ACCOUNT_ID";
   public static final int DEFAULT_PAGE_SIZE = 10_000;
   public static final Duration DEFAULT_CATALOG_TTL = Duration.ofMinutes(5);
+  public static final String DEFAULT_DATABASE_COLUMN = "_database";
+  public static final int DEFAULT_MAX_PARALLEL_REQUESTS = 50;
 
   private static final Set<String> OPERANDS = Set.of("accountId", "database", "apiToken", "apiTokenEnv", "baseUrl",
       "readOnly", "connectTimeoutMillis", "readTimeoutMillis", "callTimeoutMillis", "pageSize",
       "catalogTtlSeconds", "snapshotScans",
+      // many databases as one schema (io.github.calcited1.rel.D1FanOutSchema, docs/scaling.md)
+      "databases", "databasePattern", "databaseColumn", "maxParallelRequests",
       // write path (D1WriteOptions, docs/transactions.md)
       "strictAtomicity", "maxValueBytes", "maxStatementsPerRequest", "maxRequestBytes", "diagnoseFailedCommit",
       // reliability and transport (docs/reliability.md)
@@ -44,8 +50,18 @@ public final class D1SchemaConfig {
   private final boolean snapshotScans;
   private final Duration catalogTtl;
   private final D1WriteOptions writeOptions;
+  /** The databases of a fan-out schema as listed in operand {@code databases}; empty otherwise. */
+  private final List<String> databases;
+  private final String databasePattern;
+  private final String databaseColumn;
+  private final int maxParallelRequests;
+  /** Kept to derive one database's configuration from a fan-out schema's ({@link #forDatabase}). */
+  private final Map<String, Object> operand;
+  private final Function<String, String> env;
 
   private D1SchemaConfig(Map<String, Object> operand, Function<String, String> env) {
+    this.operand = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(operand));
+    this.env = env;
     for (String key : operand.keySet()) {
       if (!OPERANDS.contains(key) && !CALCITE_OPERANDS.contains(key)) {
         throw new D1ConfigurationException(key, "Unknown D1 schema operand '" + key + "'; the operands are "
@@ -71,11 +87,21 @@ public final class D1SchemaConfig {
           + shown(account));
     }
     String db = text(operand, "database", null);
-    if (db == null) {
+    this.databases = textList(operand, "databases");
+    this.databasePattern = text(operand, "databasePattern", null);
+    int given = (db == null ? 0 : 1) + (operand.containsKey("databases") ? 1 : 0) + (databasePattern == null ? 0 : 1);
+    if (given == 0) {
       throw new D1ConfigurationException("database", "Operand 'database' is missing: set it to the D1 database's"
-          + " name or id (as listed by 'wrangler d1 list')");
+          + " name or id (as listed by 'wrangler d1 list'), or give several databases as one schema with"
+          + " 'databases' (a list) or 'databasePattern' (a name pattern such as tenant_*)");
+    }
+    if (given > 1) {
+      throw new D1ConfigurationException(db == null ? "databasePattern" : "database", "Give only one of the operands"
+          + " 'database' (one database), 'databases' (a list) and 'databasePattern' (a name pattern)");
     }
     this.database = db;
+    this.databaseColumn = text(operand, "databaseColumn", DEFAULT_DATABASE_COLUMN);
+    this.maxParallelRequests = (int) number(operand, "maxParallelRequests", DEFAULT_MAX_PARALLEL_REQUESTS, 1, 256);
     String tokenEnv = text(operand, "apiTokenEnv", DEFAULT_TOKEN_ENV);
     String token = text(operand, "apiToken", null);
     if (token == null) {
@@ -180,6 +206,46 @@ public final class D1SchemaConfig {
     return new D1SchemaConfig(operand, env);
   }
 
+  /**
+   * Whether this schema presents several databases as one ({@code databases} or {@code databasePattern}, see
+   * {@link io.github.calcited1.rel.D1FanOutSchema}); {@link #database()} is then null.
+   */
+  public boolean isFanOut() {
+    return database == null;
+  }
+
+  /** Operand {@code databases}: the databases' names or ids, in the model's order; empty if not given. */
+  public List<String> databases() {
+    return databases;
+  }
+
+  /**
+   * Operand {@code databasePattern}: a name pattern in which {@code *} stands for any characters and {@code ?} for
+   * one; null if not given.
+   */
+  public String databasePattern() {
+    return databasePattern;
+  }
+
+  /** The name of the column that says which database a row of a fan-out table comes from. */
+  public String databaseColumn() {
+    return databaseColumn;
+  }
+
+  /** The most D1 requests one query sends at the same time when it reads several databases. */
+  public int maxParallelRequests() {
+    return maxParallelRequests;
+  }
+
+  /** This fan-out schema's settings for one of its databases (its name or id). */
+  public D1SchemaConfig forDatabase(String nameOrId) {
+    Map<String, Object> one = new java.util.HashMap<>(operand);
+    one.remove("databases");
+    one.remove("databasePattern");
+    one.put("database", nameOrId);
+    return new D1SchemaConfig(one, env);
+  }
+
   /** The client's settings: URL, account, token, timeouts, retries. */
   public D1ClientConfig clientConfig() {
     return client;
@@ -222,7 +288,8 @@ public final class D1SchemaConfig {
   }
 
   @Override public String toString() {
-    return "D1SchemaConfig{baseUrl=" + baseUrl() + ", accountId=" + accountId() + ", database=" + database
+    return "D1SchemaConfig{baseUrl=" + baseUrl() + ", accountId=" + accountId() + ", database="
+        + (database != null ? database : databasePattern != null ? databasePattern : databases)
         + ", apiToken=<redacted>, readOnly=" + writeOptions.readOnly() + ", pageSize=" + pageSize
         + ", snapshotScans=" + snapshotScans + "}";
   }

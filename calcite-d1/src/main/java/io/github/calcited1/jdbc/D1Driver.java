@@ -33,6 +33,8 @@ import java.util.Set;
  *       key that is not a Calcite connection property goes to the schema operand (e.g. {@code readOnly=true},
  *       {@code strictAtomicity=true}, {@code apiTokenEnv=...}); the API token comes from the environment as the
  *       schema factory reads it.</li>
+ *   <li>{@code jdbc:d1:databasePattern=tenant_*;...} or {@code databases=a,b;...}: several databases as one schema
+ *       (docs/scaling.md), named {@code schema=...}, else {@code d1}.</li>
  * </ul>
  *
  * <p>Defaults (each can be overridden in the URL or properties): {@code caseSensitive=false} and
@@ -118,7 +120,8 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
         info2.setProperty(d.getKey(), d.getValue());
       }
     }
-    if (lookup(merged, "database") != null && lookup(merged, "model") == null) {
+    if ((lookup(merged, "database") != null || lookup(merged, "databases") != null
+        || lookup(merged, "databasePattern") != null) && lookup(merged, "model") == null) {
       info2.setProperty("model", shortcutModel(merged));
     }
     try {
@@ -238,7 +241,10 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     return null;
   }
 
-  /** The inline model of the {@code database=...} shortcut. */
+  /** The schema name of the shortcut for several databases ({@code databases=} or {@code databasePattern=}). */
+  static final String FAN_OUT_SCHEMA = "d1";
+
+  /** The inline model of the {@code database=...} (or {@code databases=}, {@code databasePattern=}) shortcut. */
   static String shortcutModel(Properties p) throws SQLException {
     Set<String> calciteKeys = new java.util.HashSet<>();
     for (CalciteConnectionProperty c : CalciteConnectionProperty.values()) {
@@ -259,7 +265,7 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
     String database = lookup(p, "database");
     String schema = lookup(p, "schema");
     if (schema == null || schema.isEmpty()) {
-      schema = database;
+      schema = database != null ? database : FAN_OUT_SCHEMA;
     }
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("type", "custom");

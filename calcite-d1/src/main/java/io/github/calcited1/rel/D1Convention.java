@@ -39,6 +39,7 @@ public final class D1Convention extends JdbcConvention {
     }
     planner.addRule(CoreRules.FILTER_SET_OP_TRANSPOSE);
     planner.addRule(CoreRules.PROJECT_REMOVE);
+    D1FanOutRules.register(planner); // unions over several D1 databases: pushed parts, requests in parallel
     // Join reordering: with eight joins Volcano ran for minutes (push-through and associate each multiply the
     // alternatives). A join inside D1 gains nothing from it, since SQLite's own planner orders the joins of the one
     // statement; joins with other sources keep the order the query gives. Commuting alone still cost 40% of the

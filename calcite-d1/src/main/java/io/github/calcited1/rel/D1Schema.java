@@ -43,19 +43,30 @@ public class D1Schema extends AbstractSchema {
    */
   public D1Schema(SchemaPlus parentSchema, String name, D1SchemaConfig config, D1Client client,
       java.util.function.Function<D1Schema, Multimap<String, Function>> functions) {
+    this(pathOf(parentSchema, name), Schemas.subSchemaExpression(parentSchema, name, D1Schema.class), config, client,
+        functions);
+  }
+
+  /**
+   * A schema at {@code path} from the root, which generated code reaches through {@code expression} (one database of
+   * a {@link D1FanOutSchema} is its sub-schema).
+   */
+  D1Schema(List<String> path, Expression expression, D1SchemaConfig config, D1Client client,
+      java.util.function.Function<D1Schema, Multimap<String, Function>> functions) {
     this.config = config;
     this.client = client;
     this.cacheKey = new D1CatalogCache.Key(config.baseUrl(), config.accountId(), config.database(),
         config.tokenDigest());
-    this.path = pathOf(parentSchema, name);
+    this.path = path;
     try {
       this.databaseId = D1CatalogCache.databaseId(cacheKey, () -> client.resolveDatabaseId(config.database()));
       catalog(false); // fail at connect time, not at the first query, when D1 cannot be reached
     } catch (D1Exception e) {
-      throw new D1SchemaException("Cannot open D1 database '" + config.database() + "' (schema '" + name
-          + "', account " + config.accountId() + ", " + config.baseUrl() + "): " + e.getMessage(), e);
+      throw new D1SchemaException("Cannot open D1 database '" + config.database() + "' (schema '"
+          + String.join(".", path) + "', account " + config.accountId() + ", " + config.baseUrl() + "): "
+          + e.getMessage(), e);
     }
-    this.convention = D1Convention.of(this, Schemas.subSchemaExpression(parentSchema, name, D1Schema.class));
+    this.convention = D1Convention.of(this, expression);
     this.functions = functions;
   }
 

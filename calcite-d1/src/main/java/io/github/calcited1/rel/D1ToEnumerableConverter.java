@@ -118,7 +118,7 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
     return false;
   }
 
-  private D1Convention convention() {
+  D1Convention convention() {
     return (D1Convention) getInput().getConvention();
   }
 

@@ -3,6 +3,7 @@ package io.github.calcited1.schema;
 import io.github.calcited1.client.D1Client;
 import io.github.calcited1.config.D1SchemaConfig;
 import io.github.calcited1.ddl.D1Functions;
+import io.github.calcited1.rel.D1FanOutSchema;
 import io.github.calcited1.rel.D1Schema;
 import java.util.Map;
 import org.apache.calcite.schema.Schema;
@@ -20,6 +21,8 @@ public class D1SchemaFactory implements SchemaFactory {
 
   @Override public Schema create(SchemaPlus parentSchema, String name, Map<String, Object> operand) {
     D1SchemaConfig config = D1SchemaConfig.of(operand, System::getenv);
-    return new D1Schema(parentSchema, name, config, new D1Client(config.clientConfig()), D1Functions::of);
+    D1Client client = new D1Client(config.clientConfig());
+    return config.isFanOut() ? new D1FanOutSchema(parentSchema, name, config, client, D1Functions::of)
+        : new D1Schema(parentSchema, name, config, client, D1Functions::of);
   }
 }

@@ -115,6 +115,41 @@ class D1SchemaConfigTest {
     assertTrue(e.getMessage().contains("wrangler d1 list"), e.getMessage());
   }
 
+  /** Several databases as one schema: exactly one of database, databases, databasePattern; a clean list. */
+  @Test void fanOutOperands() {
+    Map<String, Object> m = good();
+    m.remove("database");
+    m.put("databases", List.of("eu", "us"));
+    D1SchemaConfig config = D1SchemaConfig.of(m, NO_ENV::get);
+    assertTrue(config.isFanOut());
+    assertEquals(List.of("eu", "us"), config.databases());
+    assertEquals("_database", config.databaseColumn());
+    assertEquals(50, config.maxParallelRequests());
+    assertEquals("us", config.forDatabase("us").database());
+    assertFalse(config.forDatabase("us").isFanOut());
+    m.put("databases", "eu, us"); // a connect string's form
+    assertEquals(List.of("eu", "us"), D1SchemaConfig.of(m, NO_ENV::get).databases());
+
+    m.put("databases", List.of("eu", "eu"));
+    assertTrue(fails(m, NO_ENV).getMessage().contains("lists 'eu' twice"));
+    m.put("databases", List.of());
+    assertEquals("databases", fails(m, NO_ENV).operand());
+    m.put("databases", List.of("eu", 7));
+    assertTrue(fails(m, NO_ENV).getMessage().contains("must list database names or ids, not '7'"));
+    m.put("databases", List.of("eu"));
+    m.put("database", "shop");
+    assertTrue(fails(m, NO_ENV).getMessage().contains("Give only one of the operands 'database'"));
+    m.remove("database");
+    m.put("maxParallelRequests", 0);
+    assertEquals("maxParallelRequests", fails(m, NO_ENV).operand());
+    m.remove("maxParallelRequests");
+    m.remove("databases");
+    m.put("databasePattern", "tenant_*");
+    assertEquals("tenant_*", D1SchemaConfig.of(m, NO_ENV::get).databasePattern());
+    m.put("databasePattern", " ");
+    assertEquals("databasePattern", fails(m, NO_ENV).operand());
+  }
+
   @Test void missingAccountNamesTheEnvironmentVariable() {
     Map<String, Object> m = good();
     m.remove("accountId");
