@@ -291,6 +291,24 @@ class D1FanOutTest {
     }
   }
 
+  /**
+   * One database's statement fails (its table was dropped after the catalog was read) while the others answer: the
+   * query fails with that database's error, not an answer without its rows; the next query works.
+   */
+  @Test void aFailureInOneDatabaseFailsTheQuery() throws SQLException {
+    String sql = "SELECT region, MAX(price) AS hi FROM orders GROUP BY region ORDER BY region";
+    try (Connection c = sqliteOf("t_c"); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE orders");
+      try {
+        SQLException e = assertThrows(SQLException.class, () -> run(calcite, sql, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("no such table: orders"), e::getMessage);
+      } finally {
+        st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, region TEXT, amount INTEGER, price REAL)");
+      }
+    }
+    check(sql, 4);
+  }
+
   @Test void sequentialRequestsGiveTheSameAnswer() throws SQLException {
     String sql = "SELECT region, COUNT(*) AS n, SUM(amount) AS s FROM orders GROUP BY region ORDER BY region";
     try (Connection one = connect(model("fan", "\"databasePattern\": \"t_*\", \"maxParallelRequests\": 1"))) {
