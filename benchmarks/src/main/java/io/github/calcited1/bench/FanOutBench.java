@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class FanOutBench {
     String base = "accountId=" + Env.ACCOUNT + ";baseUrl=" + proxy.baseUrl() + ";apiToken=" + Env.TOKEN
         + ";catalogTtlSeconds=86400";
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%d databases x %d rows, %d ms per request;"
-        + " load average before: %s%n%n", DATABASES, ROWS, DELAY_MILLIS, loadAverage()));
+        + " load average before: %s%n%n", DATABASES, ROWS, DELAY_MILLIS, Bench.loadAverage()));
     long r0 = proxy.requests();
     long t0 = System.nanoTime();
     Connection fanOut = DriverManager.getConnection("jdbc:d1:databasePattern=tenant_*;" + base);
@@ -106,6 +107,8 @@ public final class FanOutBench {
         });
         if (q.id().equals("F1")) {
           checkGroups(fanned, merged);
+        } else {
+          checkTopN(fanned, merged);
         }
       }
     }
@@ -114,7 +117,7 @@ public final class FanOutBench {
     }
     fanOut.close();
     sequential.close();
-    out.append(String.format(Locale.ROOT, "%nload average after: %s; %d processors%n", loadAverage(),
+    out.append(String.format(Locale.ROOT, "%nload average after: %s; %d processors%n", Bench.loadAverage(),
         Runtime.getRuntime().availableProcessors()));
     System.out.println(out);
   }
@@ -157,12 +160,28 @@ public final class FanOutBench {
       t[0] += Long.parseLong(v[2]);
       t[1] += Long.parseLong(v[3]);
     }
+    if (fanned.size() != byHand.size()) {
+      throw new IllegalStateException("F1 has groups " + fanned + " but the databases " + byHand.keySet());
+    }
     for (String row : fanned) {
       String[] v = row.split(" \\| ");
       long[] t = byHand.get(v[0]);
       if (t == null || t[0] != Long.parseLong(v[1]) || t[1] != Long.parseLong(v[2])) {
         throw new IllegalStateException("F1 differs from the per-database answers for " + row);
       }
+    }
+  }
+
+  /** F2's top 10 equals the first 10 of the databases' own top 10s sorted by hand as F2 sorts. */
+  private static void checkTopN(List<String> fanned, List<String> perDatabase) {
+    List<String> byHand = perDatabase.stream()
+        .sorted(Comparator.comparingLong((String row) -> -Long.parseLong(row.split(" \\| ")[2]))
+            .thenComparing(row -> row.split(" \\| ")[0])
+            .thenComparingLong(row -> Long.parseLong(row.split(" \\| ")[1])))
+        .limit(10)
+        .toList();
+    if (!fanned.equals(byHand)) {
+      throw new IllegalStateException("F2 is " + fanned + " but the databases' top rows give " + byHand);
     }
   }
 
@@ -191,14 +210,6 @@ public final class FanOutBench {
       s.execute("WITH RECURSIVE q(r) AS (SELECT 1 UNION ALL SELECT r + 1 FROM q WHERE r < " + ROWS + ")"
           + " INSERT INTO orders SELECT r, 'region ' || ((r * 7 + " + d + ") % 5), (r * 37 + " + d * 11
           + ") % 1000 FROM q");
-    }
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
-      return "unknown";
     }
   }
 }

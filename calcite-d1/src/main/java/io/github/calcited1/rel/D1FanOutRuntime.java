@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.EnumerableDefaults;
 import org.apache.calcite.linq4j.Enumerable;
@@ -62,7 +61,7 @@ public final class D1FanOutRuntime {
    * and reads its first row there, so the round trips overlap; the others are read on the caller's thread when
    * reached.
    */
-  public static Enumerable<Object> concat(DataContext root, int parallelism, Enumerable<Object>[] inputs,
+  public static Enumerable<Object> concat(int parallelism, Enumerable<Object>[] inputs,
       boolean[] remote) {
     return new AbstractEnumerable<>() {
       @Override public Enumerator<Object> enumerator() {
@@ -76,7 +75,7 @@ public final class D1FanOutRuntime {
    * EnumerableMergeUnion}'s {@code EnumerableDefaults.mergeUnion}), with the remote inputs' requests sent at once as
    * in {@link #concat}.
    */
-  public static <K> Enumerable<Object> mergeUnion(DataContext root, int parallelism, Enumerable<Object>[] inputs,
+  public static <K> Enumerable<Object> mergeUnion(int parallelism, Enumerable<Object>[] inputs,
       boolean[] remote, Function1<Object, K> keySelector, Comparator<K> comparator, boolean all,
       EqualityComparer<Object> equality) {
     return new AbstractEnumerable<>() {

@@ -2,7 +2,6 @@ package io.github.calcited1.rel;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
@@ -52,7 +51,7 @@ public final class D1FanOutUnion extends Union implements EnumerableRel {
   }
 
   /**
-   * The arguments {@link D1FanOutRuntime} takes for a union's inputs: the data context, the parallelism (the
+   * The arguments {@link D1FanOutRuntime} takes for a union's inputs: the parallelism (the
    * smallest {@code maxParallelRequests} of the inputs' D1 schemas), the inputs' enumerables in {@code physType}'s
    * format, and which of them are one D1 statement each.
    */
@@ -71,7 +70,7 @@ public final class D1FanOutUnion extends Union implements EnumerableRel {
         parallelism = Math.min(parallelism, d1.convention().schema().config().maxParallelRequests());
       }
     }
-    return List.of(DataContext.ROOT, Expressions.constant(parallelism == Integer.MAX_VALUE ? 1 : parallelism),
+    return List.of(Expressions.constant(parallelism == Integer.MAX_VALUE ? 1 : parallelism),
         Expressions.newArrayInit(Enumerable.class, children), Expressions.newArrayInit(boolean.class, remote));
   }
 }

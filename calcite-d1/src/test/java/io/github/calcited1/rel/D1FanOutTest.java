@@ -121,12 +121,22 @@ class D1FanOutTest {
     return DriverManager.getConnection("jdbc:d1:", info);
   }
 
-  /** The rows of {@code sql}, the statements it sent (added to {@code sent}) and the requests it cost. */
+  /** The rows of {@code sql}; the statements it sent are added to {@code sent}. */
   private static List<String> run(Connection c, String sql, List<String> sent) throws SQLException {
     try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
          Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       return Rows.read(rs);
     }
+  }
+
+  /** The rows of {@code sql}, asserting it sent one statement, in one request, to each of {@code databases}. */
+  private static List<String> run(Connection c, String sql, int databases) throws SQLException {
+    List<String> sent = new ArrayList<>();
+    long before = D1.requestCount();
+    List<String> rows = run(c, sql, sent);
+    assertEquals(databases, sent.size(), () -> sql + " sent " + sent);
+    assertEquals(databases, D1.requestCount() - before, sql);
+    return rows;
   }
 
   private static List<String> reference(String sql) throws SQLException {
@@ -195,10 +205,13 @@ class D1FanOutTest {
   }
 
   @Test void filtersAndProjectionsArePushed() throws SQLException {
-    List<String> sent = new ArrayList<>();
     check("SELECT _database, id, price FROM orders WHERE amount > 700 AND region = 'north' ORDER BY _database, id",
         4, "WHERE", "\"amount\" >");
-    run(calcite, "SELECT id FROM orders WHERE region = 'east'", sent);
+    // Only the columns used are read: each database is asked for id, never for price.
+    List<String> sent = new ArrayList<>();
+    String sql = "SELECT id FROM orders WHERE region = 'east' ORDER BY id";
+    assertEquals(reference(sql), run(calcite, sql, sent));
+    assertEquals(4, sent.size(), sent::toString);
     sent.forEach(s -> assertFalse(s.contains("\"price\""), s));
   }
 
@@ -232,25 +245,19 @@ class D1FanOutTest {
   @Test void connectStringShortcut() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:d1:databases=t_a,t_c;accountId=" + D1.accountId()
         + ";baseUrl=" + D1.baseUrl() + ";apiToken=" + D1.token())) {
-      List<String> sent = new ArrayList<>();
       // t_c's table is empty: no group
-      assertEquals(List.of("t_a | 40"), run(c, "SELECT _database, COUNT(*) FROM d1.orders GROUP BY _database", sent));
-      assertEquals(2, sent.size(), sent::toString);
+      assertEquals(List.of("t_a | 40"), run(c, "SELECT _database, COUNT(*) FROM d1.orders GROUP BY _database", 2));
     }
   }
 
   @Test void plainScanAndDistinct() throws SQLException {
     check("SELECT * FROM orders ORDER BY _database, id", 4);
-    List<String> sent = new ArrayList<>();
     assertEquals(reference("SELECT COUNT(DISTINCT region) FROM orders"),
-        run(calcite, "SELECT COUNT(DISTINCT region) FROM orders", sent));
-    assertEquals(4, sent.size(), sent::toString);
+        run(calcite, "SELECT COUNT(DISTINCT region) FROM orders", 4));
   }
 
   @Test void eachDatabaseIsAlsoASubSchema() throws SQLException {
-    List<String> sent = new ArrayList<>();
-    assertEquals(List.of("25"), run(calcite, "SELECT COUNT(*) FROM fan.t_b.orders", sent));
-    assertEquals(1, sent.size());
+    assertEquals(List.of("25"), run(calcite, "SELECT COUNT(*) FROM fan.t_b.orders", 1));
   }
 
   /**
@@ -284,6 +291,24 @@ class D1FanOutTest {
     }
   }
 
+  /**
+   * One database's statement fails (its table was dropped after the catalog was read) while the others answer: the
+   * query fails with that database's error, not an answer without its rows; the next query works.
+   */
+  @Test void aFailureInOneDatabaseFailsTheQuery() throws SQLException {
+    String sql = "SELECT region, MAX(price) AS hi FROM orders GROUP BY region ORDER BY region";
+    try (Connection c = sqliteOf("t_c"); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE orders");
+      try {
+        SQLException e = assertThrows(SQLException.class, () -> run(calcite, sql, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("no such table: orders"), e::getMessage);
+      } finally {
+        st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, region TEXT, amount INTEGER, price REAL)");
+      }
+    }
+    check(sql, 4);
+  }
+
   @Test void sequentialRequestsGiveTheSameAnswer() throws SQLException {
     String sql = "SELECT region, COUNT(*) AS n, SUM(amount) AS s FROM orders GROUP BY region ORDER BY region";
     try (Connection one = connect(model("fan", "\"databasePattern\": \"t_*\", \"maxParallelRequests\": 1"))) {
@@ -293,10 +318,8 @@ class D1FanOutTest {
 
   @Test void aListOfDatabasesInItsOrder() throws SQLException {
     try (Connection c = connect(model("two", "\"databases\": [\"t_d\", \"t_a\"]"))) {
-      List<String> sent = new ArrayList<>();
       // Rows come database after database, in the list's order.
-      assertEquals(List.of("t_d | 1", "t_a | 1"), run(c, "SELECT _database, id FROM orders WHERE id = 1", sent));
-      assertEquals(2, sent.size());
+      assertEquals(List.of("t_d | 1", "t_a | 1"), run(c, "SELECT _database, id FROM orders WHERE id = 1", 2));
     }
   }
 
