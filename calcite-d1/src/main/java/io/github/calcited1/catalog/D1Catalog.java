@@ -1,5 +1,7 @@
 package io.github.calcited1.catalog;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.client.D1Client;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Result;
@@ -266,10 +268,6 @@ public final class D1Catalog {
       return "BLOB";
     }
     return "";
-  }
-
-  private static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /** The visible tables (name to "kind/wr", wr: 1 for WITHOUT ROWID) and the indexes of each, in SQLite's order. */

@@ -3,7 +3,7 @@ package io.github.calcited1.catalog;
 import java.util.Collection;
 import java.util.Locale;
 
-/** Names calcite-d1 generates into SQL (aliases, extra columns) next to the user's table and column names. */
+/** Names calcite-d1 writes into SQL: the user's table and column names, quoted, and its own aliases next to them. */
 public final class D1Names {
   private D1Names() {}
 
@@ -18,5 +18,10 @@ public final class D1Names {
     }
     taken.add(name.toLowerCase(Locale.ROOT));
     return name;
+  }
+
+  /** {@code name} as an SQLite identifier: in double quotes, a double quote inside doubled. */
+  public static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }
