@@ -50,7 +50,7 @@ public final class D1FanOutMergeUnion extends EnumerableMergeUnion {
     arguments.add(key.right);
     arguments.add(Expressions.constant(all));
     arguments.add(Util.first(physType.comparer(), Expressions.call(BuiltInMethod.IDENTITY_COMPARER.method)));
-    builder.add(Expressions.call(D1FanOutRuntime.class, "mergeUnion", arguments));
+    builder.add(Expressions.call(D1Method.FAN_OUT_MERGE_UNION.method, arguments));
     return implementor.result(physType, builder.toBlock());
   }
 }

@@ -46,7 +46,7 @@ public final class D1FanOutUnion extends Union implements EnumerableRel {
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
     BlockBuilder builder = new BlockBuilder();
     List<Expression> arguments = inputs(this, implementor, builder, physType);
-    builder.add(Expressions.call(D1FanOutRuntime.class, "concat", arguments));
+    builder.add(Expressions.call(D1Method.FAN_OUT_CONCAT.method, arguments));
     return implementor.result(physType, builder.toBlock());
   }
 

@@ -3,8 +3,11 @@ package io.github.calcited1.rel;
 import io.github.calcited1.write.D1ValueKind;
 import io.github.calcited1.write.D1Write;
 import java.lang.reflect.Method;
+import java.util.Comparator;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.function.EqualityComparer;
+import org.apache.calcite.linq4j.function.Function1;
 import org.apache.calcite.linq4j.tree.Types;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -28,7 +31,10 @@ public enum D1Method {
       String[].class, boolean.class, String[].class, int[].class, D1ValueKind[].class, Enumerable.class),
   MERGE(D1WriteRuntime.class, "merge", DataContext.class, D1Schema.class, String.class, String[].class,
       D1ValueKind[].class, int[].class, int[].class, int[].class, int.class, Enumerable.class),
-  REFUSE(D1WriteRuntime.class, "refuse", String.class);
+  REFUSE(D1WriteRuntime.class, "refuse", String.class),
+  FAN_OUT_CONCAT(D1FanOutRuntime.class, "concat", DataContext.class, int.class, Enumerable[].class, boolean[].class),
+  FAN_OUT_MERGE_UNION(D1FanOutRuntime.class, "mergeUnion", DataContext.class, int.class, Enumerable[].class,
+      boolean[].class, Function1.class, Comparator.class, boolean.class, EqualityComparer.class);
 
   public final Method method;
 
