@@ -32,8 +32,8 @@ public enum D1Method {
   MERGE(D1WriteRuntime.class, "merge", DataContext.class, D1Schema.class, String.class, String[].class,
       D1ValueKind[].class, int[].class, int[].class, int[].class, int.class, Enumerable.class),
   REFUSE(D1WriteRuntime.class, "refuse", String.class),
-  FAN_OUT_CONCAT(D1FanOutRuntime.class, "concat", DataContext.class, int.class, Enumerable[].class, boolean[].class),
-  FAN_OUT_MERGE_UNION(D1FanOutRuntime.class, "mergeUnion", DataContext.class, int.class, Enumerable[].class,
+  FAN_OUT_CONCAT(D1FanOutRuntime.class, "concat", int.class, Enumerable[].class, boolean[].class),
+  FAN_OUT_MERGE_UNION(D1FanOutRuntime.class, "mergeUnion", int.class, Enumerable[].class,
       boolean[].class, Function1.class, Comparator.class, boolean.class, EqualityComparer.class);
 
   public final Method method;
