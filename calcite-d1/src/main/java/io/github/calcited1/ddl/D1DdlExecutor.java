@@ -1,5 +1,7 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.rel.D1Schema;
@@ -74,7 +76,7 @@ public class D1DdlExecutor extends DdlExecutorImpl {
       }
       List<String> statements = new ArrayList<>();
       if (view.getReplace()) {
-        statements.add("DROP VIEW IF EXISTS " + D1TableDdl.quote(target.name));
+        statements.add("DROP VIEW IF EXISTS " + quote(target.name));
       }
       statements.add(D1TableDdl.createView(target.name, view.columnList, withoutSchema(view.query, target)));
       send(context, target, statements);
@@ -87,7 +89,7 @@ public class D1DdlExecutor extends DdlExecutorImpl {
         return false;
       }
       send(context, target, List.of((drop.getKind() == SqlKind.DROP_TABLE ? "DROP TABLE " : "DROP VIEW ")
-          + (drop.ifExists ? "IF EXISTS " : "") + D1TableDdl.quote(target.name)));
+          + (drop.ifExists ? "IF EXISTS " : "") + quote(target.name)));
       return true;
     }
     return false;

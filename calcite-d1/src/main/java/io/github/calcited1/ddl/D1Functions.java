@@ -1,5 +1,7 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import com.google.common.collect.ImmutableMultimap;
 import com.google.common.collect.Multimap;
 import io.github.calcited1.catalog.D1Types;
@@ -190,8 +192,8 @@ public final class D1Functions {
       List<String> selected = new ArrayList<>();
       for (RelDataTypeField f : row.getFieldList()) {
         // Qualified: SQLite reads an unknown bare "name" as a string literal, a qualified one is an error.
-        String q = "\"d1_query\"." + D1TableDdl.quote(f.getName());
-        String as = " AS " + D1TableDdl.quote(f.getName());
+        String q = "\"d1_query\"." + quote(f.getName());
+        String as = " AS " + quote(f.getName());
         SqlTypeName type = f.getType().getSqlTypeName();
         boolean asText = type == SqlTypeName.BIGINT || type == SqlTypeName.DECIMAL;
         selected.add(asText ? "CAST(" + q + " AS TEXT)" + as : q + as);

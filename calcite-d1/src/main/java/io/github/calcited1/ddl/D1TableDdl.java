@@ -1,5 +1,7 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.rel.D1SqlDialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -168,10 +170,6 @@ final class D1TableDdl {
   /** An expression or query as SQLite text. */
   private static String sql(SqlNode node) {
     return node.toSqlString(D1SqlDialect.INSTANCE).getSql();
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   private static SQLException unsupported(String message) {

@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
@@ -47,13 +49,13 @@ public final class D1CommitLedger {
 
   /** The ledger's own DDL, sent with every ledger commit: it changes no table a user sees. */
   public static String createSql(String ledgerTable) {
-    return "CREATE TABLE IF NOT EXISTS " + D1Write.quote(ledgerTable)
+    return "CREATE TABLE IF NOT EXISTS " + quote(ledgerTable)
         + " (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL)";
   }
 
   /** {@code CREATE TABLE IF NOT EXISTS ledger ...; INSERT INTO ledger VALUES (commitId, now)}. */
   List<D1Statement> statements(String commitId) {
-    String table = D1Write.quote(options.commitLedgerTable());
+    String table = quote(options.commitLedgerTable());
     return List.of(
         D1Statement.of(createSql(options.commitLedgerTable())),
         D1Statement.of("INSERT INTO " + table + " (id, committed_at) VALUES (?, ?)", commitId,
@@ -114,7 +116,7 @@ public final class D1CommitLedger {
    * refused the read, e.g. the token) ends the patience at once.
    */
   private Boolean ledgerHas(String commitId) {
-    String table = D1Write.quote(options.commitLedgerTable());
+    String table = quote(options.commitLedgerTable());
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     long pauseMillis = FIRST_PAUSE_MILLIS;
     while (true) {

@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.client.D1AuthenticationException;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1OutcomeUnknownException;
@@ -151,7 +153,7 @@ final class D1FailedCommit {
     D1Write owner = progress.request().get(check - 1).owner;
     String write = owner.describe();
     String said = e instanceof D1Exception d && d.d1Message() != null ? d.d1Message() : e.getMessage();
-    StringBuilder msg = new StringBuilder("Write conflict on D1 table ").append(D1Write.quote(owner.table()))
+    StringBuilder msg = new StringBuilder("Write conflict on D1 table ").append(quote(owner.table()))
         .append(" (SQLState ").append(D1WriteConflict.SQLSTATE).append("): the row changed since it was read. -- D1 ")
         .append(database).append(": ").append(write).append(" was computed by calcite-d1 from rows it read, and when ")
         .append(progress.name()).append(" ran, one of them no longer held the values read (another client updated,"
@@ -175,7 +177,7 @@ final class D1FailedCommit {
    * ledger row {@code commitId} tells which.
    */
   D1CommitException unresolved(SQLException last, Progress progress, String commitId, String why) {
-    String ledgerQuery = "SELECT * FROM " + D1Write.quote(options.commitLedgerTable()) + " WHERE id = '" + commitId
+    String ledgerQuery = "SELECT * FROM " + quote(options.commitLedgerTable()) + " WHERE id = '" + commitId
         + "'";
     String thisRequest = progress.name();
     StringBuilder msg = new StringBuilder(last.getMessage()).append(" -- D1 ").append(database)

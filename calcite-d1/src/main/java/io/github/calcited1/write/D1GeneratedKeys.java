@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.catalog.D1Catalog;
 
 import java.sql.SQLException;
@@ -87,7 +89,7 @@ public final class D1GeneratedKeys {
     integer = ints;
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cols.size(); i++) {
-      String q = D1Write.quote(cols.get(i));
+      String q = quote(cols.get(i));
       sb.append(i > 0 ? ", " : "").append(ints.get(i) ? "CAST(" + q + " AS TEXT) AS " + q : q);
     }
     return sb.toString();

@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import java.util.List;
 
 /**
@@ -53,7 +55,7 @@ public record D1KeyMatch(List<String> columns, boolean wholeRow, List<String> gu
   StringBuilder appendCondition(StringBuilder sb, String qualifier, String rowExpr, List<D1ValueKind> kinds,
       int guardedFrom) {
     for (int i = 0; i < columns.size(); i++) {
-      String column = qualifier + "." + D1Write.quote(columns.get(i));
+      String column = qualifier + "." + quote(columns.get(i));
       D1ValueKind kind = kinds.get(i);
       String value = kind.unpack(rowExpr, i);
       sb.append(i > 0 ? " AND " : "");
@@ -68,7 +70,7 @@ public record D1KeyMatch(List<String> columns, boolean wholeRow, List<String> gu
     }
     for (int i = 0; i < guarded.size(); i++) {
       D1ValueKind kind = kinds.get(guardedFrom + i);
-      sb.append(" AND ").append(kind.sameAsRead(qualifier + "." + D1Write.quote(guarded.get(i)),
+      sb.append(" AND ").append(kind.sameAsRead(qualifier + "." + quote(guarded.get(i)),
           kind.unpack(rowExpr, guardedFrom + i)));
     }
     return sb;

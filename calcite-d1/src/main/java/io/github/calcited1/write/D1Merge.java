@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.config.D1WriteOptions;
 

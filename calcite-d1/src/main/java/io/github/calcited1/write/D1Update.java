@@ -1,5 +1,7 @@
 package io.github.calcited1.write;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import java.sql.SQLException;
 import java.util.List;
 

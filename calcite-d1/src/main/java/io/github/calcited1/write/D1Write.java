@@ -98,10 +98,6 @@ public abstract class D1Write {
     }
   }
 
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
-
   static String abbreviate(String s) {
     String one = s.replaceAll("\\s+", " ");
     return one.length() <= 200 ? one : one.substring(0, 197) + "...";

@@ -1,5 +1,7 @@
 package io.github.calcited1.testing;
 
+import static io.github.calcited1.catalog.D1Names.quote;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -124,7 +126,4 @@ public final class CalciteReferenceSchema extends AbstractSchema {
     }
   }
 
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
 }
