@@ -1,7 +1,6 @@
 package io.github.calcited1.remote;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,8 +19,6 @@ import java.util.Set;
  */
 public final class D1RemoteMetadata {
   static final String PREFIX = "/*calcite-d1:metadata ";
-  private static final String END = "*/";
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The methods a client may call; all read the catalog only. */
   private static final Set<String> METHODS = Set.of("getFunctions", "getFunctionColumns", "getPrimaryKeys",
       "getImportedKeys", "getExportedKeys", "getCrossReference", "getIndexInfo");
@@ -37,7 +34,7 @@ public final class D1RemoteMetadata {
   /** The statement that asks for {@code method(arguments)}. */
   static String request(String method, Object... arguments) throws SQLException {
     try {
-      return PREFIX + method + " " + JSON.writeValueAsString(arguments).replace("/", "\\/") + END;
+      return PREFIX + method + " " + D1CommentJson.write(arguments) + D1CommentJson.END;
     } catch (JsonProcessingException e) {
       throw new SQLException("cannot write the arguments of " + method, e);
     }
@@ -49,23 +46,25 @@ public final class D1RemoteMetadata {
     if (!s.startsWith(PREFIX)) {
       return null;
     }
-    if (s.endsWith(END)) {
-      String call = s.substring(PREFIX.length(), s.length() - END.length());
+    if (s.endsWith(D1CommentJson.END)) {
+      String call = s.substring(PREFIX.length(), s.length() - D1CommentJson.END.length());
       int space = call.indexOf(' ');
       String name = space < 0 ? call : call.substring(0, space);
       try {
-        Object[] arguments = space < 0 ? new Object[0] : JSON.readValue(call.substring(space + 1), Object[].class);
-        for (Method m : DatabaseMetaData.class.getMethods()) {
-          if (METHODS.contains(name) && m.getName().equals(name) && m.getParameterCount() == arguments.length) {
-            return new D1RemoteMetadata(m, arguments);
+        Object[] arguments = space < 0 ? new Object[0] : D1CommentJson.read(call.substring(space + 1), Object[].class);
+        if (METHODS.contains(name)) {
+          for (Method m : DatabaseMetaData.class.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == arguments.length) {
+              return new D1RemoteMetadata(m, arguments);
+            }
           }
         }
       } catch (java.io.IOException e) {
         // reported below
       }
     }
-    throw new SQLException("Malformed metadata request: " + s + ". It is " + PREFIX + "METHOD [ARGUMENTS]" + END
-        + ", METHOD one of " + METHODS + " with its arguments as a JSON array", "42000");
+    throw new SQLException("Malformed metadata request: " + s + ". It is " + PREFIX + "METHOD [ARGUMENTS]"
+        + D1CommentJson.END + ", METHOD one of " + METHODS + " with its arguments as a JSON array", "42000");
   }
 
   /** The answer of {@code metaData}. */
