@@ -137,6 +137,9 @@ function prepare(db, q) {
 
 export default {
   async fetch(request, env) {
+    // Read the whole body first, whatever the answer: a response sent before the body is consumed makes workerd
+    // close the connection, and a client reusing it from its pool then gets no answer at all.
+    const text = await request.text();
     const url = new URL(request.url);
     if (!url.pathname.startsWith('/client/v4/')) return fail(NO_ROUTE.status, NO_ROUTE.code, NO_ROUTE.message);
     if (request.headers.get('authorization') !== `Bearer ${env.TOKEN}`) {
@@ -152,7 +155,7 @@ export default {
 
     let body;
     try {
-      body = JSON.parse(await request.text());
+      body = JSON.parse(text);
     } catch {
       return fail(400, 7400, 'The request is not valid JSON');
     }
