@@ -1,11 +1,13 @@
 package io.github.calcited1.jdbc;
 
 import io.github.calcited1.catalog.D1Catalog;
+import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.rel.D1Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.calcite.avatica.Meta;
@@ -70,7 +72,16 @@ public final class D1PlanCache {
     List<Object> queryPlans = new ArrayList<>();
     CalcitePrepare.CalciteSignature<T> signature;
     try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) queryPlans::add)) {
-      signature = prepare.get();
+      try {
+        signature = prepare.get();
+      } catch (RuntimeException e) {
+        if (!reloadedWithChanges(context, e)) {
+          throw e;
+        }
+        catalogs = catalogs(context.getRootSchema());
+        queryPlans.clear();
+        signature = prepare.get();
+      }
     }
     Meta.StatementType type = signature.statementType;
     synchronized (entries) {
@@ -83,6 +94,53 @@ public final class D1PlanCache {
     return signature;
   }
 
+  /**
+   * Whether {@code failure} is a table or column that the cached catalogs do not know, and a reload of the D1 schemas
+   * the error names (or, if it names none, of the default schema) shows a change; the statement is then prepared
+   * once more. So a table created or altered by another process is usable at once rather than after the catalog's
+   * TTL, which tools that probe a table before creating it (Spark's appends) need. A name that exists nowhere costs
+   * one request per such schema (a reload that finds nothing new) and fails as before.
+   */
+  private static boolean reloadedWithChanges(CalcitePrepare.Context context, RuntimeException failure) {
+    List<String> names = D1SqlStates.unknownNames(failure);
+    if (names.isEmpty()) {
+      return false;
+    }
+    Map<CalciteSchema, D1Schema> schemas = new LinkedHashMap<>();
+    forEachD1Schema(context.getRootSchema(), (sub, d1) -> {
+      if (names.stream().anyMatch(n -> n.equalsIgnoreCase(sub.name)
+          || d1.catalog().tables().keySet().stream().anyMatch(n::equalsIgnoreCase))) {
+        schemas.put(sub, d1);
+      }
+    });
+    if (schemas.isEmpty()) {
+      CalciteSchema defaultSchema = context.getRootSchema();
+      for (String name : context.getDefaultSchemaPath()) {
+        defaultSchema = defaultSchema == null ? null : defaultSchema.getSubSchema(name, true);
+      }
+      if (defaultSchema != null && defaultSchema.schema instanceof D1Schema d1) {
+        schemas.put(defaultSchema, d1);
+      }
+    }
+    boolean changed = false;
+    for (Map.Entry<CalciteSchema, D1Schema> e : schemas.entrySet()) {
+      Map<String, D1Catalog.Table> before = e.getValue().catalog().tables();
+      try {
+        e.getValue().refreshCatalog();
+      } catch (D1Exception reloadFailure) {
+        failure.addSuppressed(reloadFailure);
+        continue;
+      }
+      if (!before.equals(e.getValue().catalog().tables())) {
+        changed = true;
+        // The statement's schema snapshot remembers the table names it has looked up: forget them.
+        e.getKey().setCache(false);
+        e.getKey().setCache(true);
+      }
+    }
+    return changed;
+  }
+
   private static boolean cacheable(Meta.StatementType type) {
     return switch (type) {
       case SELECT, IS_DML, INSERT, UPDATE, DELETE, UPSERT, MERGE -> true; // Calcite types INSERT/UPDATE/DELETE IS_DML
@@ -93,16 +151,17 @@ public final class D1PlanCache {
   /** The current catalog of every D1 schema under {@code schema}, in schema order (reloaded if past its TTL). */
   private static List<D1Catalog> catalogs(CalciteSchema schema) {
     List<D1Catalog> catalogs = new ArrayList<>();
-    addCatalogs(schema, catalogs);
+    forEachD1Schema(schema, (sub, d1) -> catalogs.add(d1.catalog()));
     return catalogs;
   }
 
-  private static void addCatalogs(CalciteSchema schema, List<D1Catalog> catalogs) {
+  /** Every D1 schema under {@code schema}, in schema order. */
+  private static void forEachD1Schema(CalciteSchema schema, BiConsumer<CalciteSchema, D1Schema> action) {
     for (CalciteSchema sub : schema.getSubSchemaMap().values()) {
       if (sub.schema instanceof D1Schema d1) {
-        catalogs.add(d1.catalog());
+        action.accept(sub, d1);
       }
-      addCatalogs(sub, catalogs);
+      forEachD1Schema(sub, action);
     }
   }
 

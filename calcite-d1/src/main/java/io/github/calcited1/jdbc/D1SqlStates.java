@@ -5,6 +5,9 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.validate.SqlValidatorException;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,7 @@ import java.util.regex.Pattern;
 public final class D1SqlStates {
   private static final Pattern UNKNOWN_TABLE = Pattern.compile("^(Object|Table) '.*' not found");
   private static final Pattern UNKNOWN_COLUMN = Pattern.compile("^Column '.*' not found");
+  private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
 
   private D1SqlStates() {
   }
@@ -38,6 +42,32 @@ public final class D1SqlStates {
     return lifted;
   }
 
+  /**
+   * The names a Calcite validation error about an unknown table or column quotes ({@code Object 'orders' not found
+   * within 'shop'}, {@code Column 'b' not found in table 't'}), empty for any other failure.
+   */
+  public static List<String> unknownNames(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = validationMessage(t);
+      if (m != null && (UNKNOWN_TABLE.matcher(m).find() || UNKNOWN_COLUMN.matcher(m).find())) {
+        List<String> names = new ArrayList<>();
+        for (Matcher q = QUOTED.matcher(m); q.find(); ) {
+          names.add(q.group(1));
+        }
+        return names;
+      }
+    }
+    return List.of();
+  }
+
+  /** The message of a Calcite validation error without its position, or null for any other throwable. */
+  private static String validationMessage(Throwable t) {
+    if (t instanceof CalciteContextException c) {
+      return c.getMessage() == null ? null : c.getMessage().replaceFirst("^From line .*?: ", "");
+    }
+    return t instanceof SqlValidatorException ? t.getMessage() : null;
+  }
+
   private static String stateOf(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException s && s.getSQLState() != null) {
@@ -45,15 +75,12 @@ public final class D1SqlStates {
       }
     }
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SqlValidatorException || t instanceof CalciteContextException) {
-        String m = t instanceof CalciteContextException c ? c.getMessage().replaceFirst("^From line .*?: ", "")
-            : t.getMessage();
-        if (m != null && UNKNOWN_TABLE.matcher(m).find()) {
-          return "42S02";
-        }
-        if (m != null && UNKNOWN_COLUMN.matcher(m).find()) {
-          return "42S22";
-        }
+      String m = validationMessage(t);
+      if (m != null && UNKNOWN_TABLE.matcher(m).find()) {
+        return "42S02";
+      }
+      if (m != null && UNKNOWN_COLUMN.matcher(m).find()) {
+        return "42S22";
       }
     }
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -162,6 +162,41 @@ class D1PlanCacheTest {
     }
   }
 
+  /**
+   * A table created and a column added by another process, within the catalog's TTL: the first statement naming
+   * them reloads the catalog (one request: the reload finds the changed lists) and succeeds, rather than failing
+   * until the TTL expires. A name that exists nowhere costs one reload and fails with 42S02 as before.
+   */
+  @Test void aTableOrColumnMadeElsewhereIsFoundAtItsFirstUse() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      assertEquals(List.of("100"), query(s, "SELECT COUNT(*) FROM t"));
+      try (Connection sqlite = D1.sqlite(); Statement st = sqlite.createStatement()) {
+        st.execute("CREATE TABLE late (id INTEGER PRIMARY KEY, w TEXT)");
+        st.execute("INSERT INTO late VALUES (7, 'seven')");
+        st.execute("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'");
+      }
+      long before = D1.requestCount();
+      assertEquals(List.of("7 | seven"), query(s, "SELECT * FROM late"));
+      assertEquals(List.of("e"), query(s, "SELECT extra FROM t WHERE id = 1"));
+      assertTrue(D1.requestCount() - before <= 4, "a reload (at most two requests) and the two queries");
+      long beforeMissing = D1.requestCount();
+      SQLException missing = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+          () -> query(s, "SELECT * FROM never_made"));
+      assertEquals("42S02", missing.getSQLState(), missing.getMessage());
+      assertTrue(missing.getMessage().contains("NEVER_MADE") || missing.getMessage().contains("never_made"),
+          missing.getMessage());
+      assertEquals(1, D1.requestCount() - beforeMissing, "one reload that finds nothing new, no query");
+      SQLException missingColumn = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+          () -> query(s, "SELECT nowhere FROM late"));
+      assertEquals("42S22", missingColumn.getSQLState(), missingColumn.getMessage());
+    } finally {
+      try (Connection sqlite = D1.sqlite(); Statement st = sqlite.createStatement()) {
+        st.execute("DROP TABLE late");
+        st.execute("ALTER TABLE t DROP COLUMN extra");
+      }
+    }
+  }
+
   /** Threads executing the same text on one connection, each with its own values, each get their own answer. */
   @Test void concurrentExecutionsOfOnePlanAreIndependent() throws Exception {
     String sql = "SELECT v FROM t WHERE id = ?";
