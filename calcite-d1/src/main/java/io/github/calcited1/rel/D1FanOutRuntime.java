@@ -94,7 +94,8 @@ public final class D1FanOutRuntime {
         try {
           merged = EnumerableDefaults.mergeUnion(sources, keySelector, comparator, all, equality).enumerator();
         } catch (RuntimeException | Error e) {
-          prefetch.close();
+          // Calcite's merge opens its inputs one after another and closes none of them when a later one fails.
+          prefetch.closeAll();
           throw e;
         }
         return new Enumerator<>() {
@@ -158,6 +159,8 @@ public final class D1FanOutRuntime {
     /** For each remote input, its enumerator once opened; null for the others. */
     private final List<CompletableFuture<Opened>> opened = new ArrayList<>();
     private final boolean[] taken;
+    /** The enumerators handed out by {@link #take}, for {@link #closeAll}. */
+    private final List<Enumerator<Object>> handedOut = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Prefetch(int parallelism, Enumerable<Object>[] inputs, boolean[] remote) {
@@ -202,7 +205,9 @@ public final class D1FanOutRuntime {
     Enumerator<Object> take(int i) {
       taken[i] = true;
       if (!remote[i]) {
-        return inputs[i].enumerator();
+        Enumerator<Object> local = inputs[i].enumerator();
+        handedOut.add(local);
+        return local;
       }
       Opened o;
       try {
@@ -211,7 +216,7 @@ public final class D1FanOutRuntime {
         close();
         throw e;
       }
-      return new Enumerator<>() {
+      Enumerator<Object> input = new Enumerator<>() {
         private boolean first = true;
 
         @Override public Object current() {
@@ -234,6 +239,20 @@ public final class D1FanOutRuntime {
           o.enumerator().close();
         }
       };
+      handedOut.add(input);
+      return input;
+    }
+
+    /** Closes every input: those handed out by {@link #take} and, through {@link #close}, the others. */
+    void closeAll() {
+      for (Enumerator<Object> e : handedOut) {
+        try {
+          e.close();
+        } catch (RuntimeException | Error suppressed) {
+          // Closing the rest matters more; the failure being thrown is the one to report.
+        }
+      }
+      close();
     }
 
     /** Closes the inputs opened, or being opened, that were not taken; opens no more. */

@@ -38,6 +38,17 @@ public class D1SqlDialect extends SqliteSqlDialect {
     super(context);
   }
 
+  /**
+   * False, so that {@code RelToSqlConverter} gives every table an alias and qualifies every column with it
+   * ({@code "t"."note"}). D1's SQLite reads a double-quoted name that matches no column as a string literal (DQS is
+   * on there: d1-local/conformance/corpus/sql-double-quoted-unknown-name.json), so with a stale catalog (a column
+   * dropped or renamed since it was read) {@code SELECT "note" FROM t} would answer the text 'note' for every row and
+   * {@code WHERE "note" = 'note'} would be true for all of them; a qualified name fails with "no such column".
+   */
+  @Override public boolean hasImplicitTableAlias() {
+    return false;
+  }
+
   @Override public boolean supportsCharSet() {
     return false;
   }

@@ -98,13 +98,14 @@ public final class D1SqlGenerator {
     Set<Integer> scaledOutputs = scaledOutputs(statement, root.getRowType());
     Set<String> taken = namesIn(root);
     Optional<String> rowid = pageSize > 0 ? pagingKey(root) : Optional.empty(); // 0: one request, no pages
-    boolean paged = rowid.isPresent() && statement instanceof SqlSelect select
-        && select.getFrom() instanceof SqlIdentifier;
+    Optional<String> tableAlias = statement instanceof SqlSelect select ? scannedTableAlias(select) : Optional.empty();
+    boolean paged = rowid.isPresent() && tableAlias.isPresent();
     int pageKeyColumn = -1;
     if (paged) {
       pageKeyColumn = rowidAliasOutput((SqlSelect) statement, rowidAlias(root), names, asText);
       String pageKeyName = freeName(PAGE_KEY_COLUMN, taken);
-      addPaging((SqlSelect) statement, rowid.get(), binder.pageKeyParam(), pageSize, pageKeyColumn < 0, pageKeyName);
+      addPaging((SqlSelect) statement, tableAlias.get(), rowid.get(), binder.pageKeyParam(), pageSize,
+          pageKeyColumn < 0, pageKeyName);
       if (pageKeyColumn < 0) {
         names.add(pageKeyName);
         asText.add(true);
@@ -240,9 +241,20 @@ public final class D1SqlGenerator {
     return found >= 0 && asText.get(found) ? found : -1;
   }
 
-  private static void addPaging(SqlSelect select, String rowid, SqlNode lowerBound, int pageSize,
+  /**
+   * The alias of the one table a SELECT reads ({@code FROM "t" AS "t"}: the dialect gives every table one), or empty
+   * when it reads anything else.
+   */
+  private static Optional<String> scannedTableAlias(SqlSelect select) {
+    return select.getFrom() instanceof SqlCall as && as.getKind() == SqlKind.AS
+        && as.operand(0) instanceof SqlIdentifier && as.operand(1) instanceof SqlIdentifier alias
+        ? Optional.of(alias.getSimple()) : Optional.empty();
+  }
+
+  /** The page key, qualified by {@code tableAlias} as every column is (see {@link D1SqlDialect#hasImplicitTableAlias}). */
+  private static void addPaging(SqlSelect select, String tableAlias, String rowid, SqlNode lowerBound, int pageSize,
       boolean keyColumn, String keyName) {
-    SqlIdentifier key = new SqlIdentifier(rowid, POS);
+    SqlIdentifier key = new SqlIdentifier(List.of(tableAlias, rowid), POS);
     if (keyColumn) {
       List<SqlNode> items = new ArrayList<>();
       if (select.getSelectList() == null) {

@@ -110,7 +110,7 @@ class D1ReadPathTest {
     List<String> rows = capture(calcite, "select amount, id from events", sent);
     assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
     assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
-    assertTrue(sent.get(0).contains("\"rowid\" >= CAST(? AS INTEGER)"), sent::toString);
+    assertTrue(sent.get(0).contains("\"events\".\"rowid\" >= CAST(? AS INTEGER)"), sent::toString);
     assertEquals(EVENTS, rows.size());
     assertEquals("3 | 1", rows.get(0));
     assertEquals(3L * EVENTS + " | " + EVENTS, rows.get(EVENTS - 1));
@@ -139,7 +139,7 @@ class D1ReadPathTest {
       List<String> sent = new ArrayList<>();
       List<String> rows = capture(small, "select id, v from desc_key", sent);
       assertEquals(List.of("30 | a", "NULL | b", "10 | c", "20 | d", "5 | e"), rows);
-      assertTrue(sent.get(0).contains("\"rowid\" AS \"__d1_page_key\""), sent::toString);
+      assertTrue(sent.get(0).contains("\"desc_key\".\"rowid\" AS \"__d1_page_key\""), sent::toString);
 
       sent.clear();
       long before = D1.requestCount();
@@ -211,7 +211,7 @@ class D1ReadPathTest {
     long before = D1.requestCount();
     List<String> rows = capture(calcite, "select id from events where kind = 'k3' and amount > 30000", sent);
     assertEquals(1, sent.size());
-    assertTrue(sent.get(0).contains("\"kind\" = ? AND \"amount\" > CAST(? AS INTEGER) AND \"rowid\" >="), sent::toString);
+    assertTrue(sent.get(0).contains("\"events\".\"kind\" = ? AND \"events\".\"amount\" > CAST(? AS INTEGER) AND \"events\".\"rowid\" >="), sent::toString);
     assertEquals(expected, rows);
     assertEquals(1, D1.requestCount() - before, "fewer rows than a page: one request");
   }
@@ -241,8 +241,8 @@ class D1ReadPathTest {
       rs.next();
       String plan = rs.getString(1);
       // the primary key is pinned: one row at most, so neither paging nor a wrapper
-      assertTrue(plan.replaceAll("\\s+", " ").contains("D1ToEnumerableConverter(sql=[SELECT \"name\""
-          + " FROM \"customers\" WHERE \"id\" = CAST(? AS INTEGER)]"), plan);
+      assertTrue(plan.replaceAll("\\s+", " ").contains("D1ToEnumerableConverter(sql=[SELECT \"customers\".\"name\""
+          + " FROM \"customers\" AS \"customers\" WHERE \"customers\".\"id\" = CAST(? AS INTEGER)]"), plan);
       assertFalse(plan.contains(D1.token()), "the token never appears");
     }
   }
@@ -264,7 +264,7 @@ class D1ReadPathTest {
         assertEquals(List.of("1 | 9223372036854775807"), Rows.read(rs));
       }
     }
-    assertTrue(sent.get(0).contains("\"n\" >= CAST(? AS INTEGER) AND \"label\" <> ?"), sent::toString);
+    assertTrue(sent.get(0).contains("\"big_numbers\".\"n\" >= CAST(? AS INTEGER) AND \"big_numbers\".\"label\" <> ?"), sent::toString);
   }
 
   @Test void typesReadBackExactly() throws SQLException {
@@ -370,7 +370,7 @@ class D1ReadPathTest {
       List<String> rows = capture(c, "select s.segment, count(*) from customers cu join crm.segments s"
           + " on s.country = cu.country where cu.vip group by s.segment", sent);
       assertEquals(1, sent.size(), sent::toString);
-      assertTrue(sent.get(0).contains("WHERE \"vip\""), sent::toString);
+      assertTrue(sent.get(0).contains("WHERE \"customers\".\"vip\""), sent::toString);
       List<String> expected;
       try (Connection s = D1.sqlite(); Statement st = s.createStatement();
            ResultSet rs = st.executeQuery("select case country when 'DE' then 'core' when 'FR' then 'growth'"

@@ -83,16 +83,16 @@ class D1SemanticsTest {
   @Test void divisionOfNumericColumnIsFloatingPoint() throws SQLException {
     List<String> sent = new ArrayList<>();
     assertEquals(List.of("2.5", "3.5"), query("select amount / 2 from amounts order by id", sent));
-    assertTrue(one(sent).contains("CAST(\"amount\" AS REAL) / CAST(? AS INTEGER)"), sent::toString);
+    assertTrue(one(sent).contains("CAST(\"amounts\".\"amount\" AS REAL) / CAST(? AS INTEGER)"), sent::toString);
   }
 
   @Test void arithmeticOfNumericColumnsIsFloatingPoint() throws SQLException {
     List<String> sent = new ArrayList<>();
     assertEquals(List.of("0.5", "0.75"), query("select (amount - price) / 4 from amounts order by id", sent));
-    assertTrue(one(sent).contains("(CAST(\"amount\" AS REAL) - \"price\") / CAST(? AS INTEGER)"), sent::toString);
+    assertTrue(one(sent).contains("(CAST(\"amounts\".\"amount\" AS REAL) - \"amounts\".\"price\") / CAST(? AS INTEGER)"), sent::toString);
     sent.clear();
     assertEquals(List.of("1.5"), query("select amount * 3 / 10 from amounts where id = 1", sent));
-    assertTrue(one(sent).contains("CAST(\"amount\" AS REAL) * CAST(? AS INTEGER) / CAST(? AS INTEGER)"),
+    assertTrue(one(sent).contains("CAST(\"amounts\".\"amount\" AS REAL) * CAST(? AS INTEGER) / CAST(? AS INTEGER)"),
         sent::toString);
   }
 
@@ -102,7 +102,7 @@ class D1SemanticsTest {
          Statement st = calcite.createStatement()) {
       assertEquals(2, st.executeUpdate("update halved set amount = amount / 2"));
     }
-    assertTrue(sent.stream().anyMatch(s -> s.startsWith("UPDATE") && s.contains("CAST(\"amount\" AS REAL) /")),
+    assertTrue(sent.stream().anyMatch(s -> s.startsWith("UPDATE") && s.contains("CAST(\"halved\".\"amount\" AS REAL) /")),
         sent::toString);
     try (Connection s = D1.sqlite(); Statement st = s.createStatement();
          ResultSet rs = st.executeQuery("select amount from halved order by id")) {

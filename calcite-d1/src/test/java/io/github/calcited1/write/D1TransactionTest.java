@@ -217,10 +217,11 @@ class D1TransactionTest {
     List<String> writes = sqls.stream().filter(q -> q.startsWith("UPDATE") || q.startsWith("DELETE")).toList();
     assertEquals(List.of(
         // DOUBLE arithmetic is made REAL in SQLite too (docs/pushdown.md): a no-op on this REAL column
-        "UPDATE \"orders\" SET \"amount\" = CAST(\"amount\" AS REAL) * CAST(? AS INTEGER), \"qty\" = \"qty\""
-            + " + CAST(? AS INTEGER) WHERE \"qty\" >= CAST(? AS INTEGER)",
+        // every column read is qualified, never a bare "name" SQLite could take for a string (D1SqlDialect)
+        "UPDATE \"orders\" SET \"amount\" = CAST(\"orders\".\"amount\" AS REAL) * CAST(? AS INTEGER),"
+            + " \"qty\" = \"orders\".\"qty\" + CAST(? AS INTEGER) WHERE \"orders\".\"qty\" >= CAST(? AS INTEGER)",
         // literals are bound, as in reads (one generator for both)
-        "DELETE FROM \"orders\" WHERE \"customer\" = ?"), writes);
+        "DELETE FROM \"orders\" WHERE \"orders\".\"customer\" = ?"), writes);
     List<RecordedRequest> recorded = d1.server.recordedRequests();
     assertTrue(recorded.get(recorded.size() - 1).body().contains("DELETE FROM"));
     assertEquals(40, value("SELECT amount FROM orders WHERE id = 2"));
