@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.JDBCType;
 import java.sql.ResultSet;
@@ -17,15 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DDL on D1 through jdbc:d1:, checked against what SQLite itself has in the database file. */
 class D1DdlTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   private static List<String> sqlite(String sql) throws SQLException {
     return sqlite(d1, sql);
   }
 
   /** Rows of a query, with its parameters, on the SQLite file behind a fixture's "shop". */
-  static List<String> sqlite(D1Fixture fixture, String sql, Object... params) throws SQLException {
-    try (Connection c = fixture.sqliteFile(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+  static List<String> sqlite(D1LocalExtension fixture, String sql, Object... params) throws SQLException {
+    try (Connection c = fixture.sqlite(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         p.setObject(i + 1, params[i]);
       }
@@ -177,15 +177,15 @@ class D1DdlTest {
   void anotherConnectionSeesTheChangeAtItsNextStatement() throws Exception {
     try (Connection a = d1.connect(); Connection b = d1.connect(); Statement s = a.createStatement()) {
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM \"metadata\".\"TABLES\" WHERE \"tableName\" = 'seen_t'"));
-      long before = d1.requests();
+      long before = d1.requestCount();
       s.execute("CREATE TABLE seen_t (x INTEGER)");
       // The DDL, then the catalog reload: the known tables in one batch, the new one's description in a second.
-      assertEquals(3, d1.requests() - before);
+      assertEquals(3, d1.requestCount() - before);
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM seen_t"));
-      before = d1.requests();
+      before = d1.requestCount();
       s.execute("ALTER TABLE seen_t ADD COLUMN y TEXT DEFAULT 'd'");
       // Same table list: the reload is one batch.
-      assertEquals(2, d1.requests() - before);
+      assertEquals(2, d1.requestCount() - before);
       s.executeUpdate("INSERT INTO seen_t (x) VALUES (1)");
       // b had already read seen_t's old definition.
       assertEquals(List.of("1|d"), rows(b, "SELECT x, y FROM seen_t"));

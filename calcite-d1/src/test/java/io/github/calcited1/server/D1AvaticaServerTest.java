@@ -31,12 +31,13 @@ import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.calcited1.local.D1LocalServer;
+import io.github.calcited1.testing.D1LocalExtension;
 
 /**
  * {@code calcite-d1 serve} end to end: d1-local, a model federating D1 with a SQLite file (Calcite's JDBC adapter),
@@ -47,7 +48,7 @@ class D1AvaticaServerTest {
   static final String TOKEN = "serve-token";
 
   @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop").withToken(TOKEN);
   static Path model;
   static URLClassLoader thinClientLoader;
   static Driver thinDriver;
@@ -55,10 +56,7 @@ class D1AvaticaServerTest {
   static Driver remoteDriver;
 
   @BeforeAll static void setUp() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build();
-    d1.start();
-    LocalData.exec(d1, TOKEN, "shop",
+    D1.d1Batch(
         "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL)",
         "INSERT INTO customers VALUES (1, 'Zoë', 'DE'), (2, 'Łukasz', 'PL'), (3, 'José', 'ES')",
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id),"
@@ -72,8 +70,8 @@ class D1AvaticaServerTest {
     model = tmp.resolve("model.json");
     Files.writeString(model, "{\"version\": \"1.0\", \"defaultSchema\": \"shop\", \"schemas\": ["
         + "{\"name\": \"shop\", \"type\": \"custom\", \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
-        + " \"operand\": {\"database\": \"shop\", \"accountId\": \"" + LocalData.ACCOUNT_ID + "\", \"apiToken\": \""
-        + TOKEN + "\", \"baseUrl\": \"" + d1.baseUrl() + "\"}},"
+        + " \"operand\": {\"database\": \"shop\", \"accountId\": \"" + D1.accountId() + "\", \"apiToken\": \""
+        + TOKEN + "\", \"baseUrl\": \"" + D1.baseUrl() + "\"}},"
         + "{\"name\": \"lite\", \"type\": \"custom\", \"factory\": \"org.apache.calcite.adapter.jdbc.JdbcSchema$Factory\","
         + " \"operand\": {\"jdbcUrl\": \"jdbc:sqlite:" + lite + "\", \"jdbcDriver\": \"org.sqlite.JDBC\","
         + " \"sqlDialectFactory\": \"io.github.calcited1.federation.SqliteDialectFactory\"}}]}");
@@ -112,9 +110,6 @@ class D1AvaticaServerTest {
     }
     if (remoteClientLoader != null) {
       remoteClientLoader.close();
-    }
-    if (d1 != null) {
-      d1.close();
     }
   }
 
@@ -227,8 +222,7 @@ class D1AvaticaServerTest {
   }
 
   @Test void servesTheOneDatabaseShortcutUrl() throws Exception {
-    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl()
-        + ";apiToken=" + TOKEN;
+    String url = D1.url();
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0)
         .connectionExpiry(Duration.ofMinutes(3)));
          Connection c = thin(server, new Properties())) {
@@ -410,7 +404,7 @@ class D1AvaticaServerTest {
   }
 
   @Test void wrongTokenIs28000ThroughTheThinClient() throws Exception {
-    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl();
+    String url = "jdbc:d1:database=shop;accountId=" + D1.accountId() + ";baseUrl=" + D1.baseUrl();
     Properties wrong = new Properties();
     wrong.setProperty("apiToken", "not-the-token");
     Throwable direct = failure(() -> DriverManager.getConnection(url, wrong).close());
