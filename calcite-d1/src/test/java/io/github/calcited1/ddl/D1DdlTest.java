@@ -1,5 +1,6 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,15 +51,6 @@ class D1DdlTest {
     return rows;
   }
 
-  /** The SQLState of the first exception in the chain that has one (Calcite wraps DDL errors in its own). */
-  static String state(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException x && x.getSQLState() != null) {
-        return x.getSQLState();
-      }
-    }
-    return null;
-  }
 
   static List<String> rows(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
@@ -151,7 +143,7 @@ class D1DdlTest {
       SQLException missing = assertThrows(SQLException.class, () -> s.execute("DROP TABLE vw_t"));
       assertTrue(missing.getMessage().contains("no such table: vw_t"), missing.getMessage());
       SQLException ctas = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE vw_x AS SELECT 1 AS a"));
-      assertEquals("0A000", state(ctas));
+      assertEquals("0A000", sqlState(ctas));
     }
   }
 
@@ -164,7 +156,7 @@ class D1DdlTest {
       assertEquals(List.of("tx_new"), sqlite("SELECT name FROM sqlite_master WHERE name = 'tx_new'"));
       s.executeUpdate("INSERT INTO tx_t VALUES (1)");
       SQLException refused = assertThrows(SQLException.class, () -> s.execute("DROP TABLE tx_new"));
-      assertEquals("25001", state(refused));
+      assertEquals("25001", sqlState(refused));
       assertTrue(refused.getMessage().contains("Commit or roll back first"), refused.getMessage());
       c.commit();
       s.execute("DROP TABLE tx_new");
@@ -196,9 +188,9 @@ class D1DdlTest {
   void readOnlySchemaRefusesDdl() throws Exception {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE ro_t (x INTEGER)"));
-      assertEquals("25006", state(e));
+      assertEquals("25006", sqlState(e));
       SQLException n = assertThrows(SQLException.class, () -> s.execute("CREATE INDEX ro_i ON tx_t (id)"));
-      assertEquals("25006", state(n));
+      assertEquals("25006", sqlState(n));
     }
     assertEquals(List.of(), sqlite("SELECT name FROM sqlite_master WHERE name IN ('ro_t', 'ro_i')"));
   }

@@ -1,5 +1,6 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +120,7 @@ class D1NativeFunctionsTest {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class,
           () -> s.executeQuery("SELECT * FROM TABLE(d1_execute('DELETE FROM nf_meta'))"));
-      assertEquals("25006", D1DdlTest.state(e));
+      assertEquals("25006", sqlState(e));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.calcited1.reliability;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -330,7 +331,7 @@ class BadInputTest {
         ps.setDouble(2, bad);
         SQLException e = assertThrows(SQLException.class, ps::executeUpdate);
         assertTrue(e.getMessage().contains(Double.toString(bad)) && e.getMessage().contains("JSON"), e.getMessage());
-        assertEquals("22003", stateOf(e), chain(e));
+        assertEquals("22003", sqlState(e), chain(e));
       }
     }
     try (Connection c = d1.connect();
@@ -342,7 +343,7 @@ class BadInputTest {
       ps.setString(2, "z".repeat(2_000_001));
       e = assertThrows(SQLException.class, ps::executeUpdate);
       assertTrue(e.getMessage().contains("exceeds D1's limit of 2000000 bytes"), e.getMessage());
-      assertEquals("54000", stateOf(e));
+      assertEquals("54000", sqlState(e));
     }
     // A NaN parameter of a statement run inside D1 (pushed UPDATE) is refused as well.
     try (Connection c = d1.connect();
@@ -558,18 +559,6 @@ class BadInputTest {
     assertTrue(id.getMessage().contains("Check the database name or id"), id.getMessage());
   }
 
-  /**
-   * The SQLState of the first SQLException in the chain that has one. Avatica wraps an exception thrown while a
-   * statement executes into an SQLException without state; the D1 exception with its state is the cause.
-   */
-  static String stateOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
-        return ((SQLException) t).getSQLState();
-      }
-    }
-    return null;
-  }
 
   static String chain(Throwable t) {
     StringBuilder sb = new StringBuilder();
