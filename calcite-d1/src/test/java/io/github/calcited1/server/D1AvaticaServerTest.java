@@ -37,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.calcited1.reliability.FaultProxy;
 import io.github.calcited1.testing.D1LocalExtension;
 
 /**
@@ -981,6 +982,53 @@ class D1AvaticaServerTest {
         update(direct, "UPDATE customers SET country = 'ES' WHERE id = 3");
       }
       assertEquals(0, count(direct, "SELECT COUNT(*) FROM items WHERE id = 50"));
+    }
+  }
+
+  /**
+   * A COMMIT whose answer is lost after D1 ran it (HTTP 200 with an error envelope, from a proxy in front of
+   * d1-local) reaches jdbc:d1:remote: as an SQLException with SQLState 08007 and the direct driver's advice; the
+   * write is in D1, once.
+   */
+  @Test void commitOutcomeUnknownIs08007ThroughTheRemoteClient() throws Exception {
+    D1.d1("CREATE TABLE outcomes (id INTEGER PRIMARY KEY, note TEXT)");
+    try (FaultProxy proxy = new FaultProxy(D1.baseUrl(), false)) {
+      proxy.start();
+      String url = "jdbc:d1:database=shop;accountId=" + D1.accountId() + ";baseUrl=" + proxy.baseUrl()
+          + ";apiToken=" + TOKEN;
+      try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0));
+           Connection c = remote(server, new Properties()); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.executeUpdate("INSERT INTO outcomes VALUES (1, 'outcome unknown')");
+        proxy.next(FaultProxy.Spoil.ERROR_ENVELOPE);
+        SQLException e = assertThrows(SQLException.class, c::commit);
+        assertEquals("08007", e.getSQLState(), e::toString);
+        assertTrue(e.getMessage().contains("Check before re-running"), e.getMessage());
+        assertEquals(0, proxy.pending(), "the COMMIT's answer was the spoiled one");
+      }
+    }
+    assertEquals(1, D1.count("outcomes"), "the write ran, once");
+  }
+
+  /**
+   * jdbc:d1:remote:'s {@code caseSensitive} is read as jdbc:d1: reads a flag: true or false in any case; "yes" is
+   * refused with SQLState 08001 naming the property (it was read as false, silently).
+   */
+  @Test void remoteCaseSensitiveIsTrueOrFalseOnly() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0))) {
+      Properties yes = new Properties();
+      yes.setProperty("caseSensitive", "yes");
+      SQLException e = assertThrows(SQLException.class, () -> remote(server, yes).close());
+      assertEquals("08001", e.getSQLState(), e::toString);
+      assertTrue(e.getMessage().contains("'caseSensitive' must be true or false, not 'yes'"), e.getMessage());
+      Properties upper = new Properties();
+      upper.setProperty("caseSensitive", "TRUE");
+      try (Connection c = remote(server, upper)) {
+        assertTrue(c.getMetaData().supportsMixedCaseIdentifiers(), "caseSensitive=TRUE is true");
+      }
+      try (Connection c = remote(server, new Properties())) {
+        assertFalse(c.getMetaData().supportsMixedCaseIdentifiers(), "false by default");
+      }
     }
   }
 
