@@ -1,5 +1,7 @@
 package io.github.calcited1.remote;
 
+import io.github.calcited1.config.D1ConfigurationException;
+import io.github.calcited1.config.D1Operands;
 import io.github.calcited1.jdbc.D1ConnectionExtras;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
@@ -43,13 +45,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class D1RemoteConnection extends AvaticaConnection {
-  D1RemoteConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
+  D1RemoteConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info)
+      throws SQLException {
     super(driver, factory, url, info);
-    properties.put(InternalProperty.CASE_SENSITIVE,
-        Boolean.parseBoolean(info.getProperty("caseSensitive", "false")));
+    properties.put(InternalProperty.CASE_SENSITIVE, caseSensitive(info));
     properties.put(InternalProperty.UNQUOTED_CASING, lexical(info, "unquotedCasing", Casing.UNCHANGED));
     properties.put(InternalProperty.QUOTED_CASING, lexical(info, "quotedCasing", Casing.UNCHANGED));
     properties.put(InternalProperty.QUOTING, lexical(info, "quoting", Quoting.DOUBLE_QUOTE));
+  }
+
+  /**
+   * The client's {@code caseSensitive} property, read as jdbc:d1: reads a flag ({@link D1Operands#bool}): true or
+   * false in any case; any other spelling ("yes", "1") is refused (SQLState 08001, as jdbc:d1: refuses a bad
+   * property), not read as false.
+   */
+  private static boolean caseSensitive(Properties info) throws SQLException {
+    String value = info.getProperty("caseSensitive");
+    try {
+      return value != null && D1Operands.bool(Map.of("caseSensitive", value), "caseSensitive");
+    } catch (D1ConfigurationException e) {
+      throw new SQLException(e.getMessage() + "; connect with caseSensitive=true or caseSensitive=false", "08001",
+          e);
+    }
   }
 
   private static <E extends Enum<E>> E lexical(Properties info, String key, E dflt) {

@@ -86,7 +86,7 @@ public class D1RemoteDriver extends org.apache.calcite.avatica.remote.Driver {
 
     @Override
     public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory, String url,
-        Properties info) {
+        Properties info) throws SQLException {
       return new D1RemoteConnection(driver, factory, url, info);
     }
 

@@ -1,10 +1,11 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.JDBCType;
 import java.sql.ResultSet;
@@ -17,15 +18,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DDL on D1 through jdbc:d1:, checked against what SQLite itself has in the database file. */
 class D1DdlTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   private static List<String> sqlite(String sql) throws SQLException {
     return sqlite(d1, sql);
   }
 
   /** Rows of a query, with its parameters, on the SQLite file behind a fixture's "shop". */
-  static List<String> sqlite(D1Fixture fixture, String sql, Object... params) throws SQLException {
-    try (Connection c = fixture.sqliteFile(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+  static List<String> sqlite(D1LocalExtension fixture, String sql, Object... params) throws SQLException {
+    try (Connection c = fixture.sqlite(); java.sql.PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         p.setObject(i + 1, params[i]);
       }
@@ -50,15 +51,6 @@ class D1DdlTest {
     return rows;
   }
 
-  /** The SQLState of the first exception in the chain that has one (Calcite wraps DDL errors in its own). */
-  static String state(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException x && x.getSQLState() != null) {
-        return x.getSQLState();
-      }
-    }
-    return null;
-  }
 
   static List<String> rows(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
@@ -151,7 +143,7 @@ class D1DdlTest {
       SQLException missing = assertThrows(SQLException.class, () -> s.execute("DROP TABLE vw_t"));
       assertTrue(missing.getMessage().contains("no such table: vw_t"), missing.getMessage());
       SQLException ctas = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE vw_x AS SELECT 1 AS a"));
-      assertEquals("0A000", state(ctas));
+      assertEquals("0A000", sqlState(ctas));
     }
   }
 
@@ -164,7 +156,7 @@ class D1DdlTest {
       assertEquals(List.of("tx_new"), sqlite("SELECT name FROM sqlite_master WHERE name = 'tx_new'"));
       s.executeUpdate("INSERT INTO tx_t VALUES (1)");
       SQLException refused = assertThrows(SQLException.class, () -> s.execute("DROP TABLE tx_new"));
-      assertEquals("25001", state(refused));
+      assertEquals("25001", sqlState(refused));
       assertTrue(refused.getMessage().contains("Commit or roll back first"), refused.getMessage());
       c.commit();
       s.execute("DROP TABLE tx_new");
@@ -177,15 +169,15 @@ class D1DdlTest {
   void anotherConnectionSeesTheChangeAtItsNextStatement() throws Exception {
     try (Connection a = d1.connect(); Connection b = d1.connect(); Statement s = a.createStatement()) {
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM \"metadata\".\"TABLES\" WHERE \"tableName\" = 'seen_t'"));
-      long before = d1.requests();
+      long before = d1.requestCount();
       s.execute("CREATE TABLE seen_t (x INTEGER)");
       // The DDL, then the catalog reload: the known tables in one batch, the new one's description in a second.
-      assertEquals(3, d1.requests() - before);
+      assertEquals(3, d1.requestCount() - before);
       assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM seen_t"));
-      before = d1.requests();
+      before = d1.requestCount();
       s.execute("ALTER TABLE seen_t ADD COLUMN y TEXT DEFAULT 'd'");
       // Same table list: the reload is one batch.
-      assertEquals(2, d1.requests() - before);
+      assertEquals(2, d1.requestCount() - before);
       s.executeUpdate("INSERT INTO seen_t (x) VALUES (1)");
       // b had already read seen_t's old definition.
       assertEquals(List.of("1|d"), rows(b, "SELECT x, y FROM seen_t"));
@@ -196,9 +188,9 @@ class D1DdlTest {
   void readOnlySchemaRefusesDdl() throws Exception {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE ro_t (x INTEGER)"));
-      assertEquals("25006", state(e));
+      assertEquals("25006", sqlState(e));
       SQLException n = assertThrows(SQLException.class, () -> s.execute("CREATE INDEX ro_i ON tx_t (id)"));
-      assertEquals("25006", state(n));
+      assertEquals("25006", sqlState(n));
     }
     assertEquals(List.of(), sqlite("SELECT name FROM sqlite_master WHERE name IN ('ro_t', 'ro_i')"));
   }

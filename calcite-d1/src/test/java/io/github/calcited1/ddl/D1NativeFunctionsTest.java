@@ -1,10 +1,11 @@
 package io.github.calcited1.ddl;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** d1_query, d1_execute and d1_databases against d1-local, compared with SQLite itself on the same file. */
 class D1NativeFunctionsTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void seed() throws Exception {
@@ -119,14 +120,14 @@ class D1NativeFunctionsTest {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class,
           () -> s.executeQuery("SELECT * FROM TABLE(d1_execute('DELETE FROM nf_meta'))"));
-      assertEquals("25006", D1DdlTest.state(e));
+      assertEquals("25006", sqlState(e));
     }
   }
 
   @Test
   void d1DatabasesListsTheAccount() throws Exception {
     try (Connection c = d1.connect()) {
-      assertEquals(List.of("other|" + d1.server.databaseId("other"), "shop|" + d1.server.databaseId("shop")),
+      assertEquals(List.of("other|" + d1.server().databaseId("other"), "shop|" + d1.server().databaseId("shop")),
           D1DdlTest.rows(c, "SELECT name, database_id FROM TABLE(d1_databases()) ORDER BY name"));
       assertEquals(List.of("production"), D1DdlTest.rows(c, "SELECT DISTINCT version FROM TABLE(d1_databases())"));
     }

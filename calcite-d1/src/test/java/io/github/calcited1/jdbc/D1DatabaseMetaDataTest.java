@@ -1,7 +1,7 @@
 package io.github.calcited1.jdbc;
 
 import io.github.calcited1.testing.KeysSchema;
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * compared with sqlite-jdbc on the same SQLite file: keys, foreign keys, indexes, column declarations.
  */
 public class D1DatabaseMetaDataTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   static final List<String> TABLES = List.of("customers", "orders", "order_lines", "big_orders");
 
@@ -61,7 +61,7 @@ public class D1DatabaseMetaDataTest {
 
   /** Asserts jdbc:d1: answers {@code query} for every table as sqlite-jdbc does, in the named columns. */
   static void sameAsSqlite(Query query, String... columns) throws SQLException {
-    try (Connection c = d1.connect(); Connection sqlite = d1.sqliteFile()) {
+    try (Connection c = d1.connect(); Connection sqlite = d1.sqlite()) {
       for (String t : TABLES) {
         List<String> expected = rows(query.run(sqlite.getMetaData(), null, t), columns);
         List<String> actual = rows(query.run(c.getMetaData(), "shop", t), columns);

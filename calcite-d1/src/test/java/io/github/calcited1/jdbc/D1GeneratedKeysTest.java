@@ -1,6 +1,6 @@
 package io.github.calcited1.jdbc;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Generated keys after INSERT through jdbc:d1:, checked against the rows SQLite holds. */
 class D1GeneratedKeysTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void schema() throws Exception {
@@ -51,7 +51,7 @@ class D1GeneratedKeysTest {
   /** The ids SQLite holds for these names, in the same order. */
   static List<List<Object>> idsOf(String... names) throws SQLException {
     List<List<Object>> out = new ArrayList<>();
-    try (Connection s = d1.sqliteFile()) {
+    try (Connection s = d1.sqlite()) {
       for (String n : names) {
         try (PreparedStatement ps = s.prepareStatement("SELECT id FROM people WHERE name = ?")) {
           ps.setString(1, n);
@@ -130,7 +130,7 @@ class D1GeneratedKeysTest {
       s.executeUpdate("INSERT INTO notes (body) VALUES ('x'), ('y')", Statement.RETURN_GENERATED_KEYS);
       List<List<Object>> keys = keys(s);
       List<List<Object>> rowids = new ArrayList<>();
-      try (Connection sqlite = d1.sqliteFile(); Statement q = sqlite.createStatement();
+      try (Connection sqlite = d1.sqlite(); Statement q = sqlite.createStatement();
            ResultSet rs = q.executeQuery("SELECT rowid FROM notes ORDER BY rowid")) {
         while (rs.next()) {
           rowids.add(List.of(rs.getLong(1)));

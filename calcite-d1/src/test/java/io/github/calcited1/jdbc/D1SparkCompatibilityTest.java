@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.rel.D1Schema;
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reads as BOOLEAN, and the probe of a missing table fails with a 42xxx state.
  */
 class D1SparkCompatibilityTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,9 +80,9 @@ class D1SparkCompatibilityTest {
     try (Connection c = d1.connect()) {
       D1Schema schema = c.unwrap(CalciteConnection.class).getRootSchema().getSubSchema("shop")
           .unwrap(D1Schema.class);
-      long before = d1.server.requestCount();
+      long before = d1.server().requestCount();
       schema.refreshCatalog();
-      assertEquals(1, d1.server.requestCount() - before, "the reload: one batch, no view is typed yet");
+      assertEquals(1, d1.server().requestCount() - before, "the reload: one batch, no view is typed yet");
       for (int i = 0; i < 2; i++) {
         try (Connection other = d1.connect(); Statement s = other.createStatement();
              ResultSet r = s.executeQuery("SELECT * FROM line_totals WHERE 1=0")) {
@@ -90,7 +90,7 @@ class D1SparkCompatibilityTest {
         }
       }
       // line_totals typed once for every connection; no_lines, not used, costs nothing; WHERE 1=0 sends nothing.
-      assertEquals(2, d1.server.requestCount() - before);
+      assertEquals(2, d1.server().requestCount() - before);
     }
   }
 
@@ -100,8 +100,8 @@ class D1SparkCompatibilityTest {
    */
   @Test
   void aViewThatCannotBeReadLeavesTheCatalogUsable() throws Exception {
-    String other = d1.server.databaseId("other");
-    d1.client.batch(other, List.of(D1Statement.of("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT)"),
+    String other = d1.server().databaseId("other");
+    d1.client().batch(other, List.of(D1Statement.of("CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT)"),
         D1Statement.of("INSERT INTO docs VALUES (1, 'not json')"),
         D1Statement.of("CREATE VIEW doc_titles AS SELECT id, json_extract(body, '$.title') AS title FROM docs")));
     try (Connection c = DriverManager.getConnection(d1.url().replace("database=shop", "database=other"));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.write.D1CommitStats;
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.write.D1Session;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class D1UrlTokenAndWarningsTest {
   static final String SECRET = "S3CRET-tok-0123456789";
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void start() throws Exception {
@@ -106,8 +106,8 @@ class D1UrlTokenAndWarningsTest {
   @Test
   void twoSpellingsOfTheKeyFailAtConnect() {
     SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-        "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server.baseUrl() + ";APITOKEN=" + SECRET
-            + ";apiToken=" + D1Fixture.TOKEN).close());
+        "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server().baseUrl() + ";APITOKEN=" + SECRET
+            + ";apiToken=" + D1LocalExtension.TOKEN).close());
     assertEquals("28000", e.getSQLState());
     assertFalse(e.getMessage().contains(SECRET), e.getMessage());
   }
@@ -116,7 +116,7 @@ class D1UrlTokenAndWarningsTest {
   void theReportedUrlHasNoTokenButTheConnectionWorks() throws Exception {
     try (Connection c = d1.connect()) {
       String url = c.getMetaData().getURL();
-      assertFalse(url.contains(D1Fixture.TOKEN), url);
+      assertFalse(url.contains(D1LocalExtension.TOKEN), url);
       assertTrue(url.startsWith("jdbc:d1:database="), url);
       try (Statement s = c.createStatement()) {
         s.executeQuery("SELECT 1").close();

@@ -1,5 +1,6 @@
 package io.github.calcited1.rel;
 
+import static io.github.calcited1.testing.Errors.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -188,7 +189,7 @@ class D1ReadPathTest {
       });
       // Calcite's iterator looks one row ahead, so the failure of page 2 (rows 3 to 4) comes with the second row.
       assertEquals(List.of(5L), seen, "rows of the first page, then the failure: never a short result");
-      assertTrue(causes(e).contains("500"), causes(e));
+      assertTrue(messages(e).contains("500"), messages(e));
       D1.server().faults().clear();
       assertEquals(5, Rows.read(st.executeQuery(sql)).size());
     }
@@ -298,19 +299,19 @@ class D1ReadPathTest {
           }
         }
       });
-      String message = causes(e);
+      String message = messages(e);
       assertTrue(message.contains("D1 column " + c[1] + " holds") && message.contains(c[2]), message);
     }
   }
 
   @Test void badOperandsFailAtConnectTime() {
     Exception e = assertThrows(Exception.class, () -> connect(Map.of("pageSize", "many")).close());
-    assertTrue(causes(e).contains("Operand 'pageSize' must be a whole number"), causes(e));
+    assertTrue(messages(e).contains("Operand 'pageSize' must be a whole number"), messages(e));
     e = assertThrows(Exception.class, () -> connect(Map.of("apiToken", "wrong-secret")).close());
-    assertTrue(causes(e).contains("Cannot open D1 database 'shop'"), causes(e));
-    assertFalse(causes(e).contains("wrong-secret"), "the token never appears in messages");
+    assertTrue(messages(e).contains("Cannot open D1 database 'shop'"), messages(e));
+    assertFalse(messages(e).contains("wrong-secret"), "the token never appears in messages");
     e = assertThrows(Exception.class, () -> connect(Map.of("database", "nope")).close());
-    assertTrue(causes(e).contains("nope"), causes(e));
+    assertTrue(messages(e).contains("nope"), messages(e));
   }
 
   @Test void catalogIsSharedAcrossConnectionsAndRefreshable() throws Exception {
@@ -384,11 +385,4 @@ class D1ReadPathTest {
     }
   }
 
-  private static String causes(Throwable e) {
-    StringBuilder b = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      b.append(t.getMessage()).append('\n');
-    }
-    return b.toString();
-  }
 }

@@ -1,11 +1,12 @@
 package io.github.calcited1.reliability;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,7 +50,7 @@ class BadInputTest {
       "*/ SELECT 1; /*", "]; DROP TABLE rt; --", "`; DROP TABLE rt; --", "?", "?1 ?2", ":name @p $1",
       "x\u0000'; DROP TABLE rt; --", "' OR '1'='1", "\"; ATTACH 'x' AS y; --"};
 
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void start() throws Exception {
@@ -258,7 +259,7 @@ class BadInputTest {
       assertEquals(ROWS, n, "rows read back through calcite-d1");
     }
     // And from the SQLite file behind d1-local, with exact storage classes.
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement();
+    try (Connection f = d1.sqlite(); Statement s = f.createStatement();
          ResultSet r = s.executeQuery("SELECT id, i, typeof(i), r, typeof(r), hex(t), typeof(t), b, typeof(b)"
              + " FROM rt ORDER BY id")) {
       int n = 0;
@@ -322,7 +323,7 @@ class BadInputTest {
   /** What D1 cannot hold is refused before anything is sent, with a message that says why. */
   @Test
   void valuesD1CannotHoldAreRefusedClearly() throws Exception {
-    d1.server.clearRecordedRequests();
+    d1.server().clearRecordedRequests();
     try (Connection c = d1.connect();
          PreparedStatement ps = c.prepareStatement("INSERT INTO rt (id, r) VALUES (?, ?)")) {
       for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
@@ -330,7 +331,7 @@ class BadInputTest {
         ps.setDouble(2, bad);
         SQLException e = assertThrows(SQLException.class, ps::executeUpdate);
         assertTrue(e.getMessage().contains(Double.toString(bad)) && e.getMessage().contains("JSON"), e.getMessage());
-        assertEquals("22003", stateOf(e), chain(e));
+        assertEquals("22003", sqlState(e), chain(e));
       }
     }
     try (Connection c = d1.connect();
@@ -342,7 +343,7 @@ class BadInputTest {
       ps.setString(2, "z".repeat(2_000_001));
       e = assertThrows(SQLException.class, ps::executeUpdate);
       assertTrue(e.getMessage().contains("exceeds D1's limit of 2000000 bytes"), e.getMessage());
-      assertEquals("54000", stateOf(e));
+      assertEquals("54000", sqlState(e));
     }
     // A NaN parameter of a statement run inside D1 (pushed UPDATE) is refused as well.
     try (Connection c = d1.connect();
@@ -351,10 +352,10 @@ class BadInputTest {
       Exception e = assertThrows(Exception.class, ps::executeUpdate);
       assertTrue(chain(e).contains("NaN"), chain(e));
     }
-    List<String> sent = SqlSkeleton.sqlOf(d1.server.recordedRequests());
+    List<String> sent = SqlSkeleton.sqlOf(d1.server().recordedRequests());
     assertTrue(sent.stream().noneMatch(x -> x.startsWith("INSERT") || x.startsWith("UPDATE")), "nothing was sent: "
         + sent);
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement();
+    try (Connection f = d1.sqlite(); Statement s = f.createStatement();
          ResultSet r = s.executeQuery("SELECT count(*) FROM rt WHERE id < 0")) {
       assertTrue(r.next());
       assertEquals(0, r.getInt(1));
@@ -366,7 +367,7 @@ class BadInputTest {
 
   @Test
   void oddIdentifiersAndHostileValuesNeverChangeTheSql() throws Exception {
-    d1.server.clearRecordedRequests();
+    d1.server().clearRecordedRequests();
     String t = q(WEIRD_TABLE);
     String[] c = Arrays.stream(WEIRD_COLUMNS).map(BadInputTest::q).toArray(String[]::new);
     Map<Integer, String[]> expected = new LinkedHashMap<>();
@@ -457,7 +458,7 @@ class BadInputTest {
       }
     }
     // The file: every table is still there, the values are as written.
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement()) {
+    try (Connection f = d1.sqlite(); Statement s = f.createStatement()) {
       Set<String> tables = new TreeSet<>();
       try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'")) {
         while (r.next()) {
@@ -473,7 +474,7 @@ class BadInputTest {
       }
     }
     // The SQL at the server: no user text outside a quoted literal or identifier.
-    List<String> sqls = SqlSkeleton.sqlOf(d1.server.recordedRequests());
+    List<String> sqls = SqlSkeleton.sqlOf(d1.server().recordedRequests());
     assertTrue(sqls.size() > 20, sqls.toString());
     for (String sql : sqls) {
       String skeleton = SqlSkeleton.of(sql);
@@ -525,7 +526,7 @@ class BadInputTest {
     List<String> report = new ArrayList<>();
     for (Map.Entry<String, String> e : bad.entrySet()) {
       String url = e.getKey().equals("apiTokenEnv")
-          ? "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server.baseUrl() + ";apiTokenEnv=" + e.getValue()
+          ? "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server().baseUrl() + ";apiTokenEnv=" + e.getValue()
           : d1.url(e.getKey() + "=" + e.getValue());
       SQLException ex = assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close(), url);
       String message = ex.getMessage();
@@ -535,7 +536,7 @@ class BadInputTest {
     }
     // The database= shortcut without a database name is a model: an empty database is named too.
     SQLException ex = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-        "jdbc:d1:database=;accountId=acc;baseUrl=" + d1.server.baseUrl() + ";apiToken=x").close());
+        "jdbc:d1:database=;accountId=acc;baseUrl=" + d1.server().baseUrl() + ";apiToken=x").close());
     assertTrue(chain(ex).contains("database"), chain(ex));
     System.out.println("FIGURES configuration: " + bad.size() + " bad properties, each named");
   }
@@ -544,7 +545,7 @@ class BadInputTest {
   @Test
   void wrongTokenOrDatabaseSaysD1sAnswerAndWhatToDo() {
     SQLException token = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-        "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server.baseUrl() + ";apiToken=wrong-token").close());
+        "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.server().baseUrl() + ";apiToken=wrong-token").close());
     String m = token.getMessage();
     assertTrue(m.contains("HTTP 401") || m.contains("HTTP 403"), m);
     assertTrue(m.contains("Check the API token"), m);
@@ -558,18 +559,6 @@ class BadInputTest {
     assertTrue(id.getMessage().contains("Check the database name or id"), id.getMessage());
   }
 
-  /**
-   * The SQLState of the first SQLException in the chain that has one. Avatica wraps an exception thrown while a
-   * statement executes into an SQLException without state; the D1 exception with its state is the cause.
-   */
-  static String stateOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
-        return ((SQLException) t).getSQLState();
-      }
-    }
-    return null;
-  }
 
   static String chain(Throwable t) {
     StringBuilder sb = new StringBuilder();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.local.Fault;
 import io.github.calcited1.write.D1CommitException;
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,14 +27,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * out a server that is briefly unavailable.
  */
 class CommitFailureTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   /** Fast client retries, so that the ledger's own patience (not the client's) is what a test exercises. */
   static final String FAST = "maxAttempts=2;retryBaseDelayMillis=10;retryMaxDelayMillis=20";
 
   @BeforeEach
   void tables() throws Exception {
-    d1.server.faults().clear();
+    d1.server().faults().clear();
     d1.d1Batch("DROP TABLE IF EXISTS orders", "DROP TABLE IF EXISTS notes", "DROP TABLE IF EXISTS _calcite_d1_commits",
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, qty INTEGER)",
         "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
@@ -43,8 +43,8 @@ class CommitFailureTest {
 
   @AfterEach
   void noFaultLeft() {
-    assertEquals(0, d1.server.faults().pending(), "every queued fault was played");
-    d1.server.faults().clear();
+    assertEquals(0, d1.server().faults().pending(), "every queued fault was played");
+    d1.server().faults().clear();
   }
 
   /** Fails, showing the message, unless it contains every part. */
@@ -151,9 +151,9 @@ class CommitFailureTest {
       bufferSplitTransaction(s, 3);
       // Request 1 answers normally; request 2 and each of its 3 resends get a 500 (not run); the ledger reads
       // between them answer normally (the id is not there), so the ledger gives up after 3 resends.
-      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
+      d1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
       for (int i = 0; i < 3; i++) {
-        d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
+        d1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.serverError(500));
       }
       String m = unknownAfterRequestOne(c);
       assertMentions(m,
@@ -172,7 +172,7 @@ class CommitFailureTest {
     try (Connection c = d1.connect("maxStatementsPerRequest=2"); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       bufferSplitTransaction(s, 3);
-      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
+      d1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
       String m = unknownAfterRequestOne(c);
       assertMentions(m,
           "The outcome of request 2 of 2 is UNKNOWN (SQLState 08007)",
@@ -191,7 +191,7 @@ class CommitFailureTest {
       s.executeUpdate("UPDATE orders SET qty = qty + 1 WHERE id = 1");
       // The COMMIT runs, its answer is lost; then 8 reads in a row get 503: 4 ledger reads of 2 attempts each
       // (the client's retries alone are over in well under a second).
-      d1.server.faults().next(Fault.dropAfterExecute()).next(8, Fault.serverError(503));
+      d1.server().faults().next(Fault.dropAfterExecute()).next(8, Fault.serverError(503));
       long start = System.nanoTime();
       c.commit();
       assertTrue(System.nanoTime() - start < 20_000_000_000L, "within the ledger's patience");
@@ -209,7 +209,7 @@ class CommitFailureTest {
       s.executeUpdate("UPDATE orders SET qty = qty + 1 WHERE id = 2");
       // The COMMIT is held 1 s by d1-local; meanwhile the server goes down (the held request dies with it, or
       // lands: either way its answer is lost) and comes back 1.5 s later on the same port.
-      d1.server.faults().next(Fault.delay(Duration.ofSeconds(1)));
+      d1.server().faults().next(Fault.delay(Duration.ofSeconds(1)));
       Thread restart = new Thread(() -> {
         try {
           Thread.sleep(300);
@@ -230,13 +230,13 @@ class CommitFailureTest {
   }
 
   private static String proxyUrl(FaultProxy proxy, String... extra) {
-    return "jdbc:d1:database=shop;accountId=" + D1Fixture.ACCOUNT + ";baseUrl=" + proxy.baseUrl() + ";apiToken="
-        + D1Fixture.TOKEN + (extra.length == 0 ? "" : ";" + String.join(";", extra));
+    return "jdbc:d1:database=shop;accountId=" + D1LocalExtension.ACCOUNT + ";baseUrl=" + proxy.baseUrl() + ";apiToken="
+        + D1LocalExtension.TOKEN + (extra.length == 0 ? "" : ";" + String.join(";", extra));
   }
 
   @Test
   void http200WithAnErrorEnvelopeAfterTheWriteRanIsAnUnknownOutcome() throws Exception {
-    try (FaultProxy proxy = new FaultProxy(d1.server.baseUrl(), false)) {
+    try (FaultProxy proxy = new FaultProxy(d1.server().baseUrl(), false)) {
       proxy.start();
       try (Connection c = DriverManager.getConnection(proxyUrl(proxy)); Statement s = c.createStatement()) {
         c.setAutoCommit(false);
@@ -272,11 +272,11 @@ class CommitFailureTest {
   @Test
   void autocommitWriteWithALostAnswerIs08007OnTheExceptionTheApplicationCatches() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      d1.server.faults().next(Fault.dropAfterExecute());
+      d1.server().faults().next(Fault.dropAfterExecute());
       SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO notes VALUES (6, 'u')"));
       assertEquals("08007", e.getSQLState(), e.getMessage());
       // By key (UPPER stays in Calcite): the read passes, the write's answer is lost.
-      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
+      d1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.dropAfterExecute());
       e = assertThrows(SQLException.class,
           () -> s.executeUpdate("UPDATE orders SET qty = qty + 1 WHERE UPPER(customer) = 'ANN'"));
       assertEquals("08007", e.getSQLState(), e.getMessage());
@@ -288,7 +288,7 @@ class CommitFailureTest {
 
   @Test
   void commitRefusedForTheTokenSaysItIsTheToken() throws Exception {
-    try (FaultProxy proxy = new FaultProxy(d1.server.baseUrl(), false)) {
+    try (FaultProxy proxy = new FaultProxy(d1.server().baseUrl(), false)) {
       proxy.start();
       try (Connection c = DriverManager.getConnection(proxyUrl(proxy)); Statement s = c.createStatement()) {
         c.setAutoCommit(false);

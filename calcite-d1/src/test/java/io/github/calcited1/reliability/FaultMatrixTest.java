@@ -1,5 +1,6 @@
 package io.github.calcited1.reliability;
 
+import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.calcited1.jdbc.D1Connections;
@@ -297,7 +298,7 @@ class FaultMatrixTest {
           outcome = w != null ? Outcome.OK_WARNING : Outcome.OK;
           detail = w == null ? "" : w.getMessage();
         } catch (SQLException e) {
-          String state = BadInputTest.stateOf(e);
+          String state = sqlState(e);
           detail = state + " " + e.getMessage();
           if ("08007".equals(state)) {
             outcome = Outcome.UNKNOWN_08007;

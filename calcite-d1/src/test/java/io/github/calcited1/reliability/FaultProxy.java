@@ -22,9 +22,9 @@ import okhttp3.Response;
  * can spoil the answer in ways d1-local cannot: a 200 whose body is not JSON, or whose JSON is cut short inside a
  * complete HTTP response. It can also start late, on a port chosen up front, to play "connection refused, then up".
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
   /** What to do to the answer of one request. */
-  enum Spoil {
+  public enum Spoil {
     /** HTTP 200 with a body that is not D1's JSON (after forwarding: the request ran). */
     MALFORMED_JSON,
     /** HTTP 200, complete framing, the JSON cut in the middle (after forwarding: the request ran). */
@@ -48,7 +48,7 @@ final class FaultProxy implements AutoCloseable {
    * @param closeConnections answer with {@code Connection: close}, so that no client keeps a connection to this
    *     proxy (when it stops, a client then meets a refused connection, not a stale pooled one)
    */
-  FaultProxy(String target, boolean closeConnections) {
+  public FaultProxy(String target, boolean closeConnections) {
     this.target = target.replaceAll("/client/v4$", "");
     this.closeConnections = closeConnections;
     server.setDispatcher(new Dispatcher() {
@@ -59,7 +59,7 @@ final class FaultProxy implements AutoCloseable {
     });
   }
 
-  void start() {
+  public void start() {
     start(0);
   }
 
@@ -71,16 +71,16 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getPort() + "/client/v4";
   }
 
   /** Spoils queued and not yet played. */
-  synchronized int pending() {
+  public synchronized int pending() {
     return spoils.size();
   }
 
-  synchronized void next(Spoil spoil) {
+  public synchronized void next(Spoil spoil) {
     spoils.add(spoil);
   }
 

@@ -2,7 +2,7 @@ package io.github.calcited1.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connection, and succeeds exactly once (before: 08007 "outcome unknown" on the first write after every restart).
  */
 class StaleConnectionTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeAll
   static void table() throws Exception {
@@ -33,7 +33,7 @@ class StaleConnectionTest {
       assertEquals(1, s.executeUpdate("INSERT INTO marks VALUES (1, 'before')"));
       d1.restart(Duration.ofMillis(200));
       assertEquals(1, s.executeUpdate("INSERT INTO marks VALUES (2, 'after')"));
-      assertEquals(1, d1.server.requestCount(), "the new server got the write once (the catalog is cached)");
+      assertEquals(1, d1.server().requestCount(), "the new server got the write once (the catalog is cached)");
       c.setAutoCommit(false);
       s.executeUpdate("INSERT INTO marks VALUES (3, 'commit')");
       d1.restart(Duration.ofMillis(200));

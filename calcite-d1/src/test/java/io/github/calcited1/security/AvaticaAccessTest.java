@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.server.D1AvaticaServer;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,10 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,10 +22,9 @@ import java.util.Base64;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code calcite-d1 serve} from an attacker's side (complements server/D1AvaticaServerTest, which covers a wrong
@@ -39,25 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AvaticaAccessTest {
   static final String TOKEN = "tok-serve-access";
 
-  @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop").withToken(TOKEN);
   static String url;
 
   @BeforeAll
   static void start() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build().start();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile("shop"));
-         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-      s.execute("INSERT INTO items VALUES (1, 'one'), (2, 'two')");
-    }
-    url = "jdbc:d1:database=shop;accountId=acc;baseUrl=" + d1.baseUrl() + ";apiToken=" + TOKEN;
-  }
-
-  @AfterAll
-  static void stop() {
-    d1.close();
+    d1.d1Batch("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+    url = d1.url();
   }
 
   static Connection thin(D1AvaticaServer server, Properties props) throws SQLException {

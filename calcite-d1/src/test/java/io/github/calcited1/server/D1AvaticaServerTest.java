@@ -31,12 +31,14 @@ import org.apache.calcite.avatica.remote.Driver.Serialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.calcited1.local.D1LocalServer;
+import io.github.calcited1.reliability.FaultProxy;
+import io.github.calcited1.testing.D1LocalExtension;
 
 /**
  * {@code calcite-d1 serve} end to end: d1-local, a model federating D1 with a SQLite file (Calcite's JDBC adapter),
@@ -47,7 +49,7 @@ class D1AvaticaServerTest {
   static final String TOKEN = "serve-token";
 
   @TempDir static Path tmp;
-  static D1LocalServer d1;
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop").withToken(TOKEN);
   static Path model;
   static URLClassLoader thinClientLoader;
   static Driver thinDriver;
@@ -55,10 +57,7 @@ class D1AvaticaServerTest {
   static Driver remoteDriver;
 
   @BeforeAll static void setUp() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").build();
-    d1.start();
-    LocalData.exec(d1, TOKEN, "shop",
+    D1.d1Batch(
         "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL)",
         "INSERT INTO customers VALUES (1, 'Zoë', 'DE'), (2, 'Łukasz', 'PL'), (3, 'José', 'ES')",
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id),"
@@ -72,8 +71,8 @@ class D1AvaticaServerTest {
     model = tmp.resolve("model.json");
     Files.writeString(model, "{\"version\": \"1.0\", \"defaultSchema\": \"shop\", \"schemas\": ["
         + "{\"name\": \"shop\", \"type\": \"custom\", \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
-        + " \"operand\": {\"database\": \"shop\", \"accountId\": \"" + LocalData.ACCOUNT_ID + "\", \"apiToken\": \""
-        + TOKEN + "\", \"baseUrl\": \"" + d1.baseUrl() + "\"}},"
+        + " \"operand\": {\"database\": \"shop\", \"accountId\": \"" + D1.accountId() + "\", \"apiToken\": \""
+        + TOKEN + "\", \"baseUrl\": \"" + D1.baseUrl() + "\"}},"
         + "{\"name\": \"lite\", \"type\": \"custom\", \"factory\": \"org.apache.calcite.adapter.jdbc.JdbcSchema$Factory\","
         + " \"operand\": {\"jdbcUrl\": \"jdbc:sqlite:" + lite + "\", \"jdbcDriver\": \"org.sqlite.JDBC\","
         + " \"sqlDialectFactory\": \"io.github.calcited1.federation.SqliteDialectFactory\"}}]}");
@@ -112,9 +111,6 @@ class D1AvaticaServerTest {
     }
     if (remoteClientLoader != null) {
       remoteClientLoader.close();
-    }
-    if (d1 != null) {
-      d1.close();
     }
   }
 
@@ -227,8 +223,7 @@ class D1AvaticaServerTest {
   }
 
   @Test void servesTheOneDatabaseShortcutUrl() throws Exception {
-    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl()
-        + ";apiToken=" + TOKEN;
+    String url = D1.url();
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0)
         .connectionExpiry(Duration.ofMinutes(3)));
          Connection c = thin(server, new Properties())) {
@@ -410,7 +405,7 @@ class D1AvaticaServerTest {
   }
 
   @Test void wrongTokenIs28000ThroughTheThinClient() throws Exception {
-    String url = "jdbc:d1:database=shop;accountId=" + LocalData.ACCOUNT_ID + ";baseUrl=" + d1.baseUrl();
+    String url = "jdbc:d1:database=shop;accountId=" + D1.accountId() + ";baseUrl=" + D1.baseUrl();
     Properties wrong = new Properties();
     wrong.setProperty("apiToken", "not-the-token");
     Throwable direct = failure(() -> DriverManager.getConnection(url, wrong).close());
@@ -987,6 +982,53 @@ class D1AvaticaServerTest {
         update(direct, "UPDATE customers SET country = 'ES' WHERE id = 3");
       }
       assertEquals(0, count(direct, "SELECT COUNT(*) FROM items WHERE id = 50"));
+    }
+  }
+
+  /**
+   * A COMMIT whose answer is lost after D1 ran it (HTTP 200 with an error envelope, from a proxy in front of
+   * d1-local) reaches jdbc:d1:remote: as an SQLException with SQLState 08007 and the direct driver's advice; the
+   * write is in D1, once.
+   */
+  @Test void commitOutcomeUnknownIs08007ThroughTheRemoteClient() throws Exception {
+    D1.d1("CREATE TABLE outcomes (id INTEGER PRIMARY KEY, note TEXT)");
+    try (FaultProxy proxy = new FaultProxy(D1.baseUrl(), false)) {
+      proxy.start();
+      String url = "jdbc:d1:database=shop;accountId=" + D1.accountId() + ";baseUrl=" + proxy.baseUrl()
+          + ";apiToken=" + TOKEN;
+      try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().url(url).port(0));
+           Connection c = remote(server, new Properties()); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.executeUpdate("INSERT INTO outcomes VALUES (1, 'outcome unknown')");
+        proxy.next(FaultProxy.Spoil.ERROR_ENVELOPE);
+        SQLException e = assertThrows(SQLException.class, c::commit);
+        assertEquals("08007", e.getSQLState(), e::toString);
+        assertTrue(e.getMessage().contains("Check before re-running"), e.getMessage());
+        assertEquals(0, proxy.pending(), "the COMMIT's answer was the spoiled one");
+      }
+    }
+    assertEquals(1, D1.count("outcomes"), "the write ran, once");
+  }
+
+  /**
+   * jdbc:d1:remote:'s {@code caseSensitive} is read as jdbc:d1: reads a flag: true or false in any case; "yes" is
+   * refused with SQLState 08001 naming the property (it was read as false, silently).
+   */
+  @Test void remoteCaseSensitiveIsTrueOrFalseOnly() throws Exception {
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0))) {
+      Properties yes = new Properties();
+      yes.setProperty("caseSensitive", "yes");
+      SQLException e = assertThrows(SQLException.class, () -> remote(server, yes).close());
+      assertEquals("08001", e.getSQLState(), e::toString);
+      assertTrue(e.getMessage().contains("'caseSensitive' must be true or false, not 'yes'"), e.getMessage());
+      Properties upper = new Properties();
+      upper.setProperty("caseSensitive", "TRUE");
+      try (Connection c = remote(server, upper)) {
+        assertTrue(c.getMetaData().supportsMixedCaseIdentifiers(), "caseSensitive=TRUE is true");
+      }
+      try (Connection c = remote(server, new Properties())) {
+        assertFalse(c.getMetaData().supportsMixedCaseIdentifiers(), "false by default");
+      }
     }
   }
 

@@ -58,7 +58,7 @@ class DriverMetadataIT {
   @Test void schemaCrawlerSeesWhatItSeesThroughSqliteJdbc() throws Exception {
     Path jar = Paths.get(System.getProperty("driverJar", "target/calcite-d1-0.1.0-SNAPSHOT-driver.jar"));
     assertTrue(Files.isRegularFile(jar), "driver jar built: " + jar);
-    LocalData.exec(D1.server(), D1.token(), D1.database(), KeysSchema.STATEMENTS);
+    D1.d1Batch(KeysSchema.STATEMENTS);
 
     // SQLite has neither catalogs nor schemas (what SchemaCrawler's SQLite plugin says too)
     Map<String, String> viaSqlite = describe(crawl(() -> DriverManager.getConnection("jdbc:sqlite:"

@@ -1,5 +1,9 @@
 package io.github.calcited1.testing;
 
+import io.github.calcited1.client.D1Client;
+import io.github.calcited1.client.D1ClientConfig;
+import io.github.calcited1.client.D1Result;
+import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.local.FaultHooks;
 import java.io.IOException;
@@ -8,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,16 +27,19 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs a d1-local server on a loopback port for one test class, with one database (or more; the first is the one
- * the accessors below mean), in a fresh temporary directory, deleted afterwards. Register it as a static field:
+ * The one way calcite-d1's tests start d1-local: a server on a loopback port for one test class, with one database
+ * (or more; the first is the one the accessors below mean), in a fresh temporary directory, deleted afterwards.
+ * Register it as a static field:
  * <pre>{@literal @}RegisterExtension
  * static final D1LocalExtension D1 = new D1LocalExtension("shop");</pre>
  * A test that needs its own token (e.g. a distinctive one to search output for) adds {@link #withToken(String)}.
- * Data is seeded in the class's {@code @BeforeAll}, which runs after the server has started.
+ * Data is seeded in the class's {@code @BeforeAll}, which runs after the server has started: through D1
+ * ({@link #d1Batch(String...)}, {@link #seed(String, String...)}) or straight into the SQLite file ({@link #sqlite()}).
  * It exposes what a test needs to reach the database through D1's REST API ({@link #baseUrl()},
- * {@link #token()}, {@link #accountId()}, {@link #databaseId()}), a Calcite model for it
- * ({@link #model(String, Map)}), and the SQLite file behind it ({@link #sqlite()}), for seeding data and for
- * asking SQLite the same question directly.
+ * {@link #token()}, {@link #accountId()}, {@link #databaseId()}, {@link #client()}), through calcite-d1's driver
+ * ({@link #url(String...)}, {@link #connect(String...)}) or a Calcite model ({@link #model(String, Map)}), and the
+ * SQLite file behind it ({@link #sqlite()}, {@link #fileRows(String)}), for asking SQLite the same question
+ * directly.
  */
 public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallback {
   public static final String TOKEN = "test-token";
@@ -40,6 +50,7 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
   private String token = TOKEN;
   private Path dataDir;
   private D1LocalServer server;
+  private D1Client client;
 
   public D1LocalExtension(String database, String... others) {
     this.database = database;
@@ -62,6 +73,8 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
         .database(database);
     others.forEach(builder::database);
     server = builder.build().start();
+    client = new D1Client(D1ClientConfig.builder().baseUrl(server.baseUrl()).accountId(ACCOUNT).apiToken(token)
+        .build());
   }
 
   @Override public void afterAll(ExtensionContext context) throws IOException {
@@ -136,9 +149,78 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     return server.requestCount();
   }
 
+  /** A D1 REST client for this server (any of its databases), bypassing Calcite. */
+  public D1Client client() {
+    return client;
+  }
+
+  /** Runs one statement on the database through D1's REST API (setup and checks), bypassing Calcite. */
+  public D1Result d1(String sql, Object... params) throws SQLException {
+    return client.execute(databaseId(), D1Statement.of(sql, params));
+  }
+
+  /** Runs statements on the database as one D1 batch (one transaction), bypassing Calcite. */
+  public void d1Batch(String... statements) throws SQLException {
+    seed(database, statements);
+  }
+
+  /** Runs statements on one of this server's databases as one D1 batch (one transaction), bypassing Calcite. */
+  public void seed(String databaseName, String... statements) throws SQLException {
+    List<D1Statement> batch = new ArrayList<>();
+    for (String sql : statements) {
+      batch.add(D1Statement.of(sql));
+    }
+    client.batch(server.databaseId(databaseName), batch);
+  }
+
+  /** {@code count(*)} of a table, asked through D1. */
+  public long count(String table) throws SQLException {
+    return ((Number) d1("SELECT count(*) FROM " + table).rows().get(0)[0]).longValue();
+  }
+
+  /** calcite-d1's URL for the database, with any extra {@code key=value} pairs. */
+  public String url(String... extra) {
+    StringBuilder sb = new StringBuilder("jdbc:d1:database=" + database + ";accountId=" + ACCOUNT + ";baseUrl="
+        + baseUrl() + ";apiToken=" + token);
+    for (String e : extra) {
+      sb.append(';').append(e);
+    }
+    return sb.toString();
+  }
+
+  /** A calcite-d1 connection ({@code jdbc:d1:}) to the database, with any extra {@code key=value} pairs. */
+  public Connection connect(String... extra) throws SQLException {
+    return DriverManager.getConnection(url(extra));
+  }
+
+  /** The body of the last request the server received. */
+  public String lastRequestBody() {
+    var recorded = server.recordedRequests();
+    return recorded.get(recorded.size() - 1).body();
+  }
+
   /** A new sqlite-jdbc connection to the database's file, bypassing D1. */
   public Connection sqlite() throws SQLException {
     return DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
+  }
+
+  /**
+   * The rows of a query on the database's SQLite file (exact storage classes, 64-bit integers), columns as text
+   * joined by "|".
+   */
+  public List<String> fileRows(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection f = sqlite(); Statement s = f.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+        }
+        out.add(sb.toString());
+      }
+    }
+    return out;
   }
 
   /** The operands that reach this database through calcite-d1's schema factory. */

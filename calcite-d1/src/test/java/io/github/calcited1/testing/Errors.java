@@ -12,4 +12,17 @@ public final class Errors {
     }
     return sb.toString();
   }
+
+  /**
+   * The SQLState of the first SQLException in the chain that has one: Avatica wraps an exception thrown while a
+   * statement executes, and Calcite a DDL error, into an SQLException without state; the cause has it.
+   */
+  public static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException x && x.getSQLState() != null) {
+        return x.getSQLState();
+      }
+    }
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * goes to D1 and is not hijacked by the source schema's JdbcTableModificationRule.
  */
 class D1BulkInsertTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
   static Path source;
 
   @BeforeAll
   static void start() throws Exception {
-    source = d1.dir.resolve("source.sqlite");
+    source = d1.dataDir().resolve("source.sqlite");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL, big INTEGER)");
       c.setAutoCommit(false);
@@ -46,8 +47,8 @@ class D1BulkInsertTest {
   private Connection connect() throws Exception {
     String model = "inline:{\"version\":\"1.0\",\"defaultSchema\":\"shop\",\"schemas\":["
         + "{\"type\":\"custom\",\"name\":\"shop\",\"factory\":\"io.github.calcited1.schema.D1SchemaFactory\","
-        + "\"operand\":{\"database\":\"shop\",\"accountId\":\"acc\",\"baseUrl\":\"" + d1.server.baseUrl()
-        + "\",\"apiToken\":\"" + D1Fixture.TOKEN + "\"}},"
+        + "\"operand\":{\"database\":\"shop\",\"accountId\":\"acc\",\"baseUrl\":\"" + d1.server().baseUrl()
+        + "\",\"apiToken\":\"" + D1LocalExtension.TOKEN + "\"}},"
         + "{\"type\":\"jdbc\",\"name\":\"src\",\"jdbcUrl\":\"jdbc:sqlite:" + source.toString().replace("\\", "/")
         + "\",\"jdbcDriver\":\"org.sqlite.JDBC\"}]}";
     return DriverManager.getConnection("jdbc:d1:model=" + model);
@@ -58,12 +59,12 @@ class D1BulkInsertTest {
         "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL, big INTEGER)");
     try (Connection c = connect(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      long before = d1.requests();
+      long before = d1.requestCount();
       int n = s.executeUpdate("INSERT INTO shop.items SELECT id, name, price, big FROM src.items WHERE id <= " + rows);
       assertEquals(rows, n);
-      assertEquals(before, d1.requests());
+      assertEquals(before, d1.requestCount());
       c.commit();
-      assertEquals(before + expectedRequests, d1.requests(), "requests for " + rows + " rows");
+      assertEquals(before + expectedRequests, d1.requestCount(), "requests for " + rows + " rows");
       D1CommitStats stats = D1Connections.lastCommitStats(c).get(0);
       assertEquals(rows, stats.rowsInserted());
       assertEquals(rows, stats.changes());
@@ -71,7 +72,7 @@ class D1BulkInsertTest {
     }
     // Compare every row exactly, reading the D1 database file with SQLite itself (no JSON, no rounding).
     try (Connection src = DriverManager.getConnection("jdbc:sqlite:" + source);
-         Connection dst = d1.sqliteFile();
+         Connection dst = d1.sqlite();
          Statement a = src.createStatement(); Statement b = dst.createStatement();
          ResultSet ra = a.executeQuery("SELECT id, name, price, big, typeof(big) FROM items WHERE id <= " + rows
              + " ORDER BY id");

@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * explicit DEFAULT (checked in the SQLite file itself), and by-key UPDATE/DELETE of tables without a primary key.
  */
 class D1ColumnDefaultsTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeEach
   void tables() throws Exception {
@@ -54,12 +55,12 @@ class D1ColumnDefaultsTest {
     List<String> sqls = new ArrayList<>();
     try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((Object o) -> sqls.add(String.valueOf(o)));
          Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(2, s.executeUpdate("INSERT INTO d (name) VALUES ('x'), ('yy')"));
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
     }
     assertEquals(List.of("1|x|none|0|integer|42|null|1|X|1", "2|yy|none|0|integer|42|null|1|YY|1"), file(CHECK));
-    String body = d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body();
+    String body = d1.server().recordedRequests().get(d1.server().recordedRequests().size() - 1).body();
     assertTrue(body.contains("INSERT INTO \\\"d\\\" (\\\"name\\\") SELECT value->>0 FROM json_each(?)"), body);
   }
 
@@ -76,9 +77,9 @@ class D1ColumnDefaultsTest {
       }
       ps.executeBatch();
       assertEquals(0, d1.count("d"), "buffered until COMMIT");
-      long before = d1.requests();
+      long before = d1.requestCount();
       c.commit();
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
       // 1 INSERT (name, note) + 3 INSERTs (name, n) coalesced into one statement.
       assertEquals(2, D1Connections.lastCommitStats(c).get(0).statementsSent());
     }
@@ -89,10 +90,10 @@ class D1ColumnDefaultsTest {
   @Test
   void explicitDefaultInMixedRowsKeepsRowOrder() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(4, s.executeUpdate("INSERT INTO d (name, status, n) VALUES ('a', DEFAULT, 1),"
           + " ('b', 'set', DEFAULT), ('c', DEFAULT, DEFAULT), ('d', 'set2', 5)"));
-      assertEquals(before + 1, d1.requests(), "one request, one INSERT per run of rows with the same columns");
+      assertEquals(before + 1, d1.requestCount(), "one request, one INSERT per run of rows with the same columns");
     }
     assertEquals(List.of("1|a|none|1|integer|42|null|2|A|1", "2|b|set|0|integer|42|null|1|B|1",
         "3|c|none|0|integer|42|null|1|C|1", "4|d|set2|5|integer|42|null|6|D|1"), file(CHECK));
@@ -109,14 +110,14 @@ class D1ColumnDefaultsTest {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       // 7 values for the 7 columns that are not generated.
       assertEquals(1, s.executeUpdate("INSERT INTO d VALUES (10, 'q', 's', 4, '2024-01-01 00:00:00', 1, 'nb')"));
-      long before = d1.requests();
+      long before = d1.requestCount();
       SQLException e = assertThrows(SQLException.class,
           () -> s.executeUpdate("INSERT INTO d (name, g) VALUES ('z', 5)"));
       assertTrue(messages(e).contains("generated"), messages(e));
       SQLException e2 = assertThrows(SQLException.class,
           () -> s.executeUpdate("INSERT INTO d (status) VALUES ('z')"));
       assertTrue(messages(e2).toUpperCase().contains("NAME"), messages(e2));
-      assertEquals(before, d1.requests(), "refused before anything was sent");
+      assertEquals(before, d1.requestCount(), "refused before anything was sent");
     }
     assertEquals(List.of("10|q|s|4|integer|1|nb|5|Q|1"), file(CHECK));
   }
@@ -126,9 +127,9 @@ class D1ColumnDefaultsTest {
     List<String> sqls = new ArrayList<>();
     try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((Object o) -> sqls.add(String.valueOf(o).replace('\n', ' ')));
          Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(2, s.executeUpdate("INSERT INTO d (name, note) SELECT who, 'copied' FROM src"));
-      assertEquals(before + 1, d1.requests(), "pushed: one statement, no read");
+      assertEquals(before + 1, d1.requestCount(), "pushed: one statement, no read");
     }
     assertTrue(sqls.stream().anyMatch(q -> q.startsWith("INSERT INTO \"d\" (\"name\", \"note\") SELECT")), sqls.toString());
     assertEquals(List.of("1|p|none|0|integer|42|copied|1|P|1", "2|q|none|0|integer|42|copied|1|Q|1"), file(CHECK));
@@ -147,12 +148,12 @@ class D1ColumnDefaultsTest {
   void mergeWithAShortInsertBranchIsRefusedClearly() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       d1.d1("INSERT INTO src VALUES (3, 'r')");
-      long before = d1.requests();
+      long before = d1.requestCount();
       SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("MERGE INTO src t"
           + " USING (VALUES (9, 'nine')) AS x (k, w) ON t.k = x.k"
           + " WHEN MATCHED THEN UPDATE SET who = x.w WHEN NOT MATCHED THEN INSERT (k) VALUES (x.k)"));
       assertTrue(messages(e).contains("must give every column"), messages(e));
-      assertEquals(before, d1.requests());
+      assertEquals(before, d1.requestCount());
     }
   }
 
@@ -162,11 +163,11 @@ class D1ColumnDefaultsTest {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       // UPPER stays in Calcite (Unicode vs SQLite's ASCII), so these run by key; nopk has no primary key.
       assertEquals(3, s.executeUpdate("UPDATE nopk SET b = UPPER(b) || '!' WHERE UPPER(b) = 'X'"));
-      bodies.add(d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body());
+      bodies.add(d1.server().recordedRequests().get(d1.server().recordedRequests().size() - 1).body());
       c.setAutoCommit(false);
       assertEquals(4, s.executeUpdate("DELETE FROM nopk WHERE UPPER(b) = 'X!' OR (a = 2 AND UPPER(b) IS NULL)"));
       c.commit();
-      bodies.add(d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body());
+      bodies.add(d1.server().recordedRequests().get(d1.server().recordedRequests().size() - 1).body());
     }
     assertTrue(bodies.get(0).contains("\\\"nopk\\\".\\\"a\\\" IS j.value->>0"), bodies.get(0));
     assertTrue(bodies.get(1).contains("DELETE FROM \\\"nopk\\\" WHERE EXISTS"), bodies.get(1));
@@ -176,11 +177,11 @@ class D1ColumnDefaultsTest {
   @Test
   void byKeyWriteOnAViewIsRefusedBeforeSending() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       SQLException e = assertThrows(SQLException.class,
           () -> s.executeUpdate("DELETE FROM nopk_view WHERE UPPER(b) = 'X'"));
       assertTrue(messages(e).contains("view 'nopk_view'"), messages(e));
-      assertEquals(before, d1.requests());
+      assertEquals(before, d1.requestCount());
     }
     assertEquals(5, d1.count("nopk"));
   }

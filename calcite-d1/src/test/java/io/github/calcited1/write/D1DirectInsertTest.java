@@ -1,6 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * column), for every column type and the usual setters, including values the direct path leaves to the plan.
  */
 class D1DirectInsertTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
   static final String COLS = "k INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, f BOOLEAN, d DATE,"
       + " ts TIMESTAMP, n NUMERIC(10,2), x, nn INTEGER NOT NULL, tn TEXT NOT NULL";
   static final String INSERT = " (k, i, r, t, b, f, d, ts, n, x, nn, tn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -164,7 +165,7 @@ class D1DirectInsertTest {
     }
     sql.append(" FROM ").append(table).append(" ORDER BY k");
     List<String> out = new ArrayList<>();
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement();
+    try (Connection f = d1.sqlite(); Statement s = f.createStatement();
          ResultSet r = s.executeQuery(sql.toString())) {
       while (r.next()) {
         StringBuilder row = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.testing.D1LocalExtension;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * write as in a SELECT; generated names never collide with the user's. Against d1-local.
  */
 class D1PushedWriteTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeEach
   void tables() throws Exception {

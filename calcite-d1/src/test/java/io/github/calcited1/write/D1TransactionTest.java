@@ -2,6 +2,7 @@ package io.github.calcited1.write;
 
 import io.github.calcited1.jdbc.D1Connections;
 import io.github.calcited1.local.RecordedRequest;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Buffered transactions through jdbc:d1: against d1-local: one request per COMMIT, rollback, visibility, errors. */
 class D1TransactionTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeEach
   void tables() throws Exception {
@@ -61,18 +62,18 @@ class D1TransactionTest {
   void commitSendsEverythingInOneRequestAndBufferedWritesAreInvisibleBefore() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(2, s.executeUpdate("INSERT INTO orders VALUES (3, 'cy', 1.25, 3), (4, 'di', 2.5, 4)"));
       assertEquals(0, s.executeUpdate("UPDATE orders SET qty = qty + 10 WHERE customer = 'ann'"));
       assertEquals(0, s.executeUpdate("DELETE FROM orders WHERE id = 2"));
-      assertEquals(before, d1.requests(), "buffered writes send nothing");
+      assertEquals(before, d1.requestCount(), "buffered writes send nothing");
       assertEquals(3, D1Connections.pendingStatements(c));
       // Reads are immediate and see committed state only.
       assertEquals(2, count(c, "SELECT id FROM orders"));
       assertEquals(2, d1.count("orders"));
-      long beforeCommit = d1.requests();
+      long beforeCommit = d1.requestCount();
       c.commit();
-      assertEquals(beforeCommit + 1, d1.requests(), "COMMIT is exactly one request");
+      assertEquals(beforeCommit + 1, d1.requestCount(), "COMMIT is exactly one request");
       assertEquals(3, count(c, "SELECT id FROM orders"));
       assertEquals(11, value("SELECT qty FROM orders WHERE id = 1"));
       List<D1CommitStats> stats = D1Connections.lastCommitStats(c);
@@ -91,11 +92,11 @@ class D1TransactionTest {
       c.setAutoCommit(false);
       s.executeUpdate("INSERT INTO orders VALUES (5, 'eve', 1.0, 1)");
       s.executeUpdate("DELETE FROM orders");
-      long before = d1.requests();
+      long before = d1.requestCount();
       c.rollback();
-      assertEquals(before, d1.requests(), "ROLLBACK sends nothing");
+      assertEquals(before, d1.requestCount(), "ROLLBACK sends nothing");
       c.commit(); // nothing left to send
-      assertEquals(before, d1.requests());
+      assertEquals(before, d1.requestCount());
       assertEquals(2, d1.count("orders"));
       s.executeUpdate("DELETE FROM orders");
     }
@@ -116,12 +117,12 @@ class D1TransactionTest {
   @Test
   void autocommitStatementIsOneRequestWithD1Counts() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(2, s.executeUpdate("UPDATE orders SET qty = 0 WHERE qty > 0"));
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
       assertEquals(0, s.executeUpdate("DELETE FROM orders WHERE id = 99"));
       assertEquals(1, s.executeUpdate("INSERT INTO orders (id, customer) VALUES (7, 'gus')"));
-      assertEquals(before + 3, d1.requests());
+      assertEquals(before + 3, d1.requestCount());
     }
   }
 
@@ -155,9 +156,9 @@ class D1TransactionTest {
       sa.executeUpdate("INSERT INTO orders VALUES (10, 'a', 1.0, 1)");
       sb.executeUpdate("INSERT INTO orders VALUES (20, 'b', 1.0, 1)");
       a.rollback();
-      long before = d1.requests();
+      long before = d1.requestCount();
       b.commit();
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
       assertEquals(1, d1.count("orders WHERE id = 20"));
       assertEquals(0, d1.count("orders WHERE id = 10"));
     }
@@ -174,9 +175,9 @@ class D1TransactionTest {
         ps.setLong(4, i);
         ps.addBatch();
       }
-      long before = d1.requests();
+      long before = d1.requestCount();
       int[] counts = ps.executeBatch();
-      assertEquals(before + 1, d1.requests(), "a JDBC batch is one D1 request");
+      assertEquals(before + 1, d1.requestCount(), "a JDBC batch is one D1 request");
       assertEquals(300, counts.length);
       for (int n : counts) {
         assertEquals(1, n);
@@ -188,9 +189,9 @@ class D1TransactionTest {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       s.addBatch("UPDATE orders SET qty = 0 WHERE id < 200");
       s.addBatch("DELETE FROM orders WHERE id >= 300");
-      long before = d1.requests();
+      long before = d1.requestCount();
       int[] counts = s.executeBatch();
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
       assertArrayEquals(new int[] {102, 100}, counts, "UPDATE/DELETE counts of an autocommit batch are D1's");
     }
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
@@ -209,10 +210,10 @@ class D1TransactionTest {
     List<String> sqls = new ArrayList<>();
     try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((Object o) -> sqls.add(String.valueOf(o).replace('\n', ' ')));
          Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(1, s.executeUpdate("UPDATE orders SET amount = amount * 2, qty = qty + 1 WHERE qty >= 2"));
       assertEquals(1, s.executeUpdate("DELETE FROM orders WHERE customer = 'ann'"));
-      assertEquals(before + 2, d1.requests());
+      assertEquals(before + 2, d1.requestCount());
     }
     List<String> writes = sqls.stream().filter(q -> q.startsWith("UPDATE") || q.startsWith("DELETE")).toList();
     assertEquals(List.of(
@@ -222,7 +223,7 @@ class D1TransactionTest {
             + " \"qty\" = \"orders\".\"qty\" + CAST(? AS INTEGER) WHERE \"orders\".\"qty\" >= CAST(? AS INTEGER)",
         // literals are bound, as in reads (one generator for both)
         "DELETE FROM \"orders\" WHERE \"orders\".\"customer\" = ?"), writes);
-    List<RecordedRequest> recorded = d1.server.recordedRequests();
+    List<RecordedRequest> recorded = d1.server().recordedRequests();
     assertTrue(recorded.get(recorded.size() - 1).body().contains("DELETE FROM"));
     assertEquals(40, value("SELECT amount FROM orders WHERE id = 2"));
     assertEquals(3, value("SELECT qty FROM orders WHERE id = 2"));
@@ -236,12 +237,12 @@ class D1TransactionTest {
     d1.d1("UPDATE orders SET customer = '\u00e9mile' WHERE id = 2");
     List<String> bodies = new ArrayList<>();
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       assertEquals(2, s.executeUpdate("UPDATE orders SET customer = UPPER(customer) WHERE qty > 0"));
-      for (RecordedRequest r : d1.server.recordedRequests()) {
+      for (RecordedRequest r : d1.server().recordedRequests()) {
         bodies.add(r.body());
       }
-      assertEquals(before + 2, d1.requests(), "one read of the rows, one write");
+      assertEquals(before + 2, d1.requestCount(), "one read of the rows, one write");
     }
     assertTrue(bodies.get(bodies.size() - 1).contains("FROM json_each(?) AS j WHERE \\\"orders\\\".\\\"id\\\""),
         bodies.get(bodies.size() - 1));
@@ -252,16 +253,16 @@ class D1TransactionTest {
   @Test
   void mergeBecomesOneUpsertStatement() throws Exception {
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       int n = s.executeUpdate("MERGE INTO orders t"
           + " USING (VALUES (1, 'ann2', 3.5, 7), (9, 'nine', 4.5, 1)) AS src (id, cu, am, q)"
           + " ON t.id = src.id"
           + " WHEN MATCHED THEN UPDATE SET customer = src.cu, qty = src.q"
           + " WHEN NOT MATCHED THEN INSERT (id, customer, amount, qty) VALUES (src.id, src.cu, src.am, src.q)");
-      assertEquals(2, n, d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body());
-      assertTrue(d1.requests() - before <= 2, "at most one read (the target rows) and one write");
+      assertEquals(2, n, d1.server().recordedRequests().get(d1.server().recordedRequests().size() - 1).body());
+      assertTrue(d1.requestCount() - before <= 2, "at most one read (the target rows) and one write");
     }
-    String body = d1.server.recordedRequests().get(d1.server.recordedRequests().size() - 1).body();
+    String body = d1.server().recordedRequests().get(d1.server().recordedRequests().size() - 1).body();
     assertTrue(body.contains("ON CONFLICT (\\\"id\\\") DO UPDATE SET"), body);
     assertEquals(3, d1.count("orders"));
     assertEquals("ann2", d1.d1("SELECT customer FROM orders WHERE id = 1").rows().get(0)[0]);
@@ -277,9 +278,9 @@ class D1TransactionTest {
           + " ON t.id = src.id"
           + " WHEN MATCHED THEN UPDATE SET qty = t.qty + src.q"
           + " WHEN NOT MATCHED THEN INSERT (id, customer, amount, qty) VALUES (src.id, src.cu, src.am, src.q)");
-      long before = d1.requests();
+      long before = d1.requestCount();
       c.commit();
-      assertEquals(before + 1, d1.requests());
+      assertEquals(before + 1, d1.requestCount());
     }
     assertEquals(7, value("SELECT qty FROM orders WHERE id = 2"));
     assertEquals(6, value("SELECT qty FROM orders WHERE id = 10"));
@@ -288,11 +289,11 @@ class D1TransactionTest {
   @Test
   void readOnlySchemaRefusesWritesBeforeSending() throws Exception {
     try (Connection c = d1.connect("readOnly=true"); Statement s = c.createStatement()) {
-      long before = d1.requests();
+      long before = d1.requestCount();
       SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM orders"));
       assertTrue(messages(e).contains("read-only"), e.getMessage());
       assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO orders VALUES (9, 'x', 1, 1)"));
-      assertEquals(before, d1.requests());
+      assertEquals(before, d1.requestCount());
       assertEquals(2, count(c, "SELECT id FROM orders"));
     }
   }
@@ -304,9 +305,9 @@ class D1TransactionTest {
       s.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 1");
       s.executeUpdate("UPDATE orders SET qty = 6 WHERE id = 2");
       s.executeUpdate("DELETE FROM orders WHERE id = 3");
-      long before = d1.requests();
+      long before = d1.requestCount();
       c.commit();
-      assertEquals(before + 2, d1.requests());
+      assertEquals(before + 2, d1.requestCount());
       SQLWarning w = D1Connections.warnings(c);
       assertNotNull(w);
       // The chain also holds the buffered update counts' warning (count known only at COMMIT).
@@ -322,10 +323,10 @@ class D1TransactionTest {
       s.executeUpdate("UPDATE orders SET qty = 7 WHERE id = 1");
       s.executeUpdate("UPDATE orders SET qty = 8 WHERE id = 2");
       s.executeUpdate("DELETE FROM orders WHERE id = 1");
-      long before = d1.requests();
+      long before = d1.requestCount();
       SQLException e = assertThrows(SQLException.class, c::commit);
       assertTrue(e.getMessage().contains("strictAtomicity"), e.getMessage());
-      assertEquals(before, d1.requests(), "nothing is sent");
+      assertEquals(before, d1.requestCount(), "nothing is sent");
       assertFalse(D1Connections.pendingStatements(c) > 0);
     }
     assertEquals(5, ((Number) d1.d1("SELECT qty FROM orders WHERE id = 1").rows().get(0)[0]).longValue());

@@ -1,5 +1,6 @@
 package io.github.calcited1.write;
 
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Checked by reading the d1-local database file with sqlite-jdbc (storage class and value).
  */
 class D1TypeFidelityTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   static final long[] INTS = {Long.MAX_VALUE, Long.MIN_VALUE, (1L << 53) + 1, -((1L << 53) + 1), 0, -1};
   static final double[] DOUBLES = {0.1, 1e300, -2.5e-300, Double.MIN_VALUE, 1.0, -0.5, 123456789.123456789};
@@ -72,7 +73,7 @@ class D1TypeFidelityTest {
       }
       ps.executeBatch();
     }
-    try (Connection f = d1.sqliteFile(); Statement s = f.createStatement();
+    try (Connection f = d1.sqlite(); Statement s = f.createStatement();
          ResultSet r = s.executeQuery("SELECT k, i, typeof(i), r, typeof(r), t, typeof(t), b, typeof(b) FROM ty"
              + " ORDER BY k")) {
       for (int k = 0; k < rows; k++) {
@@ -113,8 +114,8 @@ class D1TypeFidelityTest {
   void plainCalciteConnectionWritesAtOnce() throws Exception {
     String model = "inline:{\"version\":\"1.0\",\"defaultSchema\":\"shop\",\"schemas\":["
         + "{\"type\":\"custom\",\"name\":\"shop\",\"factory\":\"io.github.calcited1.schema.D1SchemaFactory\","
-        + "\"operand\":{\"database\":\"shop\",\"accountId\":\"acc\",\"baseUrl\":\"" + d1.server.baseUrl()
-        + "\",\"apiToken\":\"" + D1Fixture.TOKEN + "\"}}]}";
+        + "\"operand\":{\"database\":\"shop\",\"accountId\":\"acc\",\"baseUrl\":\"" + d1.server().baseUrl()
+        + "\",\"apiToken\":\"" + D1LocalExtension.TOKEN + "\"}}]}";
     try (Connection c = DriverManager.getConnection("jdbc:calcite:model=" + model);
          Statement s = c.createStatement()) {
       assertEquals(false, c.getAutoCommit()); // Calcite's own (non-JDBC) default; writes are still sent at once

@@ -2,6 +2,7 @@ package io.github.calcited1.write;
 
 import io.github.calcited1.config.D1WriteOptions;
 import io.github.calcited1.local.Fault;
+import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the COMMIT (or the autocommit statement) fail whole with SQLState 40001, never a silent lost update. Against d1-local.
  */
 class D1WriteConflictTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");
 
   @BeforeEach
   void tables() throws Exception {
@@ -104,16 +105,16 @@ class D1WriteConflictTest {
     String write = "UPDATE counter SET n = n + 1 WHERE id = 1";
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       assertEquals(1, s.executeUpdate(write), "warm-up: metadata and plan");
-      long before = d1.server.requestCount();
+      long before = d1.server().requestCount();
       assertEquals(1, s.executeUpdate(write));
-      assertEquals(2, d1.server.requestCount() - before, "by key in autocommit: one read, then one write");
+      assertEquals(2, d1.server().requestCount() - before, "by key in autocommit: one read, then one write");
       // The read passes untouched; the write waits 3 s before it runs, long enough for the concurrent change.
-      d1.server.faults().next(Fault.delay(Duration.ZERO)).next(Fault.delay(Duration.ofSeconds(3)));
+      d1.server().faults().next(Fault.delay(Duration.ZERO)).next(Fault.delay(Duration.ofSeconds(3)));
       ExecutorService other = Executors.newSingleThreadExecutor();
       try {
         Future<?> concurrent = other.submit(() -> {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (d1.server.faults().pending() > 0 && System.nanoTime() < deadline) {
+          while (d1.server().faults().pending() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
           }
           d1.d1("UPDATE counter SET n = 40 WHERE id = 1");
@@ -125,7 +126,7 @@ class D1WriteConflictTest {
         assertTrue(e.getMessage().contains("Write conflict on D1 table \"counter\""), e.getMessage());
       } finally {
         other.shutdownNow();
-        d1.server.faults().clear();
+        d1.server().faults().clear();
       }
     }
     assertEquals(40L, ((Number) value("SELECT n FROM counter WHERE id = 1")).longValue(), "the concurrent write stays");
