@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * would bring a dependency (and its ASM copy) for it.
  *
  * <p>The classes calcite-d1 must place in Calcite's {@code org.apache.calcite.jdbc} (they use package-private
- * members there) are each their own node: {@code D1MetaBridge} uses Calcite only and sits below everything,
- * {@code D1JdbcFactory} builds the connection and sits with {@code jdbc}.
+ * members there) are each their own node: {@code D1MetaBridge} uses Calcite and {@code client} only and
+ * sits just above {@code client}, {@code D1JdbcFactory} builds the connection and sits with {@code jdbc}.
  */
 class PackageCycleTest {
   private static final Pattern REFERENCE =

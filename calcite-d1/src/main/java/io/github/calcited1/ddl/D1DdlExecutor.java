@@ -4,6 +4,7 @@ import static io.github.calcited1.catalog.D1Names.quote;
 
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
+import io.github.calcited1.client.Rethrow;
 import io.github.calcited1.rel.D1Schema;
 import io.github.calcited1.rel.D1WriteRuntime;
 import io.github.calcited1.write.D1Session;
@@ -52,7 +53,7 @@ public class D1DdlExecutor extends DdlExecutorImpl {
     try {
       return execute(context, node);
     } catch (SQLException e) {
-      throw D1Functions.sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 

@@ -8,6 +8,7 @@ import io.github.calcited1.catalog.D1Types;
 import io.github.calcited1.client.D1DatabaseInfo;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.ReadOnlySql;
+import io.github.calcited1.client.Rethrow;
 import io.github.calcited1.rel.D1Query;
 import io.github.calcited1.rel.D1Method;
 import io.github.calcited1.rel.D1Runtime;
@@ -282,14 +283,8 @@ public final class D1Functions {
         rows.add(new Object[] {d.name(), d.uuid(), d.version(), d.numTables(), d.fileSize(), d.createdAt()});
       }
     } catch (D1Exception e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
     return Linq4j.asEnumerable(rows);
-  }
-
-  /** Throws a checked exception (an SQLException with its SQLState) where the signature cannot declare it. */
-  @SuppressWarnings("unchecked")
-  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
-    throw (E) e;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.calcited1.jdbc;
 
+import io.github.calcited1.client.Rethrow;
 import io.github.calcited1.rel.D1DirectInsert;
 import io.github.calcited1.write.D1GeneratedKeys;
 import io.github.calcited1.write.D1Session;
@@ -79,7 +80,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     try {
       return new D1Metadata(connection.unwrap(CalciteConnection.class).getRootSchema());
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -196,7 +197,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     try {
       session.commit();
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -222,7 +223,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     try {
       return super.prepare(ch, sql, maxRowCount);
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
-      throw sneaky(D1StatementFailures.translate(sql, e));
+      throw Rethrow.unchanged(D1StatementFailures.translate(sql, e));
     }
   }
 
@@ -232,7 +233,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     try {
       return super.prepareAndExecute(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
-      throw sneaky(D1StatementFailures.translate(sql, e));
+      throw Rethrow.unchanged(D1StatementFailures.translate(sql, e));
     }
   }
 
@@ -251,7 +252,7 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     try {
       return super.execute(h, parameterValues, maxRowsInFirstFrame);
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
-      throw sneaky(D1StatementFailures.translate(h.signature == null ? null : h.signature.sql, e));
+      throw Rethrow.unchanged(D1StatementFailures.translate(h.signature == null ? null : h.signature.sql, e));
     }
   }
 
@@ -296,13 +297,13 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
     }
     CalcitePrepare.CalciteSignature<?> signature = preparedSignature(h);
     D1DirectInsert direct = signature == null ? null : D1DirectInsert.find(signature.internalParameters);
-    if (direct == null || signature.rootSchema == null) {
+    if (direct == null) {
       return false;
     }
     try {
-      return direct.buffer(session, signature.rootSchema, parameterValues);
+      return direct.buffer(session, parameterValues);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -385,10 +386,5 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
   @FunctionalInterface
   private interface BatchBody {
     void run() throws NoSuchStatementException;
-  }
-
-  @SuppressWarnings("unchecked")
-  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
-    throw (E) e;
   }
 }

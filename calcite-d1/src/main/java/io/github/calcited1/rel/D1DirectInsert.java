@@ -2,7 +2,6 @@ package io.github.calcited1.rel;
 
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.avatica.util.ByteString;
-import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.sql.SQLException;
@@ -27,31 +26,20 @@ import io.github.calcited1.write.D1ValueKind;
  * paths append to the same buffer in order, so rows still coalesce.
  */
 public final class D1DirectInsert {
-  private final List<String> schemaPath;
+  /** The target's schema: the one the statement was planned against, as the planned path's would be. */
+  private final D1Schema schema;
+  /** The schema's transaction key ({@link D1WriteRuntime#key}). */
+  private final String key;
   /** The INSERT, without rows; each execution's row joins the buffer's copy of it. */
   private final D1Insert shape;
   private final SqlTypeName[] types;
   private final boolean[] nullable;
   private final int[] params;
-  /** The last lookup (a signature's root schema does not change). */
-  private volatile Target cached;
 
-  /** A root schema, the D1 schema at {@link #schemaPath} in it, and that schema's transaction key. */
-  private static final class Target {
-    final CalciteSchema root;
-    final D1Schema schema;
-    final String key;
-
-    Target(CalciteSchema root, D1Schema schema) {
-      this.root = root;
-      this.schema = schema;
-      this.key = D1WriteRuntime.key(schema);
-    }
-  }
-
-  D1DirectInsert(List<String> schemaPath, String table, List<String> columns, List<D1ValueKind> kinds,
+  D1DirectInsert(D1Schema schema, String table, List<String> columns, List<D1ValueKind> kinds,
       SqlTypeName[] types, boolean[] nullable, int[] params) {
-    this.schemaPath = List.copyOf(schemaPath);
+    this.schema = schema;
+    this.key = D1WriteRuntime.key(schema);
     this.shape = new D1Insert(table, columns, kinds);
     this.types = types.clone();
     this.nullable = nullable.clone();
@@ -75,8 +63,8 @@ public final class D1DirectInsert {
    * Appends the row of {@code values} to the session's buffer for the table's database and returns true; returns
    * false, having done nothing, when the session does not buffer or a value needs Calcite's conversion.
    */
-  public boolean buffer(D1Session session, CalciteSchema root, List<TypedValue> values) throws SQLException {
-    if (root == null || !session.buffering()) {
+  public boolean buffer(D1Session session, List<TypedValue> values) throws SQLException {
+    if (!session.buffering()) {
       return false;
     }
     Object[] row = new Object[params.length];
@@ -95,8 +83,7 @@ public final class D1DirectInsert {
       }
       row[i] = v;
     }
-    Target t = target(root);
-    D1WriteRuntime.bufferDirect(session, t.schema, t.key, shape, row);
+    D1WriteRuntime.bufferDirect(session, schema, key, shape, row);
     return true;
   }
 
@@ -127,15 +114,5 @@ public final class D1DirectInsert {
     default:
       return REFUSE;
     }
-  }
-
-  private Target target(CalciteSchema root) throws SQLException {
-    Target c = cached;
-    if (c != null && c.root == root) {
-      return c;
-    }
-    c = new Target(root, D1WriteRuntime.schema(root.plus(), schemaPath));
-    cached = c;
-    return c;
   }
 }

@@ -216,7 +216,7 @@ public final class D1EnumerableModify extends D1ModifyRel {
       nullable[i] = nullOk && e.getType().isNullable();
       kinds.add(D1ValueKind.of(column));
     }
-    return new D1DirectInsert(target.schema().path(), target.name(), List.of(insertColumnNames()), kinds, types,
+    return new D1DirectInsert(target.schema(), target.name(), List.of(insertColumnNames()), kinds, types,
         nullable, params);
   }
 

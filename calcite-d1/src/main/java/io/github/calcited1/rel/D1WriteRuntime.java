@@ -2,6 +2,7 @@ package io.github.calcited1.rel;
 
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.ReadOnlySql;
+import io.github.calcited1.client.Rethrow;
 import io.github.calcited1.config.D1WriteOptions;
 import io.github.calcited1.write.D1CommitLedger;
 import io.github.calcited1.write.D1CommitStats;
@@ -21,13 +22,14 @@ import org.apache.calcite.jdbc.D1MetaBridge;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
-import org.apache.calcite.schema.SchemaPlus;
 
+import java.lang.reflect.Array;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -59,7 +61,7 @@ public final class D1WriteRuntime {
           Arrays.asList(D1Query.bind(paramKinds, params)), -1);
       return Linq4j.singletonEnumerable(submit(root, schema, w));
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -74,7 +76,7 @@ public final class D1WriteRuntime {
     try {
       return insert0(root, schema, table, columns, kinds, perRowDefaults, rows);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -118,7 +120,7 @@ public final class D1WriteRuntime {
         out.add(values[i]);
       }
     }
-    return out.toArray((T[]) java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), 0));
+    return out.toArray((T[]) Array.newInstance(values.getClass().getComponentType(), 0));
   }
 
   /** The elements of {@code values} at {@code fields}. */
@@ -143,7 +145,7 @@ public final class D1WriteRuntime {
           List.of(setColumns), List.of(kinds));
       return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -158,7 +160,7 @@ public final class D1WriteRuntime {
           List.of(kinds));
       return byKey(root, schema, w, fields, w::add, rows);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -196,7 +198,7 @@ public final class D1WriteRuntime {
     try {
       return merge0(root, schema, table, columns, kinds, keyFields, updateFields, readFields, width, rows);
     } catch (SQLException e) {
-      throw sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -217,7 +219,7 @@ public final class D1WriteRuntime {
         Object[] r = e.current();
         all.add(r);
         for (int i = 0; i < m; i++) {
-          sameValues &= java.util.Objects.deepEquals(r[updateFields[i]], r[width - m + i]);
+          sameValues &= Objects.deepEquals(r[updateFields[i]], r[width - m + i]);
         }
       }
     }
@@ -256,29 +258,7 @@ public final class D1WriteRuntime {
 
   /** Fails before anything is sent when a write cannot proceed: unknown target, read-only schema. */
   public static Enumerable<Long> refuse(String message) {
-    throw sneaky(new SQLException(message, "0A000"));
-  }
-
-  /**
-   * Throws a checked SQLException from generated code (which may not declare it): JDBC callers then get the
-   * D1 error itself (e.g. a {@link D1CommitException}) rather than a RuntimeException wrapper.
-   */
-  @SuppressWarnings("unchecked")
-  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
-    throw (E) e;
-  }
-
-  /** The D1 schema at {@code path} below {@code rootSchema}. */
-  static D1Schema schema(SchemaPlus rootSchema, List<String> path) throws SQLException {
-    SchemaPlus s = rootSchema;
-    for (String name : path) {
-      s = s == null ? null : s.getSubSchema(name);
-    }
-    D1Schema d1 = s == null ? null : s.unwrap(D1Schema.class);
-    if (d1 == null) {
-      throw new SQLException("D1 schema " + String.join(".", path) + " not found at run time");
-    }
-    return d1;
+    throw Rethrow.unchanged(new SQLException(message, "0A000"));
   }
 
   private static void checkWritable(D1Schema schema, String table) throws SQLException {
@@ -326,7 +306,7 @@ public final class D1WriteRuntime {
   static void bufferDirect(D1Session session, D1Schema schema, String key, D1Insert shape, Object[] row)
       throws SQLException {
     checkWritable(schema, shape.table());
-    session.reserveBuffer(D1Write.valueBytes(java.util.Arrays.asList(row)));
+    session.reserveBuffer(D1Write.valueBytes(Arrays.asList(row)));
     session.transaction(key, () -> newTransaction(schema)).addRow(shape, row);
     session.noteDirectRow();
   }

@@ -1,5 +1,6 @@
 package org.apache.calcite.jdbc;
 
+import io.github.calcited1.client.Rethrow;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.DataContexts;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -57,7 +58,7 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
     try {
       return enumerable(handle, (CalcitePrepare.CalciteSignature<Object>) signature, parameterValues);
     } catch (java.sql.SQLException e) {
-      throw D1MetaBridge.<RuntimeException>sneaky(e);
+      throw Rethrow.unchanged(e);
     }
   }
 
@@ -111,11 +112,6 @@ public abstract class D1MetaBridge extends CalciteMetaImpl {
       CalciteSchema rootSchema) {
     D1FastDataContext.Settings k = settings();
     return k.spark ? DataContexts.EMPTY : new D1FastDataContext(connection, k, parameters, rootSchema);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E sneaky(Throwable e) throws E {
-    throw (E) e;
   }
 
   /** The signature a statement was prepared with, or null (unknown statement, not prepared by Calcite). */
