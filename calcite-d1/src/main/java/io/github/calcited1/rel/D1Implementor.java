@@ -10,6 +10,9 @@ import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -80,6 +83,52 @@ public class D1Implementor extends JdbcImplementor {
           null, null, null, null, null, null, null, null, null);
     }
     return term;
+  }
+
+  /** A join, its grouped sub-queries first restricted to the keys the other side has ({@link D1SemiJoinReduction}). */
+  @Override public Result visit(Join e) {
+    return super.visit(D1SemiJoinReduction.reduce(e));
+  }
+
+  /**
+   * A SEMI join on one {@code =} key as {@code SELECT <left columns> FROM (left) WHERE k IN (SELECT rk FROM
+   * (right))}, an ANTI join as {@code WHERE k IS NULL OR k NOT IN (SELECT rk FROM (right) WHERE rk IS NOT NULL)}
+   * (a NULL key never matches, so an ANTI join keeps the row; without the NULLs the right side has, {@code NOT IN} is
+   * never unknown). SQLite runs such an uncorrelated sub-query once, into a temporary index; Calcite's own form, a
+   * correlated {@code [NOT] EXISTS}, is re-run per outer row and leaves outer columns unqualified
+   * (docs/pushdown.md, "Sub-queries"). {@link D1Rules.D1JoinRule} pushes no other SEMI or ANTI join.
+   */
+  @Override protected Result visitAntiOrSemiJoin(Join e) {
+    JoinInfo info = JoinInfo.createWithStrictEquality(e.getLeft(), e.getRight(), e.getCondition());
+    if (!D1Rules.D1JoinRule.isOneKeyEquiJoin(e)) {
+      throw new IllegalStateException("not a SEMI or ANTI join on one key: " + e.getCondition());
+    }
+    Result left = visitInput(e, 0).resetAlias();
+    Result right = visitInput(e, 1).resetAlias();
+    Context leftContext = left.qualifiedContext();
+    SqlNode key = leftContext.field(info.leftKeys.get(0));
+    SqlNode rightKey = right.qualifiedContext().field(info.rightKeys.get(0));
+    SqlNode condition;
+    if (e.getJoinType() == JoinRelType.SEMI) {
+      condition = SqlStdOperatorTable.IN.createCall(POS, key, keySelect(right, rightKey, null));
+    } else {
+      SqlNode notNull = SqlStdOperatorTable.IS_NOT_NULL.createCall(POS, rightKey);
+      condition = SqlStdOperatorTable.OR.createCall(POS, SqlStdOperatorTable.IS_NULL.createCall(POS, key),
+          SqlStdOperatorTable.NOT_IN.createCall(POS, key, keySelect(right, rightKey, notNull)));
+    }
+    List<SqlNode> columns = new ArrayList<>();
+    List<String> names = e.getRowType().getFieldNames();
+    for (int i = 0; i < names.size(); i++) {
+      columns.add(SqlStdOperatorTable.AS.createCall(POS, leftContext.field(i), new SqlIdentifier(names.get(i), POS)));
+    }
+    SqlSelect select = new SqlSelect(POS, null, new SqlNodeList(columns, POS), left.asFrom(), condition, null, null,
+        null, null, null, null, null, null);
+    return result(select, List.of(Clause.FROM, Clause.WHERE), e, null);
+  }
+
+  private static SqlSelect keySelect(Result right, SqlNode rightKey, SqlNode where) {
+    return new SqlSelect(POS, null, SqlNodeList.of(rightKey), right.asFrom(), where, null, null, null, null, null,
+        null, null, null);
   }
 
   @Override protected Result dispatch(RelNode e) {

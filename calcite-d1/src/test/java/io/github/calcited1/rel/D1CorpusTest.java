@@ -187,8 +187,38 @@ class D1CorpusTest {
             + " where status = 'paid')", "JOIN"),
         all("exists", "select name from customers c where exists (select 1 from orders o"
             + " where o.customer_id = c.id and o.status = 'cancelled')", "JOIN"),
-        part("not-exists", "select name from customers c where not exists (select 1 from orders o"
-            + " where o.customer_id = c.id)", "FROM \"customers\""),
+        // SEMI and ANTI joins on one key as an uncorrelated IN / NOT IN (right side with duplicate and NULL keys)
+        all("not-exists", "select name from customers c where not exists (select 1 from orders o"
+            + " where o.customer_id = c.id)", "LEFT JOIN"),
+        all("not-exists-empty-right", "select name from customers c where not exists (select 1 from orders o"
+            + " where o.customer_id = c.id and o.status = 'none')", "LEFT JOIN"),
+        all("not-exists-null-left-keys", "select o.id from orders o where not exists (select 1 from orders o2"
+            + " where o2.customer_id = o.customer_id and o2.status = 'paid')", "LEFT JOIN"),
+        all("in-duplicates-nulls", "select o.id, o.status from orders o where o.customer_id in"
+            + " (select o2.customer_id from orders o2 where o2.status <> o.status)", "JOIN"),
+        all("in-nonunique", "select name from customers where id in (select customer_id from orders)",
+            "\" IN (SELECT"),
+        all("in-nonunique-empty-right", "select name from customers where id in (select customer_id from orders"
+            + " where status = 'none')", "JOIN"),
+        all("in-nonunique-null-left-keys", "select id from orders where customer_id in (select o2.customer_id"
+            + " from orders o2 join order_items oi on oi.order_id = o2.id)", "\" IN (SELECT"),
+        // semi-join reduction: a grouped sub-query reads only the keys the filtered other side has
+        all("reduce-inner", "select c.id, t.n from customers c join (select customer_id, count(*) as n from orders"
+            + " group by customer_id) t on t.customer_id = c.id where c.country = 'DE'", "\" IN (SELECT"),
+        all("reduce-left-right-side", "select c.id, t.n from customers c left join (select customer_id, count(*)"
+            + " as n from orders group by customer_id) t on t.customer_id = c.id where c.country = 'DE'",
+            "\" IN (SELECT"),
+        all("reduce-having", "select c.id, t.n from customers c join (select customer_id, count(*) as n"
+            + " from orders group by customer_id having count(*) > 1) t on t.customer_id = c.id"
+            + " where c.id < 30", "\" IN (SELECT"),
+        all("reduce-correlated-avg", "select name from customers c where country = 'FR' and score >"
+            + " (select avg(score) from customers c2 where c2.country = c.country)", "\" IN (SELECT"),
+        // the preserved side of an outer join is never reduced
+        all("no-reduce-preserved-side", "select t.customer_id, t.n, c.id from (select customer_id, count(*) as n"
+            + " from orders group by customer_id) t left join (select id from customers where country = 'DE') c"
+            + " on t.customer_id = c.id", "!\" IN (SELECT"),
+        all("no-reduce-unfiltered", "select c.id, t.n from customers c join (select customer_id, count(*) as n"
+            + " from orders group by customer_id) t on t.customer_id = c.id", "!\" IN (SELECT"),
         all("scalar-subquery", "select o.id, (select count(*) from order_items oi where oi.order_id = o.id)"
             + " from orders o where o.id < 20", "COUNT("),
         all("derived-table", "select * from (select customer_id, count(*) as n from orders group by customer_id) t"
