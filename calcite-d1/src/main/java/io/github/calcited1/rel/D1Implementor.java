@@ -12,7 +12,6 @@ import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -92,30 +91,22 @@ public class D1Implementor extends JdbcImplementor {
 
   /**
    * A SEMI join on one {@code =} key as {@code SELECT <left columns> FROM (left) WHERE k IN (SELECT rk FROM
-   * (right))}, an ANTI join as {@code WHERE k IS NULL OR k NOT IN (SELECT rk FROM (right) WHERE rk IS NOT NULL)}
-   * (a NULL key never matches, so an ANTI join keeps the row; without the NULLs the right side has, {@code NOT IN} is
-   * never unknown). SQLite runs such an uncorrelated sub-query once, into a temporary index; Calcite's own form, a
-   * correlated {@code [NOT] EXISTS}, is re-run per outer row and leaves outer columns unqualified
-   * (docs/pushdown.md, "Sub-queries"). {@link D1Rules.D1JoinRule} pushes no other SEMI or ANTI join.
+   * (right))}: a NULL key matches nothing either way, and in a WHERE an unknown {@code IN} drops the row as a false
+   * one does. SQLite runs such an uncorrelated sub-query once, into a temporary index; Calcite's own form, a
+   * correlated {@code EXISTS}, is re-run per outer row and leaves outer columns unqualified (docs/pushdown.md,
+   * "Sub-queries"). {@link D1Rules.D1JoinRule} pushes no other SEMI join and no ANTI join.
    */
   @Override protected Result visitAntiOrSemiJoin(Join e) {
-    JoinInfo info = JoinInfo.createWithStrictEquality(e.getLeft(), e.getRight(), e.getCondition());
-    if (!D1Rules.D1JoinRule.isOneKeyEquiJoin(e)) {
-      throw new IllegalStateException("not a SEMI or ANTI join on one key: " + e.getCondition());
+    if (!D1Rules.D1JoinRule.isOneKeySemiJoin(e)) {
+      throw new IllegalStateException("not a SEMI join on one key: " + e.getJoinType() + " " + e.getCondition());
     }
+    JoinInfo info = JoinInfo.createWithStrictEquality(e.getLeft(), e.getRight(), e.getCondition());
     Result left = visitInput(e, 0).resetAlias();
     Result right = visitInput(e, 1).resetAlias();
     Context leftContext = left.qualifiedContext();
-    SqlNode key = leftContext.field(info.leftKeys.get(0));
-    SqlNode rightKey = right.qualifiedContext().field(info.rightKeys.get(0));
-    SqlNode condition;
-    if (e.getJoinType() == JoinRelType.SEMI) {
-      condition = SqlStdOperatorTable.IN.createCall(POS, key, keySelect(right, rightKey, null));
-    } else {
-      SqlNode notNull = SqlStdOperatorTable.IS_NOT_NULL.createCall(POS, rightKey);
-      condition = SqlStdOperatorTable.OR.createCall(POS, SqlStdOperatorTable.IS_NULL.createCall(POS, key),
-          SqlStdOperatorTable.NOT_IN.createCall(POS, key, keySelect(right, rightKey, notNull)));
-    }
+    SqlSelect keys = new SqlSelect(POS, null, SqlNodeList.of(right.qualifiedContext().field(info.rightKeys.get(0))),
+        right.asFrom(), null, null, null, null, null, null, null, null, null);
+    SqlNode condition = SqlStdOperatorTable.IN.createCall(POS, leftContext.field(info.leftKeys.get(0)), keys);
     List<SqlNode> columns = new ArrayList<>();
     List<String> names = e.getRowType().getFieldNames();
     for (int i = 0; i < names.size(); i++) {
@@ -124,11 +115,6 @@ public class D1Implementor extends JdbcImplementor {
     SqlSelect select = new SqlSelect(POS, null, new SqlNodeList(columns, POS), left.asFrom(), condition, null, null,
         null, null, null, null, null, null);
     return result(select, List.of(Clause.FROM, Clause.WHERE), e, null);
-  }
-
-  private static SqlSelect keySelect(Result right, SqlNode rightKey, SqlNode where) {
-    return new SqlSelect(POS, null, SqlNodeList.of(rightKey), right.asFrom(), where, null, null, null, null, null,
-        null, null, null);
   }
 
   @Override protected Result dispatch(RelNode e) {

@@ -25,7 +25,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  * l_partkey IN (SELECT p_partkey FROM part WHERE <its filters>) GROUP BY l_partkey)}. Exact: a group whose key has
  * no {@code =} partner on the other side (a NULL key has none) never reaches the join's output, and the groups that
  * stay keep all their rows. Only the sides whose unmatched rows the join drops are reduced (both of an INNER join,
- * the right of a LEFT, SEMI or ANTI join, the left of a RIGHT join).
+ * the right of a LEFT or SEMI join, the left of a RIGHT join).
  *
  * <p>This is what SQLite's correlated plan does by itself for the hand-written sub-query ({@code ... WHERE
  * l_partkey = p_partkey}, TPC-H's Q17): the average of the few parts asked about, not of every part. Decorrelated
@@ -47,8 +47,7 @@ final class D1SemiJoinReduction {
           return join.copy(join.getTraitSet(), join.getCondition(), left, join.getRight(), type, join.isSemiJoinDone());
         }
       }
-      if (type == JoinRelType.INNER || type == JoinRelType.LEFT || type == JoinRelType.SEMI
-          || type == JoinRelType.ANTI) {
+      if (type == JoinRelType.INNER || type == JoinRelType.LEFT || type == JoinRelType.SEMI) {
         RelNode right = restrict(join.getRight(), info.rightKeys.get(k), join.getLeft(), info.leftKeys.get(k));
         if (right != null) {
           return join.copy(join.getTraitSet(), join.getCondition(), join.getLeft(), right, type, join.isSemiJoinDone());
@@ -93,9 +92,10 @@ final class D1SemiJoinReduction {
     RexNode condition = rex.makeCall(SqlStdOperatorTable.EQUALS, rex.makeInputRef(input, inputKey),
         new RexInputRef(input.getRowType().getFieldCount(), keyType));
     try {
-      RelNode restricted = new JdbcRules.JdbcJoin(input.getCluster(), input.getTraitSet(), input, keys, condition,
+      Join restricted = new JdbcRules.JdbcJoin(input.getCluster(), input.getTraitSet(), input, keys, condition,
           java.util.Set.of(), JoinRelType.SEMI);
-      return aggregate.copy(aggregate.getTraitSet(), List.of(restricted));
+      return D1Rules.D1JoinRule.isOneKeySemiJoin(restricted)
+          ? aggregate.copy(aggregate.getTraitSet(), List.of(restricted)) : null;
     } catch (InvalidRelException e) {
       return null;
     }
