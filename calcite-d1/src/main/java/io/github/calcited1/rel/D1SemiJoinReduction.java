@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.JdbcRules;
 import org.apache.calcite.rel.InvalidRelException;
+import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
@@ -11,6 +12,7 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -150,12 +152,19 @@ final class D1SemiJoinReduction {
         .min(java.util.Comparator.comparingDouble(c -> mq.getRowCount(c.rel()))).orElse(null);
   }
 
-  /** Whether {@code rel} is one table under filters and projections. */
-  private static boolean isOneTable(RelNode rel) {
-    RelNode node = rel;
+  /**
+   * Whether {@code rel} is one table under filters and projections; while planning, read through each set's first
+   * rel ({@link RelSubset#getOriginal}).
+   */
+  static boolean isOneTable(RelNode rel) {
+    RelNode node = original(rel);
     while (node instanceof Project || node instanceof Filter) {
-      node = node.getInput(0);
+      node = original(node.getInput(0));
     }
-    return node instanceof D1TableScan;
+    return node instanceof TableScan;
+  }
+
+  private static RelNode original(RelNode rel) {
+    return rel instanceof RelSubset subset && subset.getOriginal() != null ? subset.getOriginal() : rel;
   }
 }
