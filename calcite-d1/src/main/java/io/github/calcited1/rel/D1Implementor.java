@@ -10,6 +10,8 @@ import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -80,6 +82,39 @@ public class D1Implementor extends JdbcImplementor {
           null, null, null, null, null, null, null, null, null);
     }
     return term;
+  }
+
+  /** A join, its grouped sub-queries first restricted to the keys the other side has ({@link D1SemiJoinReduction}). */
+  @Override public Result visit(Join e) {
+    return super.visit(D1SemiJoinReduction.reduce(e));
+  }
+
+  /**
+   * A SEMI join on one {@code =} key as {@code SELECT <left columns> FROM (left) WHERE k IN (SELECT rk FROM
+   * (right))}: a NULL key matches nothing either way, and in a WHERE an unknown {@code IN} drops the row as a false
+   * one does. SQLite runs such an uncorrelated sub-query once, into a temporary index; Calcite's own form, a
+   * correlated {@code EXISTS}, is re-run per outer row and leaves outer columns unqualified (docs/pushdown.md,
+   * "Sub-queries"). {@link D1Rules.D1JoinRule} pushes no other SEMI join and no ANTI join.
+   */
+  @Override protected Result visitAntiOrSemiJoin(Join e) {
+    if (!D1Rules.D1JoinRule.isOneKeySemiJoin(e)) {
+      throw new IllegalStateException("not a SEMI join on one key: " + e.getJoinType() + " " + e.getCondition());
+    }
+    JoinInfo info = JoinInfo.createWithStrictEquality(e.getLeft(), e.getRight(), e.getCondition());
+    Result left = visitInput(e, 0).resetAlias();
+    Result right = visitInput(e, 1).resetAlias();
+    Context leftContext = left.qualifiedContext();
+    SqlSelect keys = new SqlSelect(POS, null, SqlNodeList.of(right.qualifiedContext().field(info.rightKeys.get(0))),
+        right.asFrom(), null, null, null, null, null, null, null, null, null);
+    SqlNode condition = SqlStdOperatorTable.IN.createCall(POS, leftContext.field(info.leftKeys.get(0)), keys);
+    List<SqlNode> columns = new ArrayList<>();
+    List<String> names = e.getRowType().getFieldNames();
+    for (int i = 0; i < names.size(); i++) {
+      columns.add(SqlStdOperatorTable.AS.createCall(POS, leftContext.field(i), new SqlIdentifier(names.get(i), POS)));
+    }
+    SqlSelect select = new SqlSelect(POS, null, new SqlNodeList(columns, POS), left.asFrom(), condition, null, null,
+        null, null, null, null, null, null);
+    return result(select, List.of(Clause.FROM, Clause.WHERE), e, null);
   }
 
   @Override protected Result dispatch(RelNode e) {

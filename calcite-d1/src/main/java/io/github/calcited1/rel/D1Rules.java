@@ -104,9 +104,10 @@ public final class D1Rules {
      * primary key), which Calcite's JDBC rule leaves out: it is the INNER join projected to the left columns (each
      * left row matches at most one right row, so no row repeats), and SQLite runs a join over a grouped sub-query
      * well. Calcite makes such joins of comparisons with a correlated scalar aggregate ({@code l_quantity < (SELECT
-     * 0.2 * AVG(l_quantity) ... WHERE l_partkey = p_partkey)}, TPC-H's Q17). Other SEMI joins and ANTI joins stay in
-     * Calcite: as {@code [NOT] EXISTS} SQLite re-ran the sub-query per outer row (TPC-H's Q21 took 17 s instead
-     * of 1.6 s at 600,000 line items). The JDBC rule's own check of the condition (column = column) is not needed:
+     * 0.2 * AVG(l_quantity) ... WHERE l_partkey = p_partkey)}, TPC-H's Q17). Other SEMI joins on one {@code =} key and
+     * nothing else are pushed as they are ({@link #semiJoin}); the rest, and ANTI joins, stay in Calcite: as a
+     * correlated {@code [NOT] EXISTS} SQLite re-ran the sub-query per outer row (TPC-H's Q21 took 17 s instead of
+     * 1.6 s at 600,000 line items). The JDBC rule's own check of the condition (column = column) is not needed:
      * {@link D1Expressions} has vetted the whole condition.
      */
     @Override public RelNode convert(RelNode rel) {
@@ -114,10 +115,11 @@ public final class D1Rules {
       if (join.getJoinType().projectsRight()) {
         return super.convert(rel);
       }
-      if (join.getJoinType() != JoinRelType.SEMI || !isUniqueOnKeys(join)) {
-        return null;
-      }
       List<RelNode> inputs = join.getInputs().stream().map(i -> convert(i, i.getTraitSet().replace(out))).toList();
+      if (join.getJoinType() != JoinRelType.SEMI || !isUniqueOnKeys(join)) {
+        return isOneKeySemiJoin(join) && !D1SemiJoinReduction.isOneTable(join.getRight()) ? semiJoin(join, inputs)
+            : null;
+      }
       RelNode inner;
       try {
         inner = new JdbcRules.JdbcJoin(join.getCluster(), join.getTraitSet().replace(out), inputs.get(0),
@@ -131,6 +133,35 @@ public final class D1Rules {
         left.add(rex.makeInputRef(inner, i));
       }
       return new D1Project(join.getCluster(), inner.getTraitSet(), inner, left, join.getRowType());
+    }
+
+    /**
+     * A SEMI join as it is: {@link D1Implementor} writes it as {@code k IN (SELECT ...)}. Only where the right side
+     * is more than one filtered table: over one table, Calcite's alternatives (the INNER join with the table, or with
+     * its distinct keys) are pushed already, and the SEMI join won Volcano's costs there under a needless
+     * {@code ORDER BY} of the 8-join input in D1PlanningTest.
+     */
+    private RelNode semiJoin(Join join, List<RelNode> inputs) {
+      try {
+        return new JdbcRules.JdbcJoin(join.getCluster(), join.getTraitSet().replace(out), inputs.get(0),
+            inputs.get(1), join.getCondition(), join.getVariablesSet(), JoinRelType.SEMI);
+      } catch (InvalidRelException e) {
+        return null; // not a join JdbcJoin can represent: Calcite joins
+      }
+    }
+
+    /**
+     * Whether this is a SEMI join whose condition is one {@code =} of a left and a right column and nothing else: the
+     * form {@link D1Implementor} writes as {@code IN}. Not on TIMESTAMP keys, which compare through their timestamp
+     * key ({@link D1ExactSql#TIMESTAMP_KEY}), not as the stored text {@code IN} would compare.
+     */
+    static boolean isOneKeySemiJoin(Join join) {
+      if (join.getJoinType() != JoinRelType.SEMI) {
+        return false;
+      }
+      JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(), join.getCondition());
+      return info.isEqui() && info.leftKeys.size() == 1 && join.getLeft().getRowType().getFieldList()
+          .get(info.leftKeys.get(0)).getType().getSqlTypeName() != SqlTypeName.TIMESTAMP;
     }
 
     /**
