@@ -81,6 +81,11 @@ class D1ExactPushdownTest {
       st.execute("INSERT INTO other VALUES (1, '2023-12-01T00:00:00Z', 1.125), (2, '2024-02-29 12:00:00', -2.5),"
           + " (3, NULL, NULL), (4, '2023-12-01 00:00:00.000', 0.001)");
       st.execute("INSERT INTO inexact VALUES (1, 1.25), (2, 0.125)");
+      // AVG edge groups: exact halves, thirds, negatives, a one-row group, only NULLs, sums past DECIMAL(15,2)
+      st.execute("CREATE TABLE averages (id INTEGER PRIMARY KEY, g INTEGER, amount DECIMAL(15,2))");
+      st.execute("INSERT INTO averages (g, amount) VALUES (1, 0.05), (1, 0.00), (2, -0.05), (2, 0.00), (3, 0.01),"
+          + " (3, 0.01), (3, 0.00), (4, 0.03), (4, 0), (4, 0), (4, 0), (5, 7.77), (6, NULL), (7, -0.07), (7, 0.00),"
+          + " (8, 0.04), (8, 0.02), (8, -0.02), (9, 9999999999999.99), (9, 9999999999999.98)");
       st.execute("CREATE TABLE texty (id INTEGER PRIMARY KEY, amount DECIMAL(10,2))");
       st.execute("INSERT INTO texty VALUES (1, '12.50'), (2, 'twelve')"); // NUMERIC affinity: REAL 12.5, TEXT
       st.execute("CREATE TABLE huge (id INTEGER PRIMARY KEY, amount DECIMAL(15,2))");
@@ -356,6 +361,31 @@ class D1ExactPushdownTest {
       }
     }
     return rows;
+  }
+
+  /**
+   * Calcite's AVG of a DECIMAL(p,s) is {@code CAST(CAST(SUM(x) AS DECIMAL(p,s)) / COUNT(x) AS DECIMAL(p,s))}: the
+   * quotient truncated toward zero at scale s (0.025 is 0.02, -0.035 is -0.03, 0.03 / 4 is 0.00), a sum past
+   * DECIMAL(p,s) an error even where the average would fit, NULL for no values. The answers through D1 must stay
+   * these when the division is pushed (issue 12, T22): SQLite's integer division of the scaled sum by the count
+   * truncates the same way.
+   */
+  @Test void decimalAverageIsCalcites() throws SQLException {
+    for (String sql : List.of("select g, avg(amount), count(amount) from averages where g <> 9 group by g",
+        "select avg(amount) from averages where g = 1", "select avg(amount) from averages where g = 100",
+        "select id from averages where amount > (select avg(amount) from averages where g <> 9 and amount > 0.00)")) {
+      List<String> expected = exactRows(reference, sql);
+      List<String> actual = exactRows(calcite, sql);
+      Collections.sort(expected);
+      Collections.sort(actual);
+      assertEquals(expected, actual, sql);
+    }
+    assertEquals("[1 | 0.02 | 2, 2 | -0.02 | 2, 3 | 0 | 3, 4 | 0 | 4, 5 | 7.77 | 1, 6 | NULL | 0, 7 | -0.03 | 2,"
+        + " 8 | 0.01 | 3]", exactRows(calcite, "select g, avg(amount), count(amount) from averages where g <> 9"
+        + " group by g order by g").toString());
+    String tooWide = "select avg(amount) from averages where g = 9";
+    assertTrue(exactRowsOrError(reference, tooWide).contains("cannot be represented as a DECIMAL(15, 2)"));
+    assertTrue(exactRowsOrError(calcite, tooWide).startsWith("ERROR"), exactRowsOrError(calcite, tooWide));
   }
 
   private static String exactRowsOrError(Connection connection, String sql) {
