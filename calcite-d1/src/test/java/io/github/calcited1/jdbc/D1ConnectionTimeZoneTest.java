@@ -2,7 +2,7 @@ package io.github.calcited1.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.calcited1.write.D1Fixture;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * on every execution; without the property, the JVM's default zone.
  */
 class D1ConnectionTimeZoneTest {
-  @RegisterExtension static final D1Fixture d1 = new D1Fixture();
+  @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop");
 
   private static final String NOON = "SELECT TIMESTAMP '2024-01-01 12:00:00'";
 
