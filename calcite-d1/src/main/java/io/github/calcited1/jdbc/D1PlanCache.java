@@ -107,9 +107,10 @@ public final class D1PlanCache {
       return false;
     }
     Map<CalciteSchema, D1Schema> schemas = new LinkedHashMap<>();
+    // Not every schema holding a table of that name: with many databases attached (a fan-out schema), one mistyped
+    // column would cost a catalog request per database.
     forEachD1Schema(context.getRootSchema(), (sub, d1) -> {
-      if (names.stream().anyMatch(n -> n.equalsIgnoreCase(sub.name)
-          || d1.catalog().tables().keySet().stream().anyMatch(n::equalsIgnoreCase))) {
+      if (names.stream().anyMatch(n -> n.equalsIgnoreCase(sub.name))) {
         schemas.put(sub, d1);
       }
     });

@@ -115,11 +115,10 @@ public final class D1Rules {
       if (join.getJoinType().projectsRight()) {
         return super.convert(rel);
       }
-      List<RelNode> inputs = join.getInputs().stream().map(i -> convert(i, i.getTraitSet().replace(out))).toList();
       if (join.getJoinType() != JoinRelType.SEMI || !isUniqueOnKeys(join)) {
-        return isOneKeySemiJoin(join) && !D1SemiJoinReduction.isOneTable(join.getRight()) ? semiJoin(join, inputs)
-            : null;
+        return isOneKeySemiJoin(join) && !D1SemiJoinReduction.isOneTable(join.getRight()) ? semiJoin(join) : null;
       }
+      List<RelNode> inputs = convertedInputs(join);
       RelNode inner;
       try {
         inner = new JdbcRules.JdbcJoin(join.getCluster(), join.getTraitSet().replace(out), inputs.get(0),
@@ -141,13 +140,18 @@ public final class D1Rules {
      * its distinct keys) are pushed already, and the SEMI join won Volcano's costs there under a needless
      * {@code ORDER BY} of the 8-join input in D1PlanningTest.
      */
-    private RelNode semiJoin(Join join, List<RelNode> inputs) {
+    private RelNode semiJoin(Join join) {
+      List<RelNode> inputs = convertedInputs(join);
       try {
         return new JdbcRules.JdbcJoin(join.getCluster(), join.getTraitSet().replace(out), inputs.get(0),
             inputs.get(1), join.getCondition(), join.getVariablesSet(), JoinRelType.SEMI);
       } catch (InvalidRelException e) {
         return null; // not a join JdbcJoin can represent: Calcite joins
       }
+    }
+
+    private List<RelNode> convertedInputs(Join join) {
+      return join.getInputs().stream().map(i -> convert(i, i.getTraitSet().replace(out))).toList();
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +14,7 @@ import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -35,11 +35,6 @@ class D1StaleCatalogTest {
     }
   }
 
-  private static Connection calcite() throws SQLException {
-    return DriverManager.getConnection("jdbc:d1:database=stale;accountId=" + D1.accountId() + ";baseUrl="
-        + D1.baseUrl() + ";apiToken=" + D1.token());
-  }
-
   private static void dropNote() throws SQLException {
     try (Connection c = D1.sqlite(); Statement s = c.createStatement()) {
       s.execute("ALTER TABLE notes DROP COLUMN note");
@@ -47,18 +42,22 @@ class D1StaleCatalogTest {
   }
 
   private static void assertNoSuchColumn(Connection calcite, String sql) {
-    SQLException e = assertThrows(SQLException.class, () -> {
+    assertNoSuchColumn(sql, () -> {
       try (Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
         Rows.read(rs);
       }
-    }, sql);
+    });
+  }
+
+  private static void assertNoSuchColumn(String sql, Executable statement) {
+    SQLException e = assertThrows(SQLException.class, statement, sql);
     assertTrue(e.getMessage().contains("no such column: t.note") || e.getMessage().contains("no such column: notes.note"),
         () -> sql + ": " + e);
     assertEquals("42S22", e.getSQLState(), () -> sql + ": " + e);
   }
 
   @Test void aDroppedColumnInTheSelectListIsAnErrorNotItsName() throws SQLException {
-    try (Connection calcite = calcite(); Statement st = calcite.createStatement()) {
+    try (Connection calcite = D1.connect(); Statement st = calcite.createStatement()) {
       assertEquals("one", Rows.read(st.executeQuery("select note from notes where id = 1")).get(0));
       dropNote();
       assertNoSuchColumn(calcite, "select note from notes order by id");
@@ -67,7 +66,7 @@ class D1StaleCatalogTest {
   }
 
   @Test void aDroppedColumnInWhereIsAnErrorNotAStringComparison() throws SQLException {
-    try (Connection calcite = calcite(); Statement st = calcite.createStatement()) {
+    try (Connection calcite = D1.connect(); Statement st = calcite.createStatement()) {
       Rows.read(st.executeQuery("select id from notes where note = 'one'"));
       dropNote();
       // unqualified, "note" = 'note' would be true for every row
@@ -78,14 +77,14 @@ class D1StaleCatalogTest {
   }
 
   @Test void aDroppedColumnInAWriteIsAnErrorNotAStoredName() throws SQLException {
-    try (Connection calcite = calcite(); Statement st = calcite.createStatement()) {
+    try (Connection calcite = D1.connect(); Statement st = calcite.createStatement()) {
       Rows.read(st.executeQuery("select id, note, n from notes where id = 1"));
       dropNote();
-      assertThrows(SQLException.class, () -> st.executeUpdate("update notes set n = 5 where note = 'note'"));
-      assertThrows(SQLException.class, () -> st.executeUpdate("delete from notes where note = 'note'"));
+      assertNoSuchColumn("update", () -> st.executeUpdate("update notes set n = 5 where note = 'note'"));
+      assertNoSuchColumn("delete", () -> st.executeUpdate("delete from notes where note = 'note'"));
       try (PreparedStatement ps = calcite.prepareStatement("update notes set n = n + 1 where note = ?")) {
         ps.setString(1, "note");
-        assertThrows(SQLException.class, ps::executeUpdate);
+        assertNoSuchColumn("prepared update", ps::executeUpdate);
       }
     }
     try (Connection c = D1.sqlite(); Statement s = c.createStatement()) {
