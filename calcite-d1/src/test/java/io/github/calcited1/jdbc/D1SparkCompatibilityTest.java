@@ -1,7 +1,9 @@
 package io.github.calcited1.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.rel.D1Schema;
@@ -15,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +42,8 @@ class D1SparkCompatibilityTest {
             + " coalesce(photo, x'00') AS tagged, CASE WHEN id = 1 THEN 'one' ELSE id END AS mixed FROM lines",
         "CREATE VIEW no_lines AS SELECT id, price * qty AS total FROM lines WHERE id < 0",
         "CREATE TABLE flags (id INTEGER PRIMARY KEY, f BIT(1), g BIT)",
-        "INSERT INTO flags VALUES (1, 1, 0), (2, 0, NULL)");
+        "INSERT INTO flags VALUES (1, 1, 0), (2, 0, NULL)",
+        "CREATE TABLE amounts (id INTEGER PRIMARY KEY, n INTEGER, d DECIMAL(10,2))");
   }
 
   private static List<String> columnTypes(ResultSetMetaData md) throws SQLException {
@@ -138,6 +142,44 @@ class D1SparkCompatibilityTest {
       c.commit();
     }
     assertEquals(1.0, ((Number) d1.d1("SELECT price FROM lines WHERE id = 10").rows().get(0)[0]).doubleValue());
+  }
+
+  @Test
+  void booleanParametersIntoIntegerAndDecimalColumns() throws Exception {
+    try (Connection c = d1.connect();
+         PreparedStatement ps = c.prepareStatement("INSERT INTO amounts (id, n, d) VALUES (?, ?, ?)")) {
+      c.setAutoCommit(false);
+      ps.setLong(1, 1);
+      ps.setBoolean(2, true);
+      ps.setBoolean(3, false);
+      ps.addBatch();
+      ps.setLong(1, 2);
+      ps.setBoolean(2, false);
+      ps.setBoolean(3, true);
+      ps.addBatch();
+      ps.executeBatch();
+      c.commit();
+    }
+    assertEquals("[[1, integer, 1, integer, 0], [2, integer, 0, integer, 1]]", rows(d1.d1(
+        "SELECT id, typeof(n), n, typeof(d), d FROM amounts ORDER BY id").rows()));
+    try (Connection c = d1.connect();
+         PreparedStatement ps = c.prepareStatement("SELECT id FROM amounts WHERE n = ? AND d = ?")) {
+      ps.setBoolean(1, false);
+      ps.setBoolean(2, true);
+      try (ResultSet r = ps.executeQuery()) {
+        assertTrue(r.next());
+        assertEquals(2, r.getLong(1));
+        assertFalse(r.next());
+      }
+    }
+  }
+
+  private static String rows(List<Object[]> rows) {
+    List<String> out = new ArrayList<>();
+    for (Object[] row : rows) {
+      out.add(Arrays.toString(row));
+    }
+    return out.toString();
   }
 
   @Test
