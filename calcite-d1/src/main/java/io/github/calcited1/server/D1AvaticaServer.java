@@ -78,7 +78,8 @@ import org.slf4j.LoggerFactory;
  *       (model, parserFactory, typeSystem, schemaFactory, ...) comes only from the server's connect string.</li>
  *   <li>One client cannot hurt the others: past {@code --max-connections} (or, with HTTP BASIC, the user's
  *       {@code --max-connections-per-user}) a new connection is refused (53300), never an open one evicted; buffered
- *       writes are bounded per connection (54000), per authenticated user and for the server (53200).</li>
+ *       writes are bounded per connection (54000), per authenticated user and for the server (53200); a request
+ *       naming another connection's statement, or another user's connection, is refused.</li>
  *   <li>Errors keep their SQLState, code and message on the wire ({@link #carrySqlStates}).</li>
  *   <li>Two requests Avatica's protocol has no message for, sent as a comment that starts the statement (by
  *       {@code jdbc:d1:remote:}, or any client): generated keys ({@link D1RemoteKeys}: the execution answers with
@@ -410,6 +411,8 @@ public final class D1AvaticaServer implements AutoCloseable {
     /** The users of the connections being opened (null without authentication); guarded by this. */
     private final List<String> openingUsers = new ArrayList<>();
     private final Map<String, D1BufferLimit> userBuffers = new ConcurrentHashMap<>();
+    /** The connection id of each statement (by statement id): JdbcMeta keeps none it would check. */
+    private final Map<Integer, String> statementOwners = new ConcurrentHashMap<>();
 
     ServerMeta(String url, Properties info, int maxConnections, D1BufferLimit serverBuffer,
         long maxBufferPerConnection, int maxConnectionsPerUser, long maxBufferPerUser) throws SQLException {
@@ -434,8 +437,10 @@ public final class D1AvaticaServer implements AutoCloseable {
               + " (an idle one closes after --connection-expiry) and retry, or raise --max-connections.", 0,
               "53300", AvaticaSeverity.ERROR);
         }
-        if (user != null && maxConnectionsPerUser > 0) {
+        if (user != null) {
           owners.keySet().retainAll(getConnectionCache().asMap().keySet()); // forgets closed and expired ones
+        }
+        if (user != null && maxConnectionsPerUser > 0) {
           if (Collections.frequency(owners.values(), user) + openingBy(user) >= maxConnectionsPerUser) {
             throw new AvaticaRuntimeException("User \"" + user + "\" has its maximum of " + maxConnectionsPerUser
                 + " connections open (--max-connections-per-user); no connection was closed to make room. Close"
@@ -454,11 +459,59 @@ public final class D1AvaticaServer implements AutoCloseable {
         synchronized (this) {
           opening--;
           openingUsers.remove(user);
-          if (opened && user != null && maxConnectionsPerUser > 0) {
+          if (opened && user != null) {
             owners.put(ch.id, user);
           }
         }
       }
+    }
+
+    /**
+     * Refuses a request that names another user's connection, or a statement of another connection than the one it
+     * names. Avatica's JdbcMeta finds a statement by its number alone, and numbers count up from 0: without this
+     * check any client could fetch another's rows or run SQL inside another's transaction.
+     */
+    void checkCaller(Object[] args) {
+      Object handle = args == null || args.length == 0 ? null : args[0];
+      String connectionId = handle instanceof ConnectionHandle ch ? ch.id
+          : handle instanceof StatementHandle h ? h.connectionId : null;
+      if (connectionId == null) {
+        return;
+      }
+      String user = AuthenticatedUser.current();
+      String owner;
+      synchronized (this) {
+        owner = owners.get(connectionId);
+      }
+      if (owner != null && !owner.equals(user)) {
+        throw new AvaticaRuntimeException("No connection " + connectionId + " is open for user \"" + user + "\": a"
+            + " connection serves only the user who opened it. Open a connection of your own.", 0, "08003",
+            AvaticaSeverity.ERROR);
+      }
+      if (handle instanceof StatementHandle h) {
+        if (getStatementCache().getIfPresent(h.id) != null && !connectionId.equals(statementOwners.get(h.id))) {
+          throw new AvaticaRuntimeException("Connection " + connectionId + " has no statement " + h.id + ": a"
+              + " statement is used through the connection that created it.", 0, "26000", AvaticaSeverity.ERROR);
+        }
+      }
+    }
+
+    /**
+     * {@code result}; a statement it hands out (a created or prepared statement, or the statement of a metadata
+     * result set) is recorded as its connection's, and the records of statements no longer cached are forgotten.
+     */
+    Object recordOwner(Object result) {
+      if (result instanceof StatementHandle h) {
+        record(h.id, h.connectionId);
+      } else if (result instanceof MetaResultSet rows) {
+        record(rows.statementId, rows.connectionId);
+      }
+      return result;
+    }
+
+    private void record(int statementId, String connectionId) {
+      statementOwners.keySet().retainAll(getStatementCache().asMap().keySet());
+      statementOwners.put(statementId, connectionId);
     }
 
     private int openingBy(String user) {
@@ -594,12 +647,14 @@ public final class D1AvaticaServer implements AutoCloseable {
    * The Meta as the server's handler sees it, with each failure turned into what Avatica's ErrorResponse carries to
    * the client: JdbcMeta wraps an SQLException in a bare RuntimeException, which Avatica sends as "Error -1 (00000)";
    * an {@link AvaticaRuntimeException} keeps the SQLState, the vendor code and the message, so the thin client's
-   * AvaticaSqlException (and, for commit/rollback, AvaticaClientRuntimeException) reports them.
+   * AvaticaSqlException (and, for commit/rollback, AvaticaClientRuntimeException) reports them. Each request is first
+   * checked to name the caller's own connection and statement ({@link ServerMeta#checkCaller}).
    */
-  static ProtobufMeta carrySqlStates(ProtobufMeta meta) {
+  static ProtobufMeta carrySqlStates(ServerMeta meta) {
     InvocationHandler handler = (proxy, method, args) -> {
       try {
-        return method.invoke(meta, args);
+        meta.checkCaller(args);
+        return meta.recordOwner(method.invoke(meta, args));
       } catch (InvocationTargetException e) {
         throw onTheWire(e.getCause());
       }

@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,9 +25,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -532,6 +539,63 @@ class D1AvaticaServerTest {
     p.setProperty("avatica_user", user);
     p.setProperty("avatica_password", password);
     return p;
+  }
+
+  /**
+   * One client cannot reach another's connection or statements by naming them in a request it writes itself. Avatica
+   * finds a statement by its number alone (they count up from 0), so without the server's check bob could read
+   * alice's rows, run SQL inside her transaction, or roll it back.
+   */
+  @Test void aClientReachesOnlyItsOwnConnectionAndStatements() throws Exception {
+    Path realm = tmp.resolve("alice-and-bob.properties");
+    Files.writeString(realm, "alice: alice-pw,d1\nbob: bob-pw,d1\n");
+    try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0)
+        .realmFile(realm.toString()).serialization(Serialization.JSON));
+         Connection alice = thin(server, basic("alice", "alice-pw"));
+         Statement aliceQuery = alice.createStatement()) {
+      alice.setAutoCommit(false);
+      alice.getAutoCommit();
+      update(alice, "INSERT INTO customers (id, name, country) VALUES (7001, 'alice', 'DE')");
+      ResultSet aliceRows = aliceQuery.executeQuery("SELECT name FROM customers ORDER BY id");
+      String aliceId = (String) alice.getClass().getField("id").get(alice);
+      Object aliceHandle = aliceQuery.getClass().getField("handle").get(aliceQuery);
+      int aliceStatement = aliceHandle.getClass().getField("id").getInt(aliceHandle);
+
+      HttpClient http = HttpClient.newHttpClient();
+      String bobAuth = "Basic " + Base64.getEncoder().encodeToString("bob:bob-pw".getBytes(StandardCharsets.UTF_8));
+      Function<String, String> bob = json -> {
+        try {
+          return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+              .header("Authorization", bobAuth).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      assertFalse(bob.apply("{\"request\": \"openConnection\", \"connectionId\": \"bob-1\", \"info\": {}}")
+          .contains("\"error\""));
+      for (int statement = 0; statement < 20; statement++) {
+        String fetch = bob.apply("{\"request\": \"fetch\", \"connectionId\": \"bob-1\", \"statementId\": "
+            + statement + ", \"offset\": 0, \"fetchMaxRowCount\": 100}");
+        assertFalse(fetch.contains("Zo"), fetch);
+        String run = bob.apply("{\"request\": \"prepareAndExecute\", \"connectionId\": \"bob-1\","
+            + " \"statementId\": " + statement + ", \"sql\": \"INSERT INTO customers (id, name, country) VALUES ("
+            + (7100 + statement) + ", 'bob', 'PL')\", \"maxRowsTotal\": -1}");
+        assertFalse(run.contains("\"updateCount\":1"), run);
+      }
+      String wrongStatement = bob.apply("{\"request\": \"fetch\", \"connectionId\": \"bob-1\", \"statementId\": "
+          + aliceStatement + ", \"offset\": 0, \"fetchMaxRowCount\": 100}");
+      assertTrue(wrongStatement.contains("26000") && wrongStatement.contains("has no statement"), wrongStatement);
+      String rollback = bob.apply("{\"request\": \"rollback\", \"connectionId\": \"" + aliceId + "\"}");
+      assertTrue(rollback.contains("08003") && rollback.contains("serves only the user who opened it"), rollback);
+
+      assertTrue(aliceRows.next()); // alice's own statement and transaction are untouched
+      alice.commit();
+      assertEquals(1, count(alice, "SELECT COUNT(*) FROM customers WHERE id = 7001"));
+      assertEquals(0, count(alice, "SELECT COUNT(*) FROM customers WHERE name = 'bob'"));
+      update(alice, "DELETE FROM customers WHERE id = 7001");
+      alice.commit();
+    }
   }
 
   /** Buffers 1 KB rows on {@code c} (ids from {@code firstId}) until a statement is refused; returns the refusal. */
