@@ -295,8 +295,17 @@ final class D1ExactSql {
       return scale;
     }
 
+    /**
+     * {@code (q) / F.0}: the quotient q is checked already (NULL, an INTEGER below 10^p, at most 10^15, or the
+     * error), so its number is exact without a second check (which would write the SUM three times more).
+     */
     @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-      writeUnscaled(writer, scale, w -> writeScaledResult(w, call));
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writeScaledResult(writer, call);
+      writer.endList(frame);
+      if (scale > 0) {
+        writer.print(" / " + BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0 ");
+      }
     }
 
     @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
