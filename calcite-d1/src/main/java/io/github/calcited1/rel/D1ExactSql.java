@@ -314,24 +314,22 @@ final class D1ExactSql {
       writer.keyword("CASE WHEN");
       count.unparse(writer, 0, 0);
       writer.print(" = 0 ");
-      writer.keyword("THEN NULL WHEN");
-      writeWithin(writer, k, precision);
-      writer.keyword("THEN");
-      SqlWriter.Frame quotient = writer.startList("(", ")");
-      k.accept(writer);
-      writer.print(" / ");
-      count.unparse(writer, 0, 0);
-      writer.endList(quotient);
-      writer.keyword("ELSE");
-      fail(writer, k);
-      writer.keyword("END");
+      writer.keyword("THEN NULL");
+      writeWithinOrFail(writer, k, precision, w -> {
+        SqlWriter.Frame quotient = w.startList("(", ")");
+        k.accept(w);
+        w.print(" / ");
+        count.unparse(w, 0, 0);
+        w.endList(quotient);
+      });
     }
   }
 
   /**
-   * {@code CAST(x AS DECIMAL(p,s))} of an integer or DECIMAL x, on scaled integers: x's scaled integer aligned to s
-   * (a larger scale of x is cut off toward zero by SQLite's integer division, as Calcite's cast does), {@code CASE WHEN typeof(k) = 'integer' AND abs(k) < 10^p THEN k ELSE (fail) END},
-   * Calcite's error past the precision being SQLite's "integer overflow". From p = 19 on, every INTEGER fits: it
+   * {@code CAST(x AS DECIMAL(p,s))} of an integer or DECIMAL x, on scaled integers: x's scaled integer k aligned to
+   * s (a larger scale of x is cut off toward zero by SQLite's integer division, as Calcite's cast does),
+   * {@code CASE WHEN typeof(k) = 'integer' AND abs(k) < 10^p THEN k ELSE (fail) END}, Calcite's error past the
+   * precision being SQLite's "integer overflow". From p = 19 on, every INTEGER fits: it
    * is k unchecked, as {@link #arithmetic}'s result.
    */
   static SqlFunction decimalCast(int precision, int scale, int fromScale) {
@@ -364,13 +362,8 @@ final class D1ExactSql {
         k.accept(writer); // every INTEGER fits; a REAL (an overflow) is refused where the value is used
         return;
       }
-      writer.keyword("CASE WHEN");
-      writeWithin(writer, k, precision);
-      writer.keyword("THEN");
-      k.accept(writer);
-      writer.keyword("ELSE");
-      fail(writer, k);
-      writer.keyword("END");
+      writer.keyword("CASE");
+      writeWithinOrFail(writer, k, precision, k);
     }
   }
 
@@ -431,16 +424,24 @@ final class D1ExactSql {
     writer.print(" / " + BigDecimal.ONE.scaleByPowerOfTen(from - to).toPlainString() + " ");
   }
 
-  /** {@code typeof(k) = 'integer' AND abs(k) < 10^p}, or only the first for p of 19 or more (any INTEGER fits). */
-  private static void writeWithin(SqlWriter writer, Consumer<SqlWriter> k, int precision) {
+  /**
+   * The end of a CASE: {@code WHEN typeof(k) = 'integer' AND abs(k) < 10^p THEN (value) ELSE (fail) END}, k a
+   * scaled integer that must fit DECIMAL(p,s) (p below 19).
+   */
+  private static void writeWithinOrFail(SqlWriter writer, Consumer<SqlWriter> k, int precision,
+      Consumer<SqlWriter> value) {
+    writer.keyword("WHEN");
     isInteger(writer, k);
-    if (precision < 19) {
-      writer.keyword("AND");
-      SqlWriter.Frame abs = writer.startFunCall("abs");
-      k.accept(writer);
-      writer.endFunCall(abs);
-      writer.print(" < " + BigDecimal.ONE.scaleByPowerOfTen(precision).toPlainString() + " ");
-    }
+    writer.keyword("AND");
+    SqlWriter.Frame abs = writer.startFunCall("abs");
+    k.accept(writer);
+    writer.endFunCall(abs);
+    writer.print(" < " + BigDecimal.ONE.scaleByPowerOfTen(precision).toPlainString() + " ");
+    writer.keyword("THEN");
+    value.accept(writer);
+    writer.keyword("ELSE");
+    fail(writer, k);
+    writer.keyword("END");
   }
 
   /**
