@@ -267,6 +267,184 @@ final class D1ExactSql {
   }
 
   /**
+   * Calcite's AVG of a DECIMAL(p,s), {@code CAST(CAST(sum AS DECIMAL(p,s)) / n AS DECIMAL(p,s))} with the dividend
+   * NULL when {@code n = 0}, on scaled integers; operands {@code (sum, n)}, the sum of scale s, n an integer:
+   * <pre>
+   * CASE WHEN n = 0 THEN NULL
+   *      WHEN typeof(k) = 'integer' AND abs(k) &lt; 10^p THEN k / n
+   *      ELSE (fail: NULL for NULL) END
+   * </pre>
+   * k being the sum's scaled integer. The bound is Calcite's cast of the sum to DECIMAL(p,s), an error past it.
+   * SQLite's integer division truncates toward zero, as Calcite's final cast does (its quotient, 16 significant
+   * digits rounded, truncates to the same digit for p at most 15: docs/pushdown.md, "AVG of a DECIMAL").
+   */
+  static SqlFunction average(int precision, int scale) {
+    return new Average(precision, scale);
+  }
+
+  /** See {@link #average}. */
+  private static final class Average extends DecimalFunction implements ScaledForm {
+    private final int precision;
+
+    Average(int precision, int scale) {
+      super("D1_DECIMAL_AVG_" + precision + "_" + scale, scale);
+      this.precision = precision;
+    }
+
+    @Override public int scale() {
+      return scale;
+    }
+
+    /**
+     * {@code (q) / F.0}: the quotient q is checked already (NULL, an INTEGER below 10^p, at most 10^15, or the
+     * error), so its number is exact without a second check (which would write the SUM three times more).
+     */
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writeScaledResult(writer, call);
+      writer.endList(frame);
+      if (scale > 0) {
+        writer.print(" / " + BigDecimal.ONE.scaleByPowerOfTen(scale).toPlainString() + ".0 ");
+      }
+    }
+
+    @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
+      SqlNode count = call.operand(1);
+      Consumer<SqlWriter> k = w -> writeScaled(w, call.operand(0), scale);
+      writer.keyword("CASE WHEN");
+      count.unparse(writer, 0, 0);
+      writer.print(" = 0 ");
+      writer.keyword("THEN NULL");
+      writeWithinOrFail(writer, k, precision, w -> {
+        SqlWriter.Frame quotient = w.startList("(", ")");
+        k.accept(w);
+        w.print(" / ");
+        count.unparse(w, 0, 0);
+        w.endList(quotient);
+      });
+    }
+  }
+
+  /**
+   * {@code CAST(x AS DECIMAL(p,s))} of an integer or DECIMAL x, on scaled integers: x's scaled integer k aligned to
+   * s (a larger scale of x is cut off toward zero by SQLite's integer division, as Calcite's cast does),
+   * {@code CASE WHEN typeof(k) = 'integer' AND abs(k) < 10^p THEN k ELSE (fail) END}, Calcite's error past the
+   * precision being SQLite's "integer overflow". From p = 19 on, every INTEGER fits: it
+   * is k unchecked, as {@link #arithmetic}'s result.
+   */
+  static SqlFunction decimalCast(int precision, int scale, int fromScale) {
+    return new DecimalCast(precision, scale, fromScale);
+  }
+
+  /** See {@link #decimalCast}. */
+  private static final class DecimalCast extends DecimalFunction implements ScaledForm {
+    private final int precision;
+    private final int fromScale;
+
+    DecimalCast(int precision, int scale, int fromScale) {
+      super("D1_DECIMAL_CAST_" + precision + "_" + scale + "_" + fromScale, scale);
+      this.precision = precision;
+      this.fromScale = fromScale;
+    }
+
+    @Override public int scale() {
+      return scale;
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      writeUnscaled(writer, scale, w -> writeScaledResult(w, call));
+    }
+
+    @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
+      Consumer<SqlWriter> k = fromScale <= scale ? w -> writeAligned(w, call.operand(0), fromScale, scale)
+          : w -> writeTruncated(w, call.operand(0), fromScale, scale);
+      if (precision >= 19) {
+        k.accept(writer); // every INTEGER fits; a REAL (an overflow) is refused where the value is used
+        return;
+      }
+      writer.keyword("CASE");
+      writeWithinOrFail(writer, k, precision, k);
+    }
+  }
+
+  /**
+   * A comparison ({@code = <> < <= > >=}) of two integer or DECIMAL values on their scaled integers, both aligned
+   * to the larger scale: {@code CASE WHEN typeof(a) = 'integer' AND typeof(b) = 'integer' THEN a op b ELSE (fail)
+   * END}, the failure NULL when either is NULL (so the comparison is NULL, as Calcite's), else SQLite's "integer
+   * overflow" (an overflow on the way made one a REAL). Never a comparison of doubles.
+   */
+  static SqlFunction compare(SqlKind comparison, int leftScale, int rightScale) {
+    return new Comparison(comparison, leftScale, rightScale);
+  }
+
+  /** See {@link #compare}. */
+  private static final class Comparison extends DecimalFunction {
+    private final SqlKind comparison;
+    private final int leftScale;
+    private final int rightScale;
+
+    Comparison(SqlKind comparison, int leftScale, int rightScale) {
+      super("D1_DECIMAL_" + comparison + "_" + leftScale + "_" + rightScale, Math.max(leftScale, rightScale));
+      this.comparison = comparison;
+      this.leftScale = leftScale;
+      this.rightScale = rightScale;
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      Consumer<SqlWriter> a = w -> writeAligned(w, call.operand(0), leftScale, scale);
+      Consumer<SqlWriter> b = w -> writeAligned(w, call.operand(1), rightScale, scale);
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writer.keyword("CASE WHEN");
+      isInteger(writer, a);
+      writer.keyword("AND");
+      isInteger(writer, b);
+      writer.keyword("THEN");
+      a.accept(writer);
+      writer.print(" " + comparison.sql + " ");
+      b.accept(writer);
+      writer.keyword("ELSE");
+      fail(writer, w -> {
+        a.accept(w);
+        w.print(" + ");
+        b.accept(w);
+      });
+      writer.keyword("END");
+      writer.endList(frame);
+    }
+  }
+
+  /**
+   * A scaled integer of one scale at a smaller one, truncated toward zero: {@code k / 10^(from - to)} (SQLite's
+   * integer division; a REAL k, an overflow, stays a REAL).
+   */
+  private static void writeTruncated(SqlWriter writer, SqlNode x, int from, int to) {
+    SqlWriter.Frame frame = writer.startList("(", ")");
+    writeScaled(writer, x, from);
+    writer.endList(frame);
+    writer.print(" / " + BigDecimal.ONE.scaleByPowerOfTen(from - to).toPlainString() + " ");
+  }
+
+  /**
+   * The end of a CASE: {@code WHEN typeof(k) = 'integer' AND abs(k) < 10^p THEN (value) ELSE (fail) END}, k a
+   * scaled integer that must fit DECIMAL(p,s) (p below 19).
+   */
+  private static void writeWithinOrFail(SqlWriter writer, Consumer<SqlWriter> k, int precision,
+      Consumer<SqlWriter> value) {
+    writer.keyword("WHEN");
+    isInteger(writer, k);
+    writer.keyword("AND");
+    SqlWriter.Frame abs = writer.startFunCall("abs");
+    k.accept(writer);
+    writer.endFunCall(abs);
+    writer.print(" < " + BigDecimal.ONE.scaleByPowerOfTen(precision).toPlainString() + " ");
+    writer.keyword("THEN");
+    value.accept(writer);
+    writer.keyword("ELSE");
+    fail(writer, k);
+    writer.keyword("END");
+  }
+
+  /**
    * The exact text of a DECIMAL value of the given scale, for reading it: a REAL that is the double nearest to a
    * decimal of that scale (below the limit) is printed from its scaled integer ({@code -12.30}), since SQLite's
    * {@code CAST(x AS TEXT)} may print 17 digits ({@code 9999999999999.99} as {@code 9999999999999.9902}); anything

@@ -95,6 +95,9 @@ final class D1Expressions {
             && (isNonZeroLiteral(operands.get(1)) || isNullWhenZero(operands.get(0), operands.get(1)))
             && canPush(operands);
       case CAST:
+        if (decimalAverage(call) != null) {
+          return canPush(decimalAverage(call));
+        }
         return (isExactCast(operands.get(0).getType(), call.getType())
             || call.getType().getSqlTypeName() == SqlTypeName.DATE
                 && operands.get(0).getType().getSqlTypeName() == SqlTypeName.TIMESTAMP)
@@ -107,7 +110,7 @@ final class D1Expressions {
         return likeAsGlob(call) != null && canPush(operands.get(0));
       default:
         if (COMPARISONS.contains(call.getKind())) {
-          return operands.stream().allMatch(o -> isOrderable(o.getType())) && canPush(operands);
+          return isPlainComparison(call) || isScaledComparison(call);
         }
         if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
           return operands.stream().allMatch(o -> SqlTypeUtil.inCharFamily(o.getType())) && canPush(operands);
@@ -255,6 +258,99 @@ final class D1Expressions {
     int right = scaleOf(call.getOperands().get(1).getType());
     return scale < D1ExactSql.MAX_PRECISION
         && scale == (call.getKind() == SqlKind.TIMES ? left + right : Math.max(left, right));
+  }
+
+  /**
+   * The parts {@code [sum, n]} of Calcite's AVG of a DECIMAL(p,s) as {@link D1ExactSql#average} computes it, or null:
+   * {@code CAST(d / n AS DECIMAL(p,s))}, d being {@code CAST(sum AS DECIMAL(p,s))} and NULL whenever n is 0 (the
+   * guard {@code CASE WHEN n = 0 THEN NULL ELSE ... END} inside or outside that cast), sum an integer or a DECIMAL
+   * of scale s, n an integer, p at most 15: then SQLite's truncating division of the scaled sum by n is Calcite's
+   * answer (docs/pushdown.md, "AVG of a DECIMAL"). This is how {@code AggregateReduceFunctionsRule} writes AVG.
+   */
+  static List<RexNode> decimalAverage(RexCall call) {
+    RelDataType type = call.getType();
+    if (call.getKind() != SqlKind.CAST || type.getSqlTypeName() != SqlTypeName.DECIMAL
+        || type.getPrecision() > D1ExactSql.MAX_PRECISION || call.getOperands().get(0).getKind() != SqlKind.DIVIDE) {
+      return null;
+    }
+    List<RexNode> division = ((RexCall) call.getOperands().get(0)).getOperands();
+    RexNode dividend = division.get(0);
+    RexNode count = division.get(1);
+    if (!SqlTypeUtil.isIntType(count.getType())) {
+      return null;
+    }
+    boolean guarded = isNullWhenZero(dividend, count);
+    if (guarded) {
+      dividend = ((RexCall) dividend).getOperands().get(2);
+    }
+    if (dividend.getKind() != SqlKind.CAST || !SqlTypeUtil.equalSansNullability(dividend.getType(), type)) {
+      return null;
+    }
+    RexNode sum = ((RexCall) dividend).getOperands().get(0);
+    if (!guarded && isNullWhenZero(sum, count)) {
+      guarded = true;
+      sum = ((RexCall) sum).getOperands().get(2);
+    }
+    RelDataType sumType = sum.getType();
+    boolean exactNumber = sumType.getSqlTypeName() == SqlTypeName.DECIMAL || SqlTypeUtil.isIntType(sumType);
+    return guarded && exactNumber && scaleOf(sumType) == type.getScale() ? List.of(sum, count) : null;
+  }
+
+  /** A comparison of orderable values, each pushed as it is. */
+  private static boolean isPlainComparison(RexCall call) {
+    return call.getOperands().stream().allMatch(o -> isOrderable(o.getType())) && canPush(call.getOperands());
+  }
+
+  /**
+   * Whether this comparison ({@code = <> < <= > >=}) of a DECIMAL is pushed on scaled integers
+   * ({@link D1ExactSql#compare}): both operands are integers or DECIMALs D1 computes exactly as scaled integers
+   * ({@link #isScaled}), and one is computed (arithmetic, a cast such as {@code CAST(int AS DECIMAL(19,1))} in
+   * {@code ps_availqty > 0.5 * SUM(q)}, an AVG) or the comparison cannot be pushed as it is. A column against a
+   * column or constant is compared as stored ({@link #isPlainComparison}), which an index can serve.
+   */
+  static boolean isScaledComparison(RexCall call) {
+    switch (call.getKind()) {
+      case EQUALS:
+      case NOT_EQUALS:
+      case LESS_THAN:
+      case LESS_THAN_OR_EQUAL:
+      case GREATER_THAN:
+      case GREATER_THAN_OR_EQUAL:
+        break;
+      default:
+        return false; // IS [NOT] DISTINCT FROM: NULL is a value there
+    }
+    List<RexNode> operands = call.getOperands();
+    return operands.size() == 2 && operands.stream().anyMatch(o -> o.getType().getSqlTypeName() == SqlTypeName.DECIMAL)
+        && operands.stream().allMatch(D1Expressions::isScaled)
+        && (operands.stream().anyMatch(o -> o instanceof RexCall) || !isPlainComparison(call));
+  }
+
+  /**
+   * Whether D1 computes this integer or DECIMAL value exactly as a scaled integer of its type's scale (below 15): a
+   * column, a non-null literal, a pushed integer expression, DECIMAL {@code + - *} ({@link #isDecimalArithmetic}),
+   * a DECIMAL AVG ({@link #decimalAverage}), or a cast to DECIMAL of such a value ({@link D1ExactSql#decimalCast}:
+   * Calcite's error past the precision is an error in D1 too, digits past the scale are cut off as in Calcite).
+   */
+  static boolean isScaled(RexNode node) {
+    RelDataType type = node.getType();
+    boolean decimal = type.getSqlTypeName() == SqlTypeName.DECIMAL;
+    if (!decimal && !SqlTypeUtil.isIntType(type) || scaleOf(type) >= D1ExactSql.MAX_PRECISION) {
+      return false;
+    }
+    if (node instanceof RexInputRef || node instanceof RexLiteral literal && !literal.isNull()) {
+      return true;
+    }
+    if (!(node instanceof RexCall call)) {
+      return false;
+    }
+    if (!decimal) {
+      return canPush(call);
+    }
+    if (isDecimalArithmetic(call) || decimalAverage(call) != null) {
+      return canPush(call);
+    }
+    return call.getKind() == SqlKind.CAST && isScaled(call.getOperands().get(0));
   }
 
   /** The scale of a DECIMAL or integer type. */

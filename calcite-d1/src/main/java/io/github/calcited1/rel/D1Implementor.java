@@ -202,6 +202,11 @@ public class D1Implementor extends JdbcImplementor {
           RexNode keyed = call.clone(call.getType(), operands.stream().map(this::timestampKey).toList());
           return withRange(call, keyed);
         }
+        if (D1Expressions.isScaledComparison(original)) {
+          return rex.makeCall(call.getType(), D1ExactSql.compare(call.getKind(),
+              D1Expressions.scaleOf(operands.get(0).getType()), D1Expressions.scaleOf(operands.get(1).getType())),
+              operands.stream().map(this::scaledCast).toList());
+        }
         return call;
       }
       switch (call.getKind()) {
@@ -211,6 +216,11 @@ public class D1Implementor extends JdbcImplementor {
         case SEARCH:
           return isTimestamp(operands.get(0)) ? RexUtil.expandSearch(rex, null, call).accept(this) : call;
         case CAST:
+          List<RexNode> average = D1Expressions.decimalAverage(call);
+          if (average != null) {
+            RelDataType type = call.getType();
+            return rex.makeCall(type, D1ExactSql.average(type.getPrecision(), type.getScale()), average);
+          }
           if (call.getType().getSqlTypeName() == SqlTypeName.DATE && isTimestamp(operands.get(0))) {
             return strftime(call, "%Y-%m-%d", false, operands.get(0));
           }
@@ -283,6 +293,20 @@ public class D1Implementor extends JdbcImplementor {
         return value == null ? operand : rex.makeLiteral(value.toString(D1Types.TIMESTAMP_PRECISION));
       }
       return rex.makeCall(operand.getType(), D1ExactSql.TIMESTAMP_KEY, List.of(operand));
+    }
+
+    /**
+     * An operand of a comparison on scaled integers, with each cast to DECIMAL in it computed on scaled integers
+     * ({@link D1ExactSql#decimalCast}); a DECIMAL AVG or arithmetic is one already.
+     */
+    private RexNode scaledCast(RexNode operand) {
+      if (operand.getKind() != SqlKind.CAST || operand.getType().getSqlTypeName() != SqlTypeName.DECIMAL) {
+        return operand;
+      }
+      RelDataType type = operand.getType();
+      RexNode value = scaledCast(((RexCall) operand).getOperands().get(0));
+      return rex.makeCall(type, D1ExactSql.decimalCast(type.getPrecision(), type.getScale(),
+          D1Expressions.scaleOf(value.getType())), List.of(value));
     }
 
     private RexNode strftime(RexCall call, String format, boolean toInteger, RexNode operand) {
