@@ -218,6 +218,22 @@ public class D1JdbcMeta extends D1MetaBridge implements D1Session.Holder {
    * SQLState. Calcite itself lets its Errors (AssertionError, StackOverflowError) through raw.
    */
 
+  /**
+   * One statement at a time, so statements made from several threads each get a number of their own: Avatica counts
+   * them with an unguarded {@code statementCount++} and Calcite registers them in a plain HashMap (two statements
+   * with one number failed with an AssertionError, or would have shared their state). Closing takes the same lock
+   * ({@code D1JdbcStatement.close_}); preparing makes its statement here.
+   */
+  @Override
+  public synchronized StatementHandle createStatement(ConnectionHandle ch) {
+    return super.createStatement(ch);
+  }
+
+  @Override
+  public synchronized void closeStatement(StatementHandle h) {
+    super.closeStatement(h);
+  }
+
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
     try {

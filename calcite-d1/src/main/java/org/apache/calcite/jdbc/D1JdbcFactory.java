@@ -290,6 +290,14 @@ public final class D1JdbcFactory extends CalciteFactory {
       super(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
+    /** Under the lock {@link D1JdbcMeta#createStatement} takes: Calcite's close unregisters the statement itself. */
+    @Override
+    protected void close_() {
+      synchronized (((CalciteConnectionImpl) connection).meta()) {
+        super.close_();
+      }
+    }
+
     /** As Avatica's, with the SQLState of the failure's cause ({@link D1SqlStates}). */
     @Override
     protected void executeInternal(String sql) throws SQLException {

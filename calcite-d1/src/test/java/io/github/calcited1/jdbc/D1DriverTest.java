@@ -13,8 +13,18 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.calcite.avatica.AvaticaStatement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +38,49 @@ class D1DriverTest {
     d1.d1Batch("DROP TABLE IF EXISTS Orders",
         "CREATE TABLE Orders (id INTEGER PRIMARY KEY, Customer TEXT)",
         "INSERT INTO Orders VALUES (1, 'ann'), (2, 'bob')");
+  }
+
+  /**
+   * Statements of one connection made and closed from several threads at once each get their own number (Avatica
+   * counts them with an unguarded {@code statementCount++} and Calcite keeps them in a plain HashMap: two statements
+   * sharing a number failed with an AssertionError, or would share their state).
+   */
+  @Test
+  void statementsOfOneConnectionMayBeMadeAndClosedFromManyThreads() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (Connection c = d1.connect()) {
+      Set<Integer> ids = ConcurrentHashMap.newKeySet();
+      List<Future<?>> threads = new ArrayList<>();
+      for (int thread = 0; thread < 4; thread++) {
+        threads.add(pool.submit(() -> {
+          for (int i = 0; i < 2000; i++) {
+            try (Statement s = c.createStatement()) {
+              ids.add(s.unwrap(AvaticaStatement.class).getId());
+            }
+            if (i % 10 == 0) {
+              try (PreparedStatement ps = c.prepareStatement("SELECT customer FROM orders WHERE id = ?")) {
+                ids.add(ps.unwrap(AvaticaStatement.class).getId());
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : threads) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      assertEquals(4 * 2200, ids.size(), "every statement had a number of its own");
+      try (PreparedStatement ps = c.prepareStatement("SELECT customer FROM orders WHERE id = ?")) {
+        ps.setInt(1, 2);
+        try (ResultSet r = ps.executeQuery()) {
+          assertTrue(r.next());
+          assertEquals("bob", r.getString(1));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
   }
 
   @Test
