@@ -112,15 +112,21 @@ public final class D1Cancellation {
 
   /** The failure of a statement that was cancelled or timed out; {@code cause} is what the stop broke, if anything. */
   D1CanceledException failure(Throwable cause) {
+    return failure(cause, "");
+  }
+
+  /** As {@link #failure(Throwable)}, with {@code detail} (a sentence, or empty) after what happened. */
+  private D1CanceledException failure(Throwable cause, String detail) {
     if (cancelled()) {
       return new D1CanceledException("Statement canceled (Statement.cancel()): its D1 requests in flight were"
-          + " aborted and it read nothing more. The statement stays canceled: run the SQL again on a new Statement.",
+          + " aborted and it read nothing more." + detail + " The statement stays canceled: run the SQL again on a new"
+          + " Statement.",
           "HY008", cause);
     }
     return new D1CanceledException(String.format(Locale.ROOT, "Query timeout of %.1f s reached"
-        + " (Statement.setQueryTimeout): its D1 requests in flight were aborted and it read nothing more. Raise the"
+        + " (Statement.setQueryTimeout): its D1 requests in flight were aborted and it read nothing more.%s Raise the"
         + " timeout, or make the query cheaper for D1 (a selective WHERE, an index on D1, a LIMIT).",
-        timeoutMillis / 1000.0), "HYT00", cause);
+        timeoutMillis / 1000.0, detail), "HYT00", cause);
   }
 
   /**
@@ -133,7 +139,8 @@ public final class D1Cancellation {
       return;
     }
     if (millis >= remainingMillis()) {
-      throw failure(failure);
+      throw failure(failure, " A request failed (" + failure.d1Message() + ") and the wait before sending it again ("
+          + millis + " ms) would pass the timeout.");
     }
     for (long left = millis; left > 0; left -= WATCH_MILLIS) {
       if (stopped()) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.calcited1.local.Fault;
 import io.github.calcited1.testing.D1LocalExtension;
+import io.github.calcited1.testing.Errors;
 import io.github.calcited1.testing.Rows;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,9 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StatementCancelTest {
   @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop", "eu", "us");
   /** How long the relay holds answers back in these tests: far longer than any test waits for a failure. */
-  private static final long DELAY_MILLIS = 3_000;
+  private static final long DELAY_MILLIS = 5_000;
   /** The longest a stopped statement may take to fail (timeout 1 s, or cancel at once), generously. */
-  private static final long FAIL_WITHIN_MILLIS = 2_500;
+  private static final long FAIL_WITHIN_MILLIS = 4_000;
 
   private static SlowProxy proxy;
 
@@ -132,6 +134,43 @@ class StatementCancelTest {
       try (Statement next = c.createStatement()) {
         assertEquals(D1.fileRows(sql), readAll(next, sql), "the connection answers the next query");
       }
+    }
+  }
+
+  /** Retries and the waits between them count against the timeout: a wait that would pass it is not begun. */
+  @Test void retryWaitsEndAtTheTimeout() throws Exception {
+    try (Connection c = D1.connect("maxAttempts=10", "retryBaseDelayMillis=3000", "retryMaxDelayMillis=3000");
+         Statement st = c.createStatement()) {
+      String sql = "select name from items where id = 2";
+      assertEquals(D1.fileRows(sql), readAll(st, sql));
+      st.setQueryTimeout(1);
+      D1.faults().next(10, Fault.serverError(503));
+      try {
+        SQLException e = failFast(st, sql);
+        assertEquals("HYT00", e.getSQLState(), e.toString());
+        assertTrue(e.getMessage().contains("would pass the timeout"), e.getMessage());
+        assertTrue(Errors.messages(e).contains("503"), "the failure the retries were for is the cause");
+      } finally {
+        D1.faults().clear();
+      }
+      assertEquals(D1.fileRows(sql), readAll(st, sql));
+    }
+  }
+
+  /**
+   * A write is not stopped by the timeout (cut after it was sent, its outcome would be unknown): an INSERT whose
+   * answer comes after the timeout succeeds, and its row is there. (COMMIT is a connection operation and has no
+   * statement timeout either; docs/configuration.md.)
+   */
+  @Test void writesAreNotCutByTheTimeout() throws Exception {
+    try (Connection c = connect("database=shop"); Statement st = c.createStatement()) {
+      assertEquals(1, st.executeUpdate("insert into items values (100, 'warm')"));
+      st.setQueryTimeout(1);
+      proxy.delay(1_500);
+      assertEquals(1, st.executeUpdate("insert into items values (101, 'late')"));
+      proxy.delay(0);
+      assertEquals(List.of("101|late"), D1.fileRows("select id, name from items where id = 101"));
+      st.executeUpdate("delete from items where id >= 100");
     }
   }
 
