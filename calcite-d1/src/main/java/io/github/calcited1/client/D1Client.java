@@ -103,7 +103,8 @@ public final class D1Client {
       url.addQueryParameter("page", Integer.toString(page))
           .addQueryParameter("per_page", Integer.toString(LIST_PAGE_SIZE));
       List<D1DatabaseInfo> found = new ArrayList<>();
-      DatabasePage listed = call(request(url.build()).get().build(), "list databases", true, new Attempts(D1Cancellation.NONE), r -> {
+      Attempts attempts = new Attempts(D1Cancellation.NONE);
+      DatabasePage listed = call(request(url.build()).get().build(), "list databases", true, attempts, r -> {
         try (Response response = r) {
           found.clear();
           return readDatabasePage(response, found);
@@ -210,7 +211,8 @@ public final class D1Client {
       read &= ReadOnlySql.isReadOnly(st.sql());
     }
     Request request = raw(databaseId, requests.batch(statements), statements.size());
-    return call(request, "batch", read, new Attempts(D1Cancellation.NONE), response -> readBatch(response, statements.size()));
+    Attempts attempts = new Attempts(D1Cancellation.NONE);
+    return call(request, "batch", read, attempts, response -> readBatch(response, statements.size()));
   }
 
   private List<D1Result> readBatch(Response r, int statements) throws D1Exception {
@@ -290,9 +292,12 @@ public final class D1Client {
       return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** {@code failure}, or the statement's own failure if it was cancelled or timed out (which caused this one). */
+    /**
+     * {@code failure}, or the statement's own failure if it was cancelled or timed out: a broken exchange is then what
+     * the abort caused (D1's own answers, such as a refused statement, are reported as they are).
+     */
     D1Exception orStopped(D1Exception failure) {
-      return stop.stoppedBy(failure) ? stop.failure(failure) : failure;
+      return broken(failure) && stop.stoppedBy(failure) ? stop.failure(failure) : failure;
     }
 
     /**

@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
@@ -76,6 +78,25 @@ class StatementCancelTest {
     return e;
   }
 
+  /**
+   * Runs {@code sql} and, from another thread, cancels it once its {@code requests} requests reached the relay;
+   * returns the failure (checked to come well before the answer would).
+   */
+  private static SQLException failFastCancelled(Statement st, String sql, int requests) {
+    int before = proxy.requests();
+    CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
+      try {
+        awaitCount(before + requests, proxy::requests, "the statement's requests were sent");
+        st.cancel();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    SQLException e = failFast(st, sql);
+    canceller.join();
+    return e;
+  }
+
   /** Waits (at most 5 s) until {@code count} reaches {@code expected}, then asserts it. */
   private static void awaitCount(int expected, IntSupplier count, String what) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
@@ -113,18 +134,8 @@ class StatementCancelTest {
       }
       proxy.delay(DELAY_MILLIS);
       int abandoned = proxy.abandoned();
-      int requests = proxy.requests();
       try (Statement st = c.createStatement()) {
-        CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
-          try {
-            awaitCount(requests + 1, proxy::requests, "the query's request was sent");
-            st.cancel();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        SQLException e = failFast(st, sql);
-        canceller.join();
+        SQLException e = failFastCancelled(st, sql, 1);
         assertEquals("HY008", e.getSQLState(), e.toString());
         assertTrue(e.getMessage().contains("Statement canceled"), e.getMessage());
       }
@@ -134,6 +145,34 @@ class StatementCancelTest {
       try (Statement next = c.createStatement()) {
         assertEquals(D1.fileRows(sql), readAll(next, sql), "the connection answers the next query");
       }
+    }
+  }
+
+  /**
+   * A timeout met while reading rows (the next page, read ahead, comes too late) fails {@code ResultSet.next()} with
+   * an SQLTimeoutException after the rows already read: never a short result.
+   */
+  @Test void timeoutOnALaterPageFailsNext() throws Exception {
+    try (Connection c = D1.connect("pageSize=2"); Statement st = c.createStatement()) {
+      String sql = "select id, name from items";
+      assertEquals(D1.fileRows(sql).size(), readAll(st, sql).size());
+      st.setQueryTimeout(1);
+      D1.faults().next(Fault.delay(Duration.ZERO)).next(Fault.delay(Duration.ofMillis(DELAY_MILLIS)));
+      List<Long> seen = new ArrayList<>();
+      long start = System.nanoTime();
+      try (ResultSet rs = st.executeQuery(sql)) {
+        SQLException e = assertThrows(SQLException.class, () -> {
+          while (rs.next()) {
+            seen.add(rs.getLong(1));
+          }
+        });
+        assertInstanceOf(SQLTimeoutException.class, e);
+        assertEquals("HYT00", e.getSQLState());
+      } finally {
+        D1.faults().clear();
+      }
+      assertTrue((System.nanoTime() - start) / 1_000_000 < FAIL_WITHIN_MILLIS);
+      assertEquals(List.of(1L), seen, "the first page's rows (Calcite's iterator reads one ahead), then the failure");
     }
   }
 
@@ -188,18 +227,8 @@ class StatementCancelTest {
       assertEquals("HYT00", e.getSQLState(), e.toString());
       awaitCount(abandoned + 3, proxy::abandoned, "each database's request was aborted");
 
-      int requests = proxy.requests();
       try (Statement cancelled = c.createStatement()) {
-        CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
-          try {
-            awaitCount(requests + 3, proxy::requests, "each database's request was sent");
-            cancelled.cancel();
-          } catch (Exception x) {
-            throw new IllegalStateException(x);
-          }
-        });
-        SQLException e2 = failFast(cancelled, sql);
-        canceller.join();
+        SQLException e2 = failFastCancelled(cancelled, sql, 3);
         assertEquals("HY008", e2.getSQLState(), e2.toString());
       }
       awaitCount(abandoned + 6, proxy::abandoned, "each database's request was aborted");
