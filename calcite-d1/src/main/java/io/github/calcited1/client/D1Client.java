@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -102,7 +103,8 @@ public final class D1Client {
       url.addQueryParameter("page", Integer.toString(page))
           .addQueryParameter("per_page", Integer.toString(LIST_PAGE_SIZE));
       List<D1DatabaseInfo> found = new ArrayList<>();
-      DatabasePage listed = call(request(url.build()).get().build(), "list databases", true, new Attempts(), r -> {
+      Attempts attempts = new Attempts(D1Cancellation.NONE);
+      DatabasePage listed = call(request(url.build()).get().build(), "list databases", true, attempts, r -> {
         try (Response response = r) {
           found.clear();
           return readDatabasePage(response, found);
@@ -164,11 +166,21 @@ public final class D1Client {
    * come back as {@link Long}s, decoded without an intermediate String; any other text stays a String.
    */
   public D1Cursor query(String databaseId, D1Statement statement, boolean[] integerText) throws D1Exception {
+    return query(databaseId, statement, integerText, D1Cancellation.NONE);
+  }
+
+  /**
+   * As {@link #query(String, D1Statement, boolean[])}, for a JDBC statement that may time out or be cancelled
+   * ({@code stop}): a read then fails with {@link D1CanceledException} (HYT00 or HY008) once it is. A write is
+   * never stopped this way (cut after it was sent, its outcome would be unknown): it keeps the client's timeouts.
+   */
+  public D1Cursor query(String databaseId, D1Statement statement, boolean[] integerText, D1Cancellation stop)
+      throws D1Exception {
     Objects.requireNonNull(statement, "statement");
     boolean[] hints = integerText == null ? null : integerText.clone();
     Request request = raw(databaseId, requests.single(statement), 1);
     boolean read = ReadOnlySql.isReadOnly(statement.sql());
-    Attempts attempts = new Attempts();
+    Attempts attempts = new Attempts(read ? Objects.requireNonNull(stop, "stop") : D1Cancellation.NONE);
     D1Cursor cursor = call(request, "statement", read, attempts,
         response -> RawCursor.open(response, JSON, errors, hints));
     return read ? new RetryingCursor(cursor, request, attempts, hints) : cursor;
@@ -199,7 +211,8 @@ public final class D1Client {
       read &= ReadOnlySql.isReadOnly(st.sql());
     }
     Request request = raw(databaseId, requests.batch(statements), statements.size());
-    return call(request, "batch", read, new Attempts(), response -> readBatch(response, statements.size()));
+    Attempts attempts = new Attempts(D1Cancellation.NONE);
+    return call(request, "batch", read, attempts, response -> readBatch(response, statements.size()));
   }
 
   private List<D1Result> readBatch(Response r, int statements) throws D1Exception {
@@ -265,12 +278,26 @@ public final class D1Client {
   /** The attempts made for one request (a streamed read's re-reads count too). */
   private final class Attempts {
     final long start = System.nanoTime();
+    /** What may stop the statement these attempts are made for. */
+    final D1Cancellation stop;
     int count;
     /** The call of the last attempt. */
     Call call;
 
+    Attempts(D1Cancellation stop) {
+      this.stop = stop;
+    }
+
     Duration elapsed() {
       return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * {@code failure}, or the statement's own failure if it was cancelled or timed out: a broken exchange is then what
+     * the abort caused (D1's own answers, such as a refused statement, are reported as they are).
+     */
+    D1Exception orStopped(D1Exception failure) {
+      return broken(failure) && stop.stoppedBy(failure) ? stop.failure(failure) : failure;
     }
 
     /**
@@ -309,12 +336,7 @@ public final class D1Client {
       }
       LOG.info("D1 {} attempt {} of {} failed ({}); retrying in {} ms", what, count, config.maxAttempts(),
           failure.d1Message(), waitMillis);
-      try {
-        sleeper.sleep(waitMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failure;
-      }
+      this.stop.sleepBeforeRetry(waitMillis, sleeper, failure);
     }
   }
 
@@ -337,12 +359,20 @@ public final class D1Client {
       D1Exception failure = null;
       Response response = null;
       RequestSending.Progress sending = new RequestSending.Progress(!read);
+      D1Cancellation stop = attempts.stop;
+      stop.check();
       try {
-        attempts.call = http.newCall(RequestSending.attempt(request, sending));
+        attempts.call = http.newCall(RequestSending.attempt(request, sending, stop));
+        if (stop != D1Cancellation.NONE) {
+          attempts.call.timeout().timeout(stop.callTimeoutMillis(config.callTimeout()), TimeUnit.MILLISECONDS);
+        }
         response = attempts.call.execute();
       } catch (IOException e) {
-        failure = sending.written ? errors.fromIo(e, 0) : errors.notSent(e);
+        failure = attempts.orStopped(sending.written ? errors.fromIo(e, 0) : errors.notSent(e));
         LOG.debug("D1 {} failed: {}", what, failure.getMessage());
+        if (failure instanceof D1CanceledException) {
+          throw failure;
+        }
         if (e instanceof javax.net.ssl.SSLException) {
           throw failure; // a certificate or TLS problem: sending again cannot help
         }
@@ -368,7 +398,10 @@ public final class D1Client {
           try {
             return reader.read(response);
           } catch (D1Exception e) {
-            failure = e;
+            failure = attempts.orStopped(e);
+            if (failure instanceof D1CanceledException) {
+              throw failure;
+            }
             if (!broken(e)) {
               // An error envelope. On a 2xx it contradicts the status: definite for a read (sending it again would
               // get the same answer), unknown for a write, which may have run.
@@ -452,7 +485,12 @@ public final class D1Client {
       if (ended) {
         return false;
       }
-      boolean more = cursor.next();
+      boolean more;
+      try {
+        more = cursor.next();
+      } catch (D1Exception e) {
+        throw attempts.orStopped(e);
+      }
       row = more ? cursor.row() : null;
       ended = !more;
       return more;
@@ -475,8 +513,9 @@ public final class D1Client {
           }
           return;
         } catch (D1Exception e) {
-          if (!broken(e)) {
-            throw e;
+          D1Exception failure = attempts.orStopped(e);
+          if (failure != e || !broken(e)) {
+            throw failure;
           }
           ahead.clear();
           cursor.close();

@@ -36,13 +36,32 @@ final class RequestSending {
     }
   }
 
-  /** The attempt's request, tagged with a fresh {@link Progress}. */
-  static Request attempt(Request request, Progress progress) {
-    return request.newBuilder().tag(Progress.class, progress).build();
+  /** The attempt's request, tagged with a fresh {@link Progress} and what may stop its statement. */
+  static Request attempt(Request request, Progress progress, D1Cancellation stop) {
+    return request.newBuilder().tag(Progress.class, progress).tag(D1Cancellation.class, stop).build();
   }
 
-  /** Marks an attempt written once the last byte of its request (headers, then the body if any) was written. */
+  /**
+   * Marks an attempt written once the last byte of its request (headers, then the body if any) was written, and
+   * watches the calls of statements that can be cancelled while they run.
+   */
   static final EventListener EVENTS = new EventListener() {
+    /** A call of a statement that can be cancelled is watched until it ends ({@link D1Cancellation}). */
+    @Override
+    public void callStart(Call call) {
+      D1Cancellation.watch(call);
+    }
+
+    @Override
+    public void callEnd(Call call) {
+      D1Cancellation.unwatch(call);
+    }
+
+    @Override
+    public void callFailed(Call call, IOException ioe) {
+      D1Cancellation.unwatch(call);
+    }
+
     @Override
     public void requestHeadersEnd(Call call, Request request) {
       if (request.body() == null) {

@@ -5,6 +5,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.validate.SqlValidatorException;
 
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,9 +16,12 @@ import java.util.regex.Pattern;
  * {@code SQLException("Error while executing SQL ...", null)}) the state of its cause: the state of a calcite-d1 or
  * D1 exception in the chain (23505, 42S22, 08007, ...), else the class of a Calcite parse or validation error: 42S02
  * for an unknown table, 42S22 for an unknown column, 42000 otherwise. Tools act on the state (Spark, for example,
- * reads a 42xxx state as "the table does not exist").
+ * reads a 42xxx state as "the table does not exist"). A query timeout (HYT00) becomes JDBC's
+ * {@link SQLTimeoutException}.
  */
 public final class D1SqlStates {
+  /** JDBC's SQLState of a query timeout; a failure with it is a {@link SQLTimeoutException}, as JDBC says. */
+  private static final String TIMEOUT = "HYT00";
   private static final Pattern UNKNOWN_TABLE = Pattern.compile("^(Object|Table) '.*' not found");
   private static final Pattern UNKNOWN_COLUMN = Pattern.compile("^Column '.*' not found");
   private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
@@ -34,12 +38,18 @@ public final class D1SqlStates {
     if (state == null) {
       return e;
     }
-    SQLException lifted = new SQLException(e.getMessage(), state, e.getErrorCode(), e.getCause());
+    SQLException lifted = of(e.getMessage(), state, e.getErrorCode(), e.getCause());
     lifted.setStackTrace(e.getStackTrace());
     if (e.getNextException() != null) {
       lifted.setNextException(e.getNextException());
     }
     return lifted;
+  }
+
+  /** An SQLException with this state: a {@link SQLTimeoutException} for a query timeout (HYT00), as JDBC says. */
+  public static SQLException of(String message, String state, int code, Throwable cause) {
+    return TIMEOUT.equals(state) ? new SQLTimeoutException(message, state, code, cause)
+        : new SQLException(message, state, code, cause);
   }
 
   /**

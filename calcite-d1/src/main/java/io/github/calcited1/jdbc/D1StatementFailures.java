@@ -31,7 +31,7 @@ public final class D1StatementFailures {
   public static Throwable translate(String sql, Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof D1QueryException refused && refused.getCause() instanceof D1Exception d1) {
-        return new SQLException(refused.getMessage(), d1.getSQLState(), d1.getErrorCode(), d1);
+        return D1SqlStates.of(refused.getMessage(), d1.getSQLState(), d1.getErrorCode(), d1);
       }
       if (t instanceof StackOverflowError || isJaninoLimit(t)) {
         return new SQLException("The statement is too large for Calcite to " + (t instanceof StackOverflowError

@@ -1,5 +1,6 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.client.D1Cancellation;
 import io.github.calcited1.client.D1Cursor;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Meta;
@@ -38,14 +39,16 @@ final class D1PageReader {
   private final boolean[] integerText;
   private final int pageKeyColumn;
   private final int pageSize;
+  private final D1Cancellation stop;
   /** The page read ahead, for the lower bound {@link #aheadBound}; or null. */
   private CompletableFuture<Page> ahead;
   private long aheadBound;
 
   /** {@code params}' last element is the page's lower bound, set in a copy per page. */
   D1PageReader(D1Schema schema, String sql, Object[] params, boolean[] integerText, int pageKeyColumn,
-      int pageSize) {
+      int pageSize, D1Cancellation stop) {
     this.schema = schema;
+    this.stop = stop;
     this.sql = sql;
     this.params = params;
     this.integerText = integerText;
@@ -91,7 +94,8 @@ final class D1PageReader {
   private Page read(long lowerBound) throws D1Exception {
     Object[] p = params.clone();
     p[p.length - 1] = lowerBound;
-    D1Cursor cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(p)), integerText);
+    D1Cursor cursor = schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(p)), integerText,
+        stop);
     try {
       List<Object[]> rows = new ArrayList<>();
       long bytes = 0;

@@ -1,12 +1,12 @@
 package io.github.calcited1.rel;
 
+import io.github.calcited1.client.D1Cancellation;
 import io.github.calcited1.client.D1Cursor;
 import io.github.calcited1.client.D1Exception;
 import io.github.calcited1.client.D1Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
@@ -28,7 +28,7 @@ public final class D1Runtime {
   /**
    * Runs a pushed-down statement.
    *
-   * @param root the statement's data context: user parameters ({@code ?0}, …) and the cancel flag
+   * @param root the statement's data context: user parameters ({@code ?0}, …), the cancel flag and the query timeout
    * @param schema the D1 schema, looked up by generated code at run time
    * @param sql the statement
    * @param paramKinds for each {@code ?}, how it is sent
@@ -44,7 +44,7 @@ public final class D1Runtime {
   public static Enumerable<Object> query(DataContext root, D1Schema schema, String sql, D1Query.Kind[] paramKinds,
       Object[] params, SqlTypeName[] types, int[] scales, String[] columnLabels, int pageSize, int pageKeyColumn) {
     Object[] bound = D1Query.bind(paramKinds, params);
-    AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
+    D1Cancellation stop = cancellation(root);
     return new AbstractEnumerable<>() {
       /** Rows of a complete, small enough first enumeration. */
       private volatile List<Object> replay;
@@ -59,9 +59,20 @@ public final class D1Runtime {
           return Linq4j.enumerator(rows);
         }
         return new PagingEnumerator(schema, sql, bound, types, scales, columnLabels, pageSize, pageKeyColumn,
-            cancel, complete -> replay = complete);
+            stop, complete -> replay = complete);
       }
     };
+  }
+
+  /**
+   * What may stop the statement's D1 requests: its query timeout, counted from the statement's start as Calcite's
+   * own JDBC adapter counts it ({@code ResultSetEnumerable.setTimeout}), and its cancel flag.
+   */
+  static D1Cancellation cancellation(DataContext root) {
+    Object timeout = root.get(DataContext.Variable.TIMEOUT.camelName);
+    Object start = root.get(DataContext.Variable.UTC_TIMESTAMP.camelName);
+    return D1Cancellation.of(start instanceof Long s ? s : System.currentTimeMillis(),
+        timeout instanceof Long t ? t : 0, DataContext.Variable.CANCEL_FLAG.get(root));
   }
 
   /** The {@code types} argument of {@link #query} for these output columns. */
@@ -88,7 +99,7 @@ public final class D1Runtime {
     private final String[] labels;
     private final int pageSize;
     private final int pageKeyColumn;
-    private final AtomicBoolean cancel;
+    private final D1Cancellation stop;
     /** Reads the pages of a paged statement, one ahead; null when not paged. */
     private final D1PageReader pages;
     private D1Cursor cursor;
@@ -104,7 +115,7 @@ public final class D1Runtime {
     private List<Object> recorded = new ArrayList<>();
 
     PagingEnumerator(D1Schema schema, String sql, Object[] params, SqlTypeName[] types, int[] scales,
-        String[] labels, int pageSize, int pageKeyColumn, AtomicBoolean cancel,
+        String[] labels, int pageSize, int pageKeyColumn, D1Cancellation stop,
         Consumer<List<Object>> onComplete) {
       this.onComplete = onComplete;
       this.schema = schema;
@@ -115,7 +126,7 @@ public final class D1Runtime {
       this.labels = labels;
       this.pageSize = pageSize;
       this.pageKeyColumn = pageKeyColumn;
-      this.cancel = cancel;
+      this.stop = stop;
       this.integerText = new boolean[Math.max(types.length, pageKeyColumn + 1)];
       for (int i = 0; i < types.length; i++) {
         integerText[i] = types[i] == SqlTypeName.BIGINT;
@@ -123,7 +134,8 @@ public final class D1Runtime {
       if (pageKeyColumn >= 0) {
         integerText[pageKeyColumn] = true;
       }
-      this.pages = pageSize > 0 ? new D1PageReader(schema, sql, params, integerText, pageKeyColumn, pageSize) : null;
+      this.pages = pageSize > 0
+          ? new D1PageReader(schema, sql, params, integerText, pageKeyColumn, pageSize, stop) : null;
     }
 
     @Override public Object current() {
@@ -134,9 +146,12 @@ public final class D1Runtime {
       try {
         while (true) {
           if (cursor == null) {
-            if (done || (cancel != null && cancel.get())) {
+            if (done) {
               return false;
             }
+            // A cancelled or timed-out statement fails here: ending the rows early would be a short result (a
+            // COUNT over half the pages) that the operators above could still hand out.
+            stop.check();
             open();
           }
           if (cursor.next()) {
@@ -170,7 +185,7 @@ public final class D1Runtime {
       rowsInPage = 0;
       maxKey = Long.MIN_VALUE;
       cursor = pages != null ? pages.open(lowerBound)
-          : schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)), integerText);
+          : schema.client().query(schema.databaseId(), D1Statement.of(sql, Arrays.asList(params)), integerText, stop);
     }
 
     private Object convert(Object[] row) {

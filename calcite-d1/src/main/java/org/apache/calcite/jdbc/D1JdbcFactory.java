@@ -17,6 +17,7 @@ import io.github.calcited1.jdbc.D1ConnectionExtras;
 import io.github.calcited1.jdbc.D1JdbcMeta;
 import io.github.calcited1.jdbc.D1KeyedStatements;
 import io.github.calcited1.jdbc.D1SqlStates;
+import io.github.calcited1.jdbc.D1StatementFailures;
 import io.github.calcited1.write.D1GeneratedKeys;
 
 import java.sql.PreparedStatement;
@@ -73,7 +74,32 @@ public final class D1JdbcFactory extends CalciteFactory {
   @Override
   public AvaticaResultSet newResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
       TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
-    return calcite.newResultSet(statement, state, signature, timeZone, firstFrame);
+    return new D1ResultSet(statement, (CalcitePrepare.CalciteSignature<?>) signature,
+        calcite.newResultSetMetaData(statement, signature), timeZone, firstFrame);
+  }
+
+  /**
+   * Calcite's result set, whose {@link #next()} reports a D1 failure met while reading rows (a later page refused, a
+   * query timeout) as an SQLException with its SQLState ({@link D1StatementFailures}), as the statement's execution
+   * does; Calcite's lets the runtime exception of the generated code through as it is.
+   */
+  static final class D1ResultSet extends CalciteResultSet {
+    D1ResultSet(AvaticaStatement statement, CalcitePrepare.CalciteSignature<?> signature, ResultSetMetaData metaData,
+        TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+      super(statement, signature, metaData, timeZone, firstFrame);
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+      try {
+        return super.next();
+      } catch (RuntimeException e) {
+        if (D1StatementFailures.translate(null, e) instanceof SQLException failure) {
+          throw failure;
+        }
+        throw e;
+      }
+    }
   }
 
   /** Avatica's, with what it hard-codes (transactions, isolation, generated keys) told as jdbc:d1: is. */
