@@ -219,7 +219,7 @@ class D1ReadPathTest {
 
   /**
    * Eight joins plan to one D1 statement, whatever order Calcite tries. Planning time is measured by benchmarks/
-   * (and profiled by {@code D1PlanningTest#profile}), not asserted here.
+   * (Q12, and WideJoinBench), not asserted here.
    */
   @Test void eightJoinsPlanToOneStatement() throws SQLException {
     String sql = "select count(*) from customers c"
