@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Consumer;
-import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,14 +41,9 @@ class D1PlanningTest {
 
   /** The 9-table GROUP BY query plans to one D1 statement, sent in one request, that answers as SQLite does. */
   @Test void nineTablesWithGroupByAreOneStatement() throws SQLException {
-    List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> rows;
-    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
-         PreparedStatement ps = calcite.prepareStatement(OverheadBench.EIGHT_JOIN_SQL);
-         ResultSet rs = ps.executeQuery()) {
-      rows = Rows.read(rs);
-    }
+    List<String> rows = Rows.query(calcite, OverheadBench.EIGHT_JOIN_SQL, sent);
     assertEquals(1, sent.size(), sent::toString);
     assertEquals(1, D1.requestCount() - before, "one request");
     String sql = sent.get(0);
