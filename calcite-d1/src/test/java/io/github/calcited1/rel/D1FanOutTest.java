@@ -24,8 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,19 +119,11 @@ class D1FanOutTest {
     return DriverManager.getConnection("jdbc:d1:", info);
   }
 
-  /** The rows of {@code sql}; the statements it sent are added to {@code sent}. */
-  private static List<String> run(Connection c, String sql, List<String> sent) throws SQLException {
-    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
-         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      return Rows.read(rs);
-    }
-  }
-
   /** The rows of {@code sql}, asserting it sent one statement, in one request, to each of {@code databases}. */
   private static List<String> run(Connection c, String sql, int databases) throws SQLException {
     List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> rows = run(c, sql, sent);
+    List<String> rows = Rows.query(c, sql, sent);
     assertEquals(databases, sent.size(), () -> sql + " sent " + sent);
     assertEquals(databases, D1.requestCount() - before, sql);
     return rows;
@@ -152,7 +142,7 @@ class D1FanOutTest {
   private static List<String> check(String sql, int databases, String... pushed) throws SQLException {
     List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> rows = run(calcite, sql, sent);
+    List<String> rows = Rows.query(calcite, sql, sent);
     long requests = D1.requestCount() - before;
     assertEquals(reference(sql), rows, sql);
     assertEquals(databases, sent.size(), () -> sql + " sent " + sent);
@@ -186,9 +176,10 @@ class D1FanOutTest {
     check("SELECT region, AVG(amount) AS a, AVG(price) AS p FROM orders GROUP BY region ORDER BY region", 4,
         "GROUP BY");
     // Not the average of the databases' averages: t_a, t_b and t_d have 40, 25 and 60 rows.
-    List<String> averages = run(calcite, "SELECT AVG(a) FROM (SELECT _database, AVG(price) AS a FROM orders"
+    List<String> averages = Rows.query(calcite, "SELECT AVG(a) FROM (SELECT _database, AVG(price) AS a FROM orders"
         + " GROUP BY _database)", new ArrayList<>());
-    assertFalse(averages.equals(run(calcite, "SELECT AVG(price) FROM orders", new ArrayList<>())), averages::toString);
+    assertFalse(averages.equals(Rows.query(calcite, "SELECT AVG(price) FROM orders", new ArrayList<>())),
+        averages::toString);
   }
 
   @Test void aggregatesOverOnlyEmptyOrNullInputs() throws SQLException {
@@ -210,7 +201,7 @@ class D1FanOutTest {
     // Only the columns used are read: each database is asked for id, never for price.
     List<String> sent = new ArrayList<>();
     String sql = "SELECT id FROM orders WHERE region = 'east' ORDER BY id";
-    assertEquals(reference(sql), run(calcite, sql, sent));
+    assertEquals(reference(sql), Rows.query(calcite, sql, sent));
     assertEquals(4, sent.size(), sent::toString);
     sent.forEach(s -> assertFalse(s.contains("\"orders\".\"price\""), s));
   }
@@ -275,12 +266,12 @@ class D1FanOutTest {
   }
 
   private static void assertInFlight(Connection c, int expected, String sql) throws Exception {
-    run(c, sql, new ArrayList<>()); // planned once: the next run sends only the databases' statements
+    Rows.query(c, sql, new ArrayList<>()); // planned once: the next run sends only the databases' statements
     D1.server().faults().next(FANNED.size(), Fault.delay(Duration.ofSeconds(2)));
     long before = D1.requestCount();
     ExecutorService query = Executors.newSingleThreadExecutor();
     try {
-      Future<List<String>> answer = query.submit(() -> run(c, sql, new ArrayList<>()));
+      Future<List<String>> answer = query.submit(() -> Rows.query(c, sql, new ArrayList<>()));
       Thread.sleep(1500);
       assertEquals(expected, D1.requestCount() - before, "requests in flight while the first answer is held back");
       assertEquals(reference(sql), answer.get(30, TimeUnit.SECONDS));
@@ -300,7 +291,7 @@ class D1FanOutTest {
     try (Connection c = sqliteOf("t_c"); Statement st = c.createStatement()) {
       st.execute("DROP TABLE orders");
       try {
-        SQLException e = assertThrows(SQLException.class, () -> run(calcite, sql, new ArrayList<>()));
+        SQLException e = assertThrows(SQLException.class, () -> Rows.query(calcite, sql, new ArrayList<>()));
         assertTrue(e.getMessage().contains("no such table: orders"), e::getMessage);
       } finally {
         st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, region TEXT, amount INTEGER, price REAL)");
@@ -312,7 +303,7 @@ class D1FanOutTest {
   @Test void sequentialRequestsGiveTheSameAnswer() throws SQLException {
     String sql = "SELECT region, COUNT(*) AS n, SUM(amount) AS s FROM orders GROUP BY region ORDER BY region";
     try (Connection one = connect(model("fan", "\"databasePattern\": \"t_*\", \"maxParallelRequests\": 1"))) {
-      assertEquals(reference(sql), run(one, sql, new ArrayList<>()));
+      assertEquals(reference(sql), Rows.query(one, sql, new ArrayList<>()));
     }
   }
 
@@ -324,7 +315,8 @@ class D1FanOutTest {
   }
 
   @Test void aTableMissingInADatabaseIsAnErrorNamingIt() {
-    SQLException e = assertThrows(SQLException.class, () -> run(calcite, "SELECT * FROM only_a", new ArrayList<>()));
+    SQLException e = assertThrows(SQLException.class,
+        () -> Rows.query(calcite, "SELECT * FROM only_a", new ArrayList<>()));
     assertEquals("42S02", e.getSQLState(), e::toString);
     assertTrue(e.getMessage().contains("Table 'only_a' is missing in D1 databases 't_b', 't_c', 't_d' of schema 'fan'"),
         e::getMessage);
@@ -332,7 +324,7 @@ class D1FanOutTest {
 
   @Test void aColumnOfDifferentTypesIsAnErrorNamingTheDatabases() {
     SQLException e = assertThrows(SQLException.class,
-        () -> run(calcite, "SELECT COUNT(*) FROM mixed.orders", new ArrayList<>()));
+        () -> Rows.query(calcite, "SELECT COUNT(*) FROM mixed.orders", new ArrayList<>()));
     assertEquals("42804", e.getSQLState(), e::toString);
     assertTrue(e.getMessage().contains("Column 'amount' of table 'orders' is BIGINT in D1 database 't_a' but"
         + " VARCHAR in 'x_1'"), e::getMessage);
@@ -347,7 +339,7 @@ class D1FanOutTest {
         + " written; write to one database's table, such as fan.t_a.orders"), e::getMessage);
     try (Statement st = calcite.createStatement()) {
       assertEquals(1, st.executeUpdate("INSERT INTO fan.t_b.orders (id, region) VALUES (999, 'west')"));
-      assertEquals(List.of("t_b | 999"), run(calcite, "SELECT _database, id FROM orders WHERE region = 'west'",
+      assertEquals(List.of("t_b | 999"), Rows.query(calcite, "SELECT _database, id FROM orders WHERE region = 'west'",
           new ArrayList<>()));
       assertEquals(1, st.executeUpdate("DELETE FROM fan.t_b.orders WHERE id = 999"));
     }

@@ -74,13 +74,6 @@ class D1ReadPathTest {
     return DriverManager.getConnection("jdbc:calcite:", info);
   }
 
-  private static List<String> capture(Connection c, String sql, List<String> sent) throws SQLException {
-    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
-         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      return Rows.read(rs);
-    }
-  }
-
   @Test void largeScanIsReadInPagesWithBoundedMemory() throws SQLException {
     long before = D1.requestCount();
     long count = 0;
@@ -108,7 +101,7 @@ class D1ReadPathTest {
   @Test void pageKeyIsTheSelectedRowidColumnOrAnExtraOne() throws SQLException {
     List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> rows = capture(calcite, "select amount, id from events", sent);
+    List<String> rows = Rows.query(calcite, "select amount, id from events", sent);
     assertEquals(EVENTS / PAGE + 1, D1.requestCount() - before);
     assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
     assertTrue(sent.get(0).contains("\"events\".\"rowid\" >= CAST(? AS INTEGER)"), sent::toString);
@@ -138,13 +131,13 @@ class D1ReadPathTest {
   @Test void pageKeyIsOnlyATrueRowidAlias() throws SQLException {
     try (Connection small = connect(Map.of("pageSize", 2))) {
       List<String> sent = new ArrayList<>();
-      List<String> rows = capture(small, "select id, v from desc_key", sent);
+      List<String> rows = Rows.query(small, "select id, v from desc_key", sent);
       assertEquals(List.of("30 | a", "NULL | b", "10 | c", "20 | d", "5 | e"), rows);
       assertTrue(sent.get(0).contains("\"desc_key\".\"rowid\" AS \"__d1_page_key\""), sent::toString);
 
       sent.clear();
       long before = D1.requestCount();
-      rows = capture(small, "select v, id from table_key", sent);
+      rows = Rows.query(small, "select v, id from table_key", sent);
       assertEquals(List.of("e | 5", "c | 10", "d | 20", "a | 30", "f | 40"), rows);
       assertFalse(sent.get(0).contains("__d1_page_key"), sent::toString);
       assertEquals(3, D1.requestCount() - before, "pages of 2, 2 and 1 rows");
@@ -197,9 +190,9 @@ class D1ReadPathTest {
 
   /** Key columns that may hold NULL are typed nullable, so Calcite does not fold IS NULL to false. */
   @Test void nullsInKeyColumnsAreFound() throws SQLException {
-    assertEquals(List.of("1 | 1"), capture(calcite,
+    assertEquals(List.of("1 | 1"), Rows.query(calcite,
         "select count(*) filter (where a is null), count(*) filter (where b is null) from two_key", new ArrayList<>()));
-    assertEquals(List.of("b"), capture(calcite, "select v from desc_key where id is null", new ArrayList<>()));
+    assertEquals(List.of("b"), Rows.query(calcite, "select v from desc_key where id is null", new ArrayList<>()));
   }
 
   @Test void filteredScanIsPagedToo() throws SQLException {
@@ -210,7 +203,7 @@ class D1ReadPathTest {
     }
     List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> rows = capture(calcite, "select id from events where kind = 'k3' and amount > 30000", sent);
+    List<String> rows = Rows.query(calcite, "select id from events where kind = 'k3' and amount > 30000", sent);
     assertEquals(1, sent.size());
     assertTrue(sent.get(0).contains("\"events\".\"kind\" = ? AND \"events\".\"amount\" > CAST(? AS INTEGER) AND \"events\".\"rowid\" >="), sent::toString);
     assertEquals(expected, rows);
@@ -219,7 +212,7 @@ class D1ReadPathTest {
 
   /**
    * Eight joins plan to one D1 statement, whatever order Calcite tries. Planning time is measured by benchmarks/
-   * (and profiled by {@code D1PlanningTest#profile}), not asserted here.
+   * (Q12, and WideJoinBench), not asserted here.
    */
   @Test void eightJoinsPlanToOneStatement() throws SQLException {
     String sql = "select count(*) from customers c"
@@ -368,7 +361,7 @@ class D1ReadPathTest {
       SchemaPlus root = c.unwrap(CalciteConnection.class).getRootSchema();
       root.add("crm", new ReflectiveSchema(new Crm()));
       List<String> sent = new ArrayList<>();
-      List<String> rows = capture(c, "select s.segment, count(*) from customers cu join crm.segments s"
+      List<String> rows = Rows.query(c, "select s.segment, count(*) from customers cu join crm.segments s"
           + " on s.country = cu.country where cu.vip group by s.segment", sent);
       assertEquals(1, sent.size(), sent::toString);
       assertTrue(sent.get(0).contains("WHERE \"customers\".\"vip\""), sent::toString);

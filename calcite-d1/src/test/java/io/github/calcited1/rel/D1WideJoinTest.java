@@ -12,8 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Consumer;
-import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,11 +80,7 @@ class D1WideJoinTest {
     String sql = select5Style(tables);
     List<String> sent = new ArrayList<>();
     long before = D1.requestCount();
-    List<String> actual;
-    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
-         Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      actual = Rows.read(rs);
-    }
+    List<String> actual = Rows.query(calcite, sql, sent);
     List<String> expected;
     try (Statement st = sqlite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       expected = Rows.read(rs);

@@ -3,13 +3,17 @@ package io.github.calcited1.testing;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
+import org.apache.calcite.runtime.Hook;
 
 /**
  * Reads a result set into comparable text rows, so that calcite-d1's answer (Long, BigDecimal, Boolean, Date, …)
@@ -19,6 +23,17 @@ import java.util.List;
  */
 public final class Rows {
   private Rows() {}
+
+  /**
+   * The rows of {@code sql} on {@code c}; each statement Calcite sends to D1 meanwhile ({@link Hook#QUERY_PLAN}) is
+   * added to {@code sent}.
+   */
+  public static List<String> query(Connection c, String sql, List<String> sent) throws SQLException {
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return read(rs);
+    }
+  }
 
   public static List<String> read(ResultSet rs) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();

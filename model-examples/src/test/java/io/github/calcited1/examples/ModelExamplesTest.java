@@ -23,9 +23,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -34,9 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.shell.DemoData;
-import io.github.calcited1.shell.DemoLoader;
+import io.github.calcited1.testing.D1LocalExtension;
 
 /**
  * Every shipped model, loaded as shipped and queried against d1-local.
@@ -48,25 +47,17 @@ import io.github.calcited1.shell.DemoLoader;
  * Expected rows come from SQLite reading d1-local's database files directly, not from Calcite.
  */
 class ModelExamplesTest {
-  static final String TOKEN = "examples-token";
+  static final String TOKEN = "examples-token-0123456789";
   static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.ALLOW_COMMENTS, true)
       .enable(SerializationFeature.INDENT_OUTPUT);
 
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension("shop", "support").withToken(TOKEN);
+  /** The copies of the examples. */
   @TempDir static Path tmp;
-  static D1LocalServer server;
 
-  @BeforeAll static void startD1() throws Exception {
-    server = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database("shop").database("support").build();
-    server.start();
-    DemoLoader.load(server, TOKEN, "shop", DemoData.d1Statements());
-    DemoLoader.load(server, TOKEN, "support", supportStatements());
-  }
-
-  @AfterAll static void stopD1() {
-    if (server != null) {
-      server.close();
-    }
+  @BeforeAll static void seed() throws Exception {
+    D1.seed("shop", DemoData.d1Statements().toArray(String[]::new));
+    D1.seed("support", supportStatements().toArray(String[]::new));
   }
 
   /** A second D1 database: support tickets of the shop's customers. */
@@ -107,7 +98,7 @@ class ModelExamplesTest {
   @Test void d1OnlyWithoutTokenSaysWhichVariable() throws Exception {
     Path dir = copy("d1-only");
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("CLOUDFLARE_ACCOUNT_ID", accountId());
+    env.put("CLOUDFLARE_ACCOUNT_ID", D1.accountId());
     List<String> out = run(dir, env, "SELECT COUNT(*) FROM customers");
     assertTrue(out.get(0).startsWith("ERROR") && out.get(0).contains("CLOUDFLARE_API_TOKEN"), out.toString());
   }
@@ -202,19 +193,15 @@ class ModelExamplesTest {
     assertFalse(text.contains("\"baseUrl\""), example + " must talk to Cloudflare by default");
   }
 
-  static String accountId() {
-    return DemoLoader.ACCOUNT_ID;
-  }
-
   static Map<String, String> env(String tokenVariable) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("CLOUDFLARE_ACCOUNT_ID", accountId());
+    env.put("CLOUDFLARE_ACCOUNT_ID", D1.accountId());
     env.put(tokenVariable, TOKEN);
     return env;
   }
 
   static Path dbFile(String database) {
-    return server.databaseFile(database);
+    return D1.server().databaseFile(database);
   }
 
   /** Copies the example directory and points the copy's D1 schemas at d1-local. */
@@ -235,7 +222,7 @@ class ModelExamplesTest {
     JsonNode root = JSON.readTree(model.toFile());
     for (JsonNode schema : root.path("schemas")) {
       if ("io.github.calcited1.schema.D1SchemaFactory".equals(schema.path("factory").asText())) {
-        ((ObjectNode) schema.path("operand")).put("baseUrl", server.baseUrl());
+        ((ObjectNode) schema.path("operand")).put("baseUrl", D1.baseUrl());
       }
     }
     JSON.writeValue(model.toFile(), root);

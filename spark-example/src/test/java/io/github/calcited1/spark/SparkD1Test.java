@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.calcited1.local.D1LocalServer;
 import io.github.calcited1.rel.D1Schema;
+import io.github.calcited1.testing.D1LocalExtension;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,15 +38,14 @@ class SparkD1Test {
   static final String DATABASE = "shop";
   static final int ORDERS = 1000;
 
+  @RegisterExtension static final D1LocalExtension D1 = new D1LocalExtension(DATABASE).withToken(TOKEN);
+  /** The reference SQLite file. */
   @TempDir static Path tmp;
-  static D1LocalServer d1;
   static SparkSession spark;
 
   @BeforeAll static void start() throws Exception {
-    d1 = D1LocalServer.builder().port(0).dataDir(Files.createDirectories(tmp.resolve("d1"))).token(TOKEN)
-        .database(DATABASE).build().start();
     // The tables exist before the first connection of this JVM reads (and caches) the catalog.
-    try (Connection c = sqlite(); Statement s = c.createStatement()) {
+    try (Connection c = D1.sqlite(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL, qty INTEGER)");
       for (int i = 1; i <= ORDERS; i++) {
@@ -83,14 +82,11 @@ class SparkD1Test {
     if (spark != null) {
       spark.stop();
     }
-    if (d1 != null) {
-      d1.close();
-    }
   }
 
   /** What a Spark job is given: the driver's one-database URL (no token in it; Spark logs URLs). */
   static String url() {
-    return "jdbc:d1:database=" + DATABASE + ";accountId=spark-account;baseUrl=" + d1.baseUrl();
+    return "jdbc:d1:database=" + DATABASE + ";accountId=" + D1.accountId() + ";baseUrl=" + D1.baseUrl();
   }
 
   /** The driver class and the token as a driver property: Spark passes options it does not know to the driver. */
@@ -119,10 +115,6 @@ class SparkD1Test {
     return p;
   }
 
-  static Connection sqlite() throws SQLException {
-    return DriverManager.getConnection("jdbc:sqlite:" + d1.databaseFile(DATABASE));
-  }
-
   /** The rows of a query, each as its values joined by '|', sorted. */
   static List<String> rows(String jdbcUrl, String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
@@ -142,7 +134,7 @@ class SparkD1Test {
   }
 
   static List<String> sqliteRows(String sql) throws SQLException {
-    return rows("jdbc:sqlite:" + d1.databaseFile(DATABASE), sql);
+    return rows("jdbc:sqlite:" + D1.databaseFile(), sql);
   }
 
   static List<String> sparkRows(Dataset<Row> df) {
@@ -159,7 +151,7 @@ class SparkD1Test {
   }
 
   @Test void partitionedReadReturnsExactlyTheRowsSqliteHoldsInOneRequestPerPartition() throws Exception {
-    long before = d1.requestCount();
+    long before = D1.requestCount();
     Dataset<Row> df = spark.read().jdbc(url(), "orders", "id", 1, ORDERS + 1, 4, properties());
     assertEquals(4, df.rdd().getNumPartitions());
     List<String> read = sparkRows(df);
@@ -167,17 +159,17 @@ class SparkD1Test {
     assertEquals(sqliteRows("SELECT id, customer, amount, qty FROM orders"), read);
     // The schema probe (SELECT * FROM orders WHERE 1=0) is answered from the cached catalog: no request.
     // Each partition is one query (WHERE "id" >= ? AND "id" < ?), one request up to pageSize (10,000) rows.
-    assertEquals(4, d1.requestCount() - before);
+    assertEquals(4, D1.requestCount() - before);
   }
 
   @Test void partitionedReadOfAFilteredQuery() throws Exception {
-    long before = d1.requestCount();
+    long before = D1.requestCount();
     Dataset<Row> df = spark.read().option("driver", "io.github.calcited1.jdbc.D1Driver").option("apiToken", TOKEN)
         .option("url", url()).option("dbtable", "orders").option("partitionColumn", "id").option("lowerBound", 1)
         .option("upperBound", ORDERS + 1).option("numPartitions", 3).format("jdbc").load()
         .where("qty IS NULL AND customer = 'c3'").select("id", "amount");
     assertEquals(sqliteRows("SELECT id, amount FROM orders WHERE qty IS NULL AND customer = 'c3'"), sparkRows(df));
-    assertEquals(3, d1.requestCount() - before);
+    assertEquals(3, D1.requestCount() - before);
   }
 
   /**
@@ -186,9 +178,9 @@ class SparkD1Test {
    */
   @Test void appendSendsOnePartitionAsOneRequest() throws Exception {
     Dataset<Row> rows = spark.range(1, 101).selectExpr("id", "concat('n', id) AS name").repartition(2);
-    long before = d1.requestCount();
+    long before = D1.requestCount();
     rows.write().mode("append").option("batchsize", "10").jdbc(url(), "items", properties());
-    assertEquals(2, d1.requestCount() - before);
+    assertEquals(2, D1.requestCount() - before);
     rows.write().mode("append").option("batchsize", "10").jdbc(referenceUrl(), "items", referenceProperties());
     assertEquals(100, sqliteRows("SELECT * FROM items WHERE id <= 100").size());
     assertEquals(rows(referenceUrl(), "SELECT * FROM items WHERE id <= 100"),
@@ -226,16 +218,16 @@ class SparkD1Test {
   @Test void aPartitionTooBigForOneRequest() throws Exception {
     String small = url() + ";maxStatementsPerRequest=2;maxValueBytes=1000";
     Dataset<Row> rows = spark.range(301, 501).selectExpr("id", "concat('n', id) AS name").coalesce(1);
-    long before = d1.requestCount();
+    long before = D1.requestCount();
     Exception e = assertThrows(Exception.class, () ->
         rows.write().mode("append").jdbc(small + ";strictAtomicity=true", "items", properties()));
     assertTrue(e.getMessage().contains("strictAtomicity is on, so nothing was sent"), e.getMessage());
-    assertEquals(0, d1.requestCount() - before);
+    assertEquals(0, D1.requestCount() - before);
     assertEquals(List.of(), sqliteRows("SELECT * FROM items WHERE id > 300"));
 
     rows.write().mode("append").jdbc(small, "items", properties());
     // 200 rows of about 12 bytes of JSON each: 3 statements of at most 1,000 bytes, 2 per request.
-    assertEquals(2, d1.requestCount() - before);
+    assertEquals(2, D1.requestCount() - before);
     assertEquals(200, sqliteRows("SELECT * FROM items WHERE id > 300").size());
   }
 
@@ -258,11 +250,11 @@ class SparkD1Test {
         "CAST(id AS DOUBLE) / 4 AS quarter", "CAST(id AS DECIMAL(10,2)) / 8 AS dec",
         "date_add(DATE'2024-02-28', CAST(id AS INT)) AS day", "TIMESTAMP'2024-01-01 10:00:00.123' AS at");
     for (String truncate : List.of("false", "true")) {
-      long before = d1.requestCount();
+      long before = D1.requestCount();
       df.write().mode("overwrite").option("truncate", truncate).jdbc(url(), "replaced", properties());
       // DROP TABLE and CREATE TABLE: each one request, then a catalog reload (2 requests: the table list changed);
       // then one commit per partition.
-      assertEquals(2 * (1 + 2) + df.rdd().getNumPartitions(), d1.requestCount() - before);
+      assertEquals(2 * (1 + 2) + df.rdd().getNumPartitions(), D1.requestCount() - before);
       Dataset<Row> back = spark.read().jdbc(url(), "replaced", properties());
       assertEquals(df.schema().toDDL().replace("id BIGINT NOT NULL", "id BIGINT").replace("name STRING NOT NULL",
           "name STRING").replace("day DATE NOT NULL", "day DATE").replace("at TIMESTAMP NOT NULL", "at TIMESTAMP"),
@@ -296,11 +288,11 @@ class SparkD1Test {
       c.unwrap(CalciteConnection.class).getRootSchema().getSubSchema(DATABASE).unwrap(D1Schema.class)
           .refreshCatalog();
     }
-    long before = d1.requestCount();
+    long before = D1.requestCount();
     Dataset<Row> df = spark.read().jdbc(url(), "order_totals", "id", 1, ORDERS + 1, 2, properties());
     assertEquals("id BIGINT,total DOUBLE,name STRING", df.schema().toDDL());
     assertEquals(sqliteRows("SELECT id, amount * qty, upper(customer) FROM orders"), sparkRows(df));
-    assertEquals(1 + 2, d1.requestCount() - before);
+    assertEquals(1 + 2, D1.requestCount() - before);
   }
 
   /** DECIMAL, DATE, TIMESTAMP, BOOLEAN, BIGINT (past 2^53), REAL and TEXT, each value as SQLite holds it. */
