@@ -2,17 +2,22 @@ package io.github.calcited1.rel;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.util.Optionality;
 
 /**
@@ -209,6 +214,88 @@ final class D1ExactSql {
         }, scale);
       }
     };
+  }
+
+  /**
+   * A stored value that a DECIMAL SUM's argument uses as its verified scaled integer ({@link #writeScaled}): operand
+   * {@code index} of {@code call} (the SUM, or DECIMAL arithmetic inside it), a column, at the given scale.
+   */
+  record ScaledUse(SqlCall call, int index, int scale) {
+    SqlIdentifier column() {
+      return (SqlIdentifier) call.operand(index);
+    }
+  }
+
+  /**
+   * The columns that the DECIMAL SUMs in {@code node} verify and scale per row: each SUM's argument and, through
+   * DECIMAL arithmetic that is the argument's scaled integer (nested {@code + - *}), its operands. An operand under
+   * anything else (a CASE, say) is verified where that is evaluated, so it is not listed. Sub-queries are not entered.
+   */
+  static List<ScaledUse> scaledColumnUses(SqlNode node) {
+    List<ScaledUse> uses = new ArrayList<>();
+    node.accept(new SqlBasicVisitor<Void>() {
+      @Override public Void visit(SqlCall call) {
+        if (call instanceof SqlSelect) {
+          return null;
+        }
+        if (call.getOperator() instanceof DecimalSum sum) {
+          addScaledColumnUses(call, 0, sum.scale, uses);
+          return null;
+        }
+        return super.visit(call);
+      }
+    });
+    return uses;
+  }
+
+  private static void addScaledColumnUses(SqlCall call, int index, int scale, List<ScaledUse> uses) {
+    SqlNode operand = call.operand(index);
+    if (operand instanceof SqlIdentifier id && !id.isStar()) {
+      uses.add(new ScaledUse(call, index, scale));
+    } else if (operand instanceof SqlCall inner && inner.getOperator() instanceof Arithmetic arithmetic
+        && arithmetic.scale == scale) {
+      addScaledColumnUses(inner, 0, arithmetic.leftScale, uses);
+      addScaledColumnUses(inner, 1, arithmetic.rightScale, uses);
+    }
+  }
+
+  /**
+   * A value's verified scaled integer ({@link #writeScaled}) as a column of its own, computed once per row in a
+   * derived table ({@link D1ScaledRows}).
+   */
+  static SqlFunction scaledValue(int scale) {
+    return new DecimalFunction("D1_SCALED_VALUE_" + scale, scale) {
+      @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+        writeScaled(writer, call.operand(0), scale);
+      }
+    };
+  }
+
+  /**
+   * A column of such a derived table ({@link #scaledValue}): a verified scaled integer, which the SUM and arithmetic
+   * above it use as it is.
+   */
+  static SqlFunction scaledColumn(int scale) {
+    return new ScaledColumn(scale);
+  }
+
+  /** See {@link #scaledColumn}. */
+  private static final class ScaledColumn extends DecimalFunction implements ScaledForm {
+    ScaledColumn(int scale) {
+      super("D1_SCALED_COLUMN_" + scale, scale);
+    }
+
+    @Override public int scale() {
+      return scale;
+    }
+
+    @Override public void writeScaledResult(SqlWriter writer, SqlCall call) {
+      call.operand(0).unparse(writer, 0, 0);
+    }
+
+    @Override public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      writeUnscaled(writer, scale, w -> writeScaledResult(w, call));
+    }
   }
 
   /**
@@ -595,17 +682,20 @@ final class D1ExactSql {
   }
 
   /**
-   * The scaled integer of a DECIMAL (or integer) value of the given scale:
+   * The scaled integer of a DECIMAL (or integer) value of the given scale, verified:
    * <pre>
-   * CASE WHEN typeof(x) = 'integer' THEN x * F
-   *      WHEN typeof(x) = 'real' AND abs(x) &lt; L AND CAST(round(x * F) AS INTEGER) / F.0 = x
-   *        THEN CAST(round(x * F) AS INTEGER)
+   * CASE WHEN abs(x) &lt; L AND round(x * F) / F.0 = x THEN CAST(round(x * F) AS INTEGER)
+   *      WHEN typeof(x) = 'integer' THEN x * F
    *      ELSE (fail: NULL for NULL) END
    * </pre>
-   * with {@code F = 10^scale} and {@code L = 10^15 / F}. An INTEGER is exact at any size ({@code x * F} past 64
-   * bits becomes a REAL, refused where the result is used). For a REAL below L, {@code x * F} is within a quarter
-   * of the integer it stands for, so round finds it, and the division gives back x exactly when x is the double
-   * nearest to that decimal: what D1 reads as the decimal (the text of a double carries 15 digits exactly).
+   * with {@code F = 10^scale} and {@code L = 10^15 / F}. For a REAL below L, {@code x * F} is within a quarter of
+   * the integer it stands for, so round finds it (a REAL integer below 10^15, which the CAST keeps exactly), and the
+   * division gives back x exactly when x is the double nearest to that decimal: what D1 reads as the decimal (the
+   * text of a double carries 15 digits exactly). An INTEGER below L passes the same test (its {@code x * F} is an
+   * integer below 2^53, exact as a REAL); a larger one is exact at any size in the second branch ({@code x * F} past
+   * 64 bits becomes a REAL, refused where the result is used). A TEXT or BLOB never equals the REAL on the left,
+   * NULL fails both tests, and the ELSE is NULL for NULL. At scale 0 (an INTEGER or BIGINT operand, nearly always
+   * an INTEGER) the INTEGER test comes first, as it is the cheaper one.
    * A {@link ScaledForm} of the same scale (nested arithmetic, a SUM) is its scaled integer already.
    */
   private static void writeScaled(SqlWriter writer, SqlNode x, int scale) {
@@ -621,16 +711,40 @@ final class D1ExactSql {
     }
     long factor = BigDecimal.ONE.scaleByPowerOfTen(scale).longValueExact();
     writer.keyword("CASE WHEN");
-    typeIs(writer, x, "integer");
-    writer.keyword("THEN");
-    times(writer, x, factor);
-    writer.keyword("WHEN");
-    isNearestReal(writer, x, factor);
-    writer.keyword("THEN");
-    roundedTimes(writer, x, factor);
+    if (factor == 1) {
+      typeIs(writer, x, "integer");
+      writer.keyword("THEN");
+      times(writer, x, factor);
+      writer.keyword("WHEN");
+      isNearestReal(writer, x, factor);
+      writer.keyword("THEN");
+      roundedTimes(writer, x, factor);
+    } else {
+      isNearestNumber(writer, x, factor);
+      writer.keyword("THEN");
+      roundedTimes(writer, x, factor);
+      writer.keyword("WHEN");
+      typeIs(writer, x, "integer");
+      writer.keyword("THEN");
+      times(writer, x, factor);
+    }
     writer.keyword("ELSE");
     fail(writer, w -> x.unparse(w, 0, 0));
     writer.keyword("END");
+  }
+
+  /**
+   * {@code abs(x) < L AND round(x * F) / F.0 = x}: x is a REAL or INTEGER that is the double nearest to a decimal
+   * of scale s below the limit (see {@link #writeScaled}; no typeof, which costs as much as the rest).
+   */
+  private static void isNearestNumber(SqlWriter writer, SqlNode x, long factor) {
+    absBelow(writer, x, Long.toString(EXACT_LIMIT / factor));
+    writer.keyword("AND");
+    SqlWriter.Frame round = writer.startFunCall("round");
+    times(writer, x, factor);
+    writer.endFunCall(round);
+    writer.print(" / " + factor + ".0 = ");
+    x.unparse(writer, 0, 0);
   }
 
   /**

@@ -88,6 +88,8 @@ public final class D1SqlGenerator {
     SqlImplementor.Result result = new D1Implementor(D1SqlDialect.INSTANCE, typeFactory).visitRoot(root);
     SqlNode statement = result.asStatement();
     expandStar(statement, result, root.getRowType().getFieldCount());
+    Set<String> taken = namesIn(root);
+    D1ScaledRows.verifyOncePerRow(statement, taken);
     statement = statement.accept(binder);
 
     List<String> names = new ArrayList<>(root.getRowType().getFieldNames());
@@ -96,7 +98,6 @@ public final class D1SqlGenerator {
 
     nameOutputs(statement, root.getRowType().getFieldNames());
     Set<Integer> scaledOutputs = scaledOutputs(statement, root.getRowType());
-    Set<String> taken = namesIn(root);
     Optional<String> rowid = pageSize > 0 ? pagingKey(root) : Optional.empty(); // 0: one request, no pages
     Optional<String> tableAlias = statement instanceof SqlSelect select ? scannedTableAlias(select) : Optional.empty();
     boolean paged = rowid.isPresent() && tableAlias.isPresent();
@@ -561,6 +562,7 @@ public final class D1SqlGenerator {
       String target, List<String> insertColumns, Set<String> nonBinaryColumns) {
     D1ParameterBinder binder = D1ParameterBinder.create(userParamTypes(modify));
     SqlNode generated = new D1Implementor(D1SqlDialect.INSTANCE, typeFactory).visitRoot(modify).asStatement();
+    D1ScaledRows.verifyOncePerRow(generated, namesIn(modify));
     SqlIdentifier name = new SqlIdentifier(target, POS);
     org.apache.calcite.sql.util.SqlShuttle binary = new org.apache.calcite.sql.util.SqlShuttle() {
       @Override public SqlNode visit(SqlIdentifier id) {

@@ -371,7 +371,7 @@ class D1ExactPushdownTest {
     }
   }
 
-  private static void assertNumericOutOfRange(SQLException e) {
+  static void assertNumericOutOfRange(SQLException e) {
     Throwable t = e;
     while (t != null && !(t instanceof SQLException s && "22003".equals(s.getSQLState()))) {
       t = t.getCause();
