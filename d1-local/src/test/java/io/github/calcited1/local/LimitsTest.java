@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** D1's limits, at the edge and one past it (d1-real-behaviour.md "Limits", d1-facts.md section 2). */
+/** D1's limits, at the edge and one past it (the conformance suite's {@code limit-} cases, docs/d1-local.md). */
 class LimitsTest extends D1LocalTestBase {
   private static String placeholders(int count) {
     return "SELECT " + "?, ".repeat(count - 1) + "? AS x";

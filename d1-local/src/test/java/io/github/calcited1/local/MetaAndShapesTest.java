@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** meta and result shapes, d1-real-behaviour.md "Fresh database", "meta", "Result shape quirks". */
+/** meta and result shapes (a fresh database, meta, the shapes' quirks), as real D1 answers (docs/d1-local.md). */
 class MetaAndShapesTest extends D1LocalTestBase {
   @Test
   void freshDatabaseHasAnEmptySchemaThenCfMetadata() {

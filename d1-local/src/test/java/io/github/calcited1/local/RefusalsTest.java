@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What D1's authorizer refuses (d1-real-behaviour.md "Transactions", "Schema introspection"). */
+/**
+ * What D1's authorizer refuses (transactions, schema introspection), as real D1 does: the conformance suite checks the
+ * same cases against Cloudflare's own D1 code (docs/d1-local.md).
+ */
 class RefusalsTest extends D1LocalTestBase {
   static final String TRANSACTION_MESSAGE = "To execute a transaction, please use the state.storage.transaction() or "
       + "state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The "
