@@ -181,7 +181,7 @@ final class OverheadBench {
     }
     if (!joinRatio.isEmpty()) {
       report.figure(new Report.Figure("8-join planning: calcite-d1 / JDBC adapter",
-        "prepare time (parse, validate, optimize, codegen) of a new 9-table query, jdbc:d1: vs JdbcSchema over "
+          "prepare time (parse, validate, optimize, codegen) of a new 9-table query, jdbc:d1: vs JdbcSchema over "
             + "sqlite-jdbc", new Stats(joinRatio), Double.NaN, true, "no target; context for the planning times"));
     }
     conn.close();

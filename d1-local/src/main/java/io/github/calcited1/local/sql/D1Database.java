@@ -330,7 +330,7 @@ public final class D1Database implements AutoCloseable {
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT last_insert_rowid(), total_changes(), "
             + "(SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count), "
-        + "(SELECT schema_version FROM pragma_schema_version)")) {
+            + "(SELECT schema_version FROM pragma_schema_version)")) {
       row.next();
       return new Counters(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
     }
