@@ -45,9 +45,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
- * streamed into a {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE
- * whose WHERE or SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
+ * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT:
+ * rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are streamed into a
+ * {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE whose WHERE or
+ * SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
  * {@link D1Delete}), or, in a rowid table without one, by all their columns ({@link D1KeyMatch}); a view gets a clear
  * error instead. MERGE becomes SQLite's UPSERT ({@code INSERT ... ON CONFLICT (primary key) DO UPDATE}, see
  * {@link D1WriteRuntime#merge}). Never Calcite's EnumerableTableModify, which fails on D1 tables (no modifiable

@@ -66,8 +66,8 @@ public enum D1ValueKind {
    * element ({@code value}): {@code IS}, so that NULLs match; text byte for byte whatever the column's collation
    * (a COLLATE NOCASE column would take {@code 'bob'} for {@code 'Bob'}); DECIMAL as the text it is read through
    * ({@code CAST(c AS TEXT)}, see D1SqlGenerator), as a number; TIMESTAMP as the instant its ISO-8601 text names (it is
-   * read as one, in whichever spelling it is stored), to the millisecond. REALs are exact: they are read as JSON numbers
-   * of the shortest round-trip form, and SQLite's JSON parser reads that form back to the same double.
+   * read as one, in whichever spelling it is stored), to the millisecond. REALs are exact: they are read as JSON
+   * numbers of the shortest round-trip form, and SQLite's JSON parser reads that form back to the same double.
    */
   public String sameAsRead(String column, String value) {
     switch (this) {

@@ -95,7 +95,8 @@ class D1PlanningTest {
     assertEquals(8, sql.split("INNER JOIN", -1).length - 1, sql);
     assertTrue(sql.contains("GROUP BY \"regions\".\"name\", \"categories\".\"name\""), sql);
     List<String> expected;
-    try (Connection s = D1.sqlite(); Statement st = s.createStatement(); ResultSet rs = st.executeQuery(EIGHT_JOIN_SQL)) {
+    try (Connection s = D1.sqlite(); Statement st = s.createStatement();
+         ResultSet rs = st.executeQuery(EIGHT_JOIN_SQL)) {
       expected = Rows.read(rs);
     }
     assertFalse(expected.isEmpty());

@@ -57,7 +57,8 @@ class BatchesTest extends D1LocalTestBase {
         + "{\"sql\":\"SELECT id, name FROM parent WHERE 0\"}]}");
     assertEquals(200, answer.status());
     assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"n\"],\"rows\":[[1]]}"), answer.body());
-    assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"id\",\"name\"],\"rows\":[]}"), answer.body());
+    assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"id\",\"name\"],\"rows\":[]}"),
+        answer.body());
   }
 
   @Test

@@ -33,8 +33,8 @@ class HttpLayerTest extends D1LocalTestBase {
   void unknownPathIs404NoRoute() {
     Answer answer = post(databaseUrl() + "/export", "{}");
     assertEquals(404, answer.status());
-    assertEquals("{\"result\":null,\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI\"}],"
-        + "\"messages\":[]}", answer.body());
+    assertEquals("{\"result\":null,\"success\":false,"
+        + "\"errors\":[{\"code\":7000,\"message\":\"No route for that URI\"}],\"messages\":[]}", answer.body());
     assertEquals(404, get(server.baseUrl() + "/nothing").status());
   }
 

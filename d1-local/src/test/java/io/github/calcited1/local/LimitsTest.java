@@ -83,7 +83,8 @@ class LimitsTest extends D1LocalTestBase {
   void compoundSelectOfFiveTermsRunsAndSixIsRefused() {
     assertEquals(200, query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5\"}")
         .status());
-    Answer six = query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\"}");
+    Answer six =
+        query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\"}");
     assertEquals(400, six.status());
     assertTrue(six.body().contains("too many terms in compound SELECT"), six.body());
   }

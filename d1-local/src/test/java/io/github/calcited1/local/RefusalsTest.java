@@ -112,7 +112,8 @@ class RefusalsTest extends D1LocalTestBase {
   void cascadeChangesAreCountedInMeta() {
     execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT)");
     execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE)");
-    execute("INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b'); INSERT INTO child (parent_id) VALUES (1), (1), (2)");
+    execute("INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b');"
+        + " INSERT INTO child (parent_id) VALUES (1), (1), (2)");
     Answer answer = query("{\"sql\":\"DELETE FROM parent WHERE id = 1\"}");
     assertEquals(200, answer.status());
     assertEquals(true, answer.body().contains("\"changes\":3,\"last_row_id\":3,\"changed_db\":true"), answer.body());

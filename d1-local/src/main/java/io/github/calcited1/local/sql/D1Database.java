@@ -309,7 +309,8 @@ public final class D1Database implements AutoCloseable {
     }
   }
 
-  private Meta meta(long startedNanos, Counters before, long rowsReturnedFromTables, Piece statement) throws SQLException {
+  private Meta meta(long startedNanos, Counters before, long rowsReturnedFromTables, Piece statement)
+      throws SQLException {
     Counters after = counters();
     long changes = after.totalChanges - before.totalChanges;
     boolean schemaChanged = after.schemaVersion != before.schemaVersion;
