@@ -65,7 +65,8 @@ final class Env implements AutoCloseable {
   Connection jdbcAdapter(String database) throws SQLException {
     String file = server.databaseFile(database).toAbsolutePath().toString().replace("\\", "/");
     String model = "inline:{\"version\":\"1.0\",\"defaultSchema\":\"" + database + "\",\"schemas\":[{\"type\":\"jdbc\","
-        + "\"name\":\"" + database + "\",\"jdbcUrl\":\"jdbc:sqlite:" + file + "\",\"jdbcDriver\":\"org.sqlite.JDBC\"}]}";
+        + "\"name\":\"" + database + "\",\"jdbcUrl\":\"jdbc:sqlite:" + file
+        + "\",\"jdbcDriver\":\"org.sqlite.JDBC\"}]}";
     Properties p = new Properties();
     p.setProperty("model", model);
     p.setProperty("caseSensitive", "false");

@@ -126,7 +126,8 @@ public final class EventsBench {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at DATETIME, amount DECIMAL(10,2), kind TEXT)");
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (created_at, amount, kind) VALUES (?, ?, ?)")) {
+      try (PreparedStatement ps =
+               c.prepareStatement("INSERT INTO events (created_at, amount, kind) VALUES (?, ?, ?)")) {
         long start = java.time.LocalDateTime.of(2023, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC);
         for (int i = 0; i < rows; i++) {
           var at = java.time.LocalDateTime.ofEpochSecond(start + random.nextInt(2 * 365 * 86400), 0,

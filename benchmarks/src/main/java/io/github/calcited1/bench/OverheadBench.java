@@ -125,7 +125,8 @@ final class OverheadBench {
     Stats cUs = new Stats(calciteUs);
     Stats wUs = new Stats(wireUs);
     report.figure(new Report.Figure("Point query latency: calcite-d1 / OkHttp+Jackson",
-        "prepared `WHERE id = ?` through jdbc:d1: vs the same pushed SQL by hand, " + n + " executions per side per round",
+        "prepared `WHERE id = ?` through jdbc:d1: vs the same pushed SQL by hand, " + n
+            + " executions per side per round",
         ratio, 1.2, true, null));
     report.figure(new Report.Figure("Point query client CPU: calcite-d1 / OkHttp+Jackson",
         "CPU time of the calling thread per execution (same rounds), less sensitive to the shared machine's "
@@ -181,7 +182,7 @@ final class OverheadBench {
     }
     if (!joinRatio.isEmpty()) {
       report.figure(new Report.Figure("8-join planning: calcite-d1 / JDBC adapter",
-        "prepare time (parse, validate, optimize, codegen) of a new 9-table query, jdbc:d1: vs JdbcSchema over "
+          "prepare time (parse, validate, optimize, codegen) of a new 9-table query, jdbc:d1: vs JdbcSchema over "
             + "sqlite-jdbc", new Stats(joinRatio), Double.NaN, true, "no target; context for the planning times"));
     }
     conn.close();
@@ -191,8 +192,9 @@ final class OverheadBench {
     md.append("`").append(POINT_SQL).append("` prepared once and executed with changing ids through `jdbc:d1:` "
         + "(reading all 5 columns), against the very request body calcite-d1 sends, built by hand with Jackson "
         + "and POSTed with one OkHttp client to the same d1-local, the response parsed with Jackson's streaming "
-        + "parser into an `Object[]` per row. Pushed SQL: `").append(pushedSql.replace('\n', ' ')).append("` with params `")
-        .append(params).append("`. A user writing the request by hand would rather send the query as typed, with the id as a "
+        + "parser into an `Object[]` per row. Pushed SQL: `").append(pushedSql.replace('\n', ' '))
+        .append("` with params `").append(params)
+        .append("`. A user writing the request by hand would rather send the query as typed, with the id as a "
         + "JSON number: that is the third row.\n\n");
     md.append("| | median | IQR | n |\n|---|---:|---|---:|\n");
     md.append(row("calcite-d1, µs per execution", cUs, 0));

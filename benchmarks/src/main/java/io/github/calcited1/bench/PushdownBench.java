@@ -75,7 +75,8 @@ final class PushdownBench {
         d1[i] = od;
         long r0 = env.proxy.requests();
         long rows0 = env.proxy.rows();
-        try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((java.util.function.Consumer<Object>) o -> od.pushed.add(String.valueOf(o)))) {
+        try (Hook.Closeable h = Hook.QUERY_PLAN.addThread(
+            (java.util.function.Consumer<Object>) o -> od.pushed.add(String.valueOf(o)))) {
           d1[i].answer = answer(viaProxy, q.sql());
         } catch (SQLException | RuntimeException e) {
           d1[i].error = firstLine(e);
@@ -84,7 +85,8 @@ final class PushdownBench {
         d1[i].transferred = env.proxy.rows() - rows0;
         Outcome oj = new Outcome();
         jdbc[i] = oj;
-        try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((java.util.function.Consumer<Object>) o -> oj.pushed.add(String.valueOf(o)))) {
+        try (Hook.Closeable h = Hook.QUERY_PLAN.addThread(
+            (java.util.function.Consumer<Object>) o -> oj.pushed.add(String.valueOf(o)))) {
           jdbc[i].answer = answer(adapter, q.sql());
         } catch (SQLException | RuntimeException e) {
           jdbc[i].error = firstLine(e);

@@ -111,8 +111,10 @@ final class ScanBench {
     md.append("## 4. Scan: ").append(String.format(Locale.ROOT, "%,d", cfg.scanRows()))
         .append(" rows under `-Xmx128m`\n\n");
     md.append("`").append(SQL).append("` (5 columns: 2 integers, a real, 2 strings with 10% NULLs) in a child JVM "
-        + "started with `-Xmx128m -Xms128m`, reading every column with typed getters from a statement prepared once (planning is in section 1). calcite-d1 pages the scan by "
-        + "key (").append(bodies.size()).append(" requests of its `pageSize`, each sent once the previous page is read, and read on a background thread while the consumer works through the previous one); the baseline "
+        + "started with `-Xmx128m -Xms128m`, reading every column with typed getters from a statement prepared once "
+        + "(planning is in section 1). calcite-d1 pages the scan by key (").append(bodies.size())
+        .append(" requests of its `pageSize`, each sent once the previous page is read, and read on a background "
+        + "thread while the consumer works through the previous one); the baseline "
         + "POSTs exactly the same request bodies with OkHttp and parses each response with Jackson's streaming "
         + "parser into an `Object[]` per row. **Cached**: a loopback proxy in the parent JVM answers the recorded "
         + "bodies from memory, so both sides read identical bytes and d1-local's SQLite/JSON work is out of the "

@@ -69,7 +69,8 @@ final class TpchData {
       // Part p is supplied by suppliers 1 + (p + j * stride) % S, j = 0..3; a line item picks one of them.
       int stride = Math.max(1, suppliers / 4);
       s.execute("CREATE TABLE partsupp (ps_partkey INTEGER NOT NULL, ps_suppkey INTEGER NOT NULL, "
-          + "ps_availqty INTEGER NOT NULL, ps_supplycost DECIMAL(15,2) NOT NULL, PRIMARY KEY (ps_partkey, ps_suppkey))");
+          + "ps_availqty INTEGER NOT NULL, ps_supplycost DECIMAL(15,2) NOT NULL,"
+          + " PRIMARY KEY (ps_partkey, ps_suppkey))");
       s.execute(String.format(seq, parts * 4) + "INSERT INTO partsupp SELECT 1 + (x - 1) / 4, "
           + "1 + ((1 + (x - 1) / 4) + ((x - 1) % 4) * " + stride + ") % " + suppliers + ", "
           + "1 + (x * 7919) % 9999, round(1 + ((x * 104729) % 100000) / 100.0, 2) FROM q");

@@ -134,7 +134,9 @@ public class D1Driver extends org.apache.calcite.jdbc.Driver {
   /** One {@code apiToken=...} or {@code model=...} entry of the connect string, with its separator. */
   private static final java.util.regex.Pattern SECRET_ENTRY = java.util.regex.Pattern.compile(
       "(?i)(?<=^|;)\\s*(apiToken|model)\\s*=\\s*('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^;]*)\\s*(?:;|$)");
-  /** A token key inside a model (JSON {@code "apiToken":}, YAML {@code apiToken:}); {@code apiTokenEnv} does not match. */
+  /**
+   * A token key inside a model (JSON {@code "apiToken":}, YAML {@code apiToken:}); {@code apiTokenEnv} does not match.
+   */
   private static final java.util.regex.Pattern TOKEN_IN_MODEL = java.util.regex.Pattern.compile(
       "(?i)(?<![A-Za-z0-9_])['\"]?apiToken['\"]?\\s*:");
   /** Whether {@code text} (a connect string, a model) sets an {@code apiToken} the way a JSON or YAML model does. */

@@ -220,9 +220,9 @@ final class D1Metadata {
   /**
    * Calcite's {@code getColumns} rows, with what D1 says about its own tables' columns: TYPE_NAME is the declared
    * SQLite type without its size ({@code VARCHAR}, {@code INTEGER}, as sqlite-jdbc says; Calcite's would be
-   * {@code BIGINT NOT NULL}), COLUMN_SIZE the declared size or the type's, COLUMN_DEF the DEFAULT as SQLite keeps it ({@code CURRENT_TIMESTAMP}, {@code 'x'}),
-   * IS_AUTOINCREMENT YES for the rowid alias (an INTEGER PRIMARY KEY gets a new rowid when the INSERT omits it,
-   * AUTOINCREMENT or not), IS_GENERATEDCOLUMN YES for generated columns.
+   * {@code BIGINT NOT NULL}), COLUMN_SIZE the declared size or the type's, COLUMN_DEF the DEFAULT as SQLite keeps it
+   * ({@code CURRENT_TIMESTAMP}, {@code 'x'}), IS_AUTOINCREMENT YES for the rowid alias (an INTEGER PRIMARY KEY gets a
+   * new rowid when the INSERT omits it, AUTOINCREMENT or not), IS_GENERATEDCOLUMN YES for generated columns.
    */
   static final CalciteMetaColumnFactory COLUMNS = new CalciteMetaColumnFactory() {
     @Override
@@ -239,8 +239,10 @@ final class D1Metadata {
       D1Catalog.Table t = ((D1Table) table).table();
       Integer size = size(c.declaredType(), dataType);
       boolean text = isText(dataType);
-      return new D1Column(tableCat, tableSchem, tableName, columnName, dataType, D1Types.withoutSize(c.declaredType()), size,
-          decimalDigits == null || decimalDigits < 0 ? null : decimalDigits, numPrecRadix, nullable, text ? size : null, ordinalPosition, isNullable,
+      return new D1Column(tableCat, tableSchem, tableName, columnName, dataType,
+          D1Types.withoutSize(c.declaredType()), size,
+          decimalDigits == null || decimalDigits < 0 ? null : decimalDigits, numPrecRadix, nullable,
+          text ? size : null, ordinalPosition, isNullable,
           columnName.equals(t.rowidAlias().orElse(null)) ? "YES" : "NO", c.generated() ? "YES" : "NO",
           c.defaultValue());
     }

@@ -95,24 +95,24 @@ public final class D1DirectInsert {
       return nullable ? null : REFUSE;
     }
     switch (type) {
-    case BIGINT:
-      if (v instanceof Long) {
-        return v;
-      }
-      if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-        return ((Number) v).longValue();
-      }
-      return REFUSE;
-    case DOUBLE:
-      return v instanceof Double ? v : REFUSE;
-    case VARCHAR:
-      return v instanceof String ? v : REFUSE;
-    case VARBINARY:
-      return v instanceof ByteString ? v : v instanceof byte[] ? new ByteString((byte[]) v) : REFUSE;
-    case BOOLEAN:
-      return v instanceof Boolean ? v : REFUSE;
-    default:
-      return REFUSE;
+      case BIGINT:
+        if (v instanceof Long) {
+          return v;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+          return ((Number) v).longValue();
+        }
+        return REFUSE;
+      case DOUBLE:
+        return v instanceof Double ? v : REFUSE;
+      case VARCHAR:
+        return v instanceof String ? v : REFUSE;
+      case VARBINARY:
+        return v instanceof ByteString ? v : v instanceof byte[] ? new ByteString((byte[]) v) : REFUSE;
+      case BOOLEAN:
+        return v instanceof Boolean ? v : REFUSE;
+      default:
+        return REFUSE;
     }
   }
 }

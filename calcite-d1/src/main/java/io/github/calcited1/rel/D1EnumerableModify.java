@@ -45,9 +45,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT: rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are
- * streamed into a {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE
- * whose WHERE or SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
+ * A modification of a D1 table whose rows Calcite computes (INSERT from rows, by-key UPDATE and DELETE, MERGE). INSERT:
+ * rows from VALUES, another JDBC database, a file, or a D1 query that could not be pushed, are streamed into a
+ * {@link D1Insert} (packed {@code json_each} statements) naming only the columns given. UPDATE/DELETE whose WHERE or
+ * SET D1 cannot compute: the rows are found by Calcite and changed by primary key ({@link D1Update},
  * {@link D1Delete}), or, in a rowid table without one, by all their columns ({@link D1KeyMatch}); a view gets a clear
  * error instead. MERGE becomes SQLite's UPSERT ({@code INSERT ... ON CONFLICT (primary key) DO UPDATE}, see
  * {@link D1WriteRuntime#merge}). Never Calcite's EnumerableTableModify, which fails on D1 tables (no modifiable
@@ -93,67 +94,67 @@ public final class D1EnumerableModify extends D1ModifyRel {
             Expressions.lambda(Function1.class, Expressions.newArrayInit(Object.class, values), o)));
     Expression call;
     switch (getOperation()) {
-    case INSERT: {
-      D1DirectInsert direct = directInsert();
-      if (direct != null) {
-        implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
-      }
-      call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, schema, table,
-          Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
-          Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
-          rows);
-      break;
-    }
-    case UPDATE: {
-      D1KeyMatch key = key();
-      List<String> updateColumns = getUpdateColumnList();
-      List<Integer> kindFields = new ArrayList<>(fieldIndexes(key.columns()));
-      kindFields.addAll(fieldIndexes(updateColumns));
-      kindFields.addAll(fieldIndexes(key.guarded()));
-      List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
-      for (int i = 0; i < updateColumns.size(); i++) {
-        fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
-      }
-      fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, schema, table,
-          names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
-          intArray(fields), kinds(kindFields), rows);
-      break;
-    }
-    case DELETE: {
-      D1KeyMatch key = key();
-      List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
-      fields.addAll(fieldIndexes(key.guarded()));
-      call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, schema, table,
-          names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
-          kinds(fields), rows);
-      break;
-    }
-    case MERGE: {
-      List<String> updateColumns = getUpdateColumnList() == null ? List.of() : getUpdateColumnList();
-      // Between the insert values and the update values: the target columns the update reads.
-      int width = getInput().getRowType().getFieldCount();
-      List<Integer> readFields = new ArrayList<>();
-      for (int i = insertColumns.columns().size(); i < width - updateColumns.size(); i++) {
-        int column = targetColumn(getInput(), i);
-        if (column < 0) {
-          builder.add(Expressions.return_(null, Expressions.call(D1Method.REFUSE.method,
-              Expressions.constant("MERGE into D1 table '" + target.name() + "': cannot tell which target column its"
-                  + " field " + getInput().getRowType().getFieldNames().get(i) + " is, so the update could not be"
-                  + " checked against concurrent writes; nothing was sent. Write it as UPDATE ... WHERE followed by"
-                  + " INSERT ... SELECT ... WHERE NOT EXISTS"))));
-          return implementor.result(physType, builder.toBlock());
+      case INSERT: {
+        D1DirectInsert direct = directInsert();
+        if (direct != null) {
+          implementor.stash(direct, D1DirectInsert.class); // found by the connection's Meta in the signature
         }
-        readFields.add(column);
+        call = Expressions.call(D1Method.INSERT.method, DataContext.ROOT, schema, table,
+            Expressions.constant(insertColumnNames()), kinds(insertColumns.columns()),
+            Expressions.constant(insertColumns.perRowDefaults().stream().mapToInt(Integer::intValue).toArray()),
+            rows);
+        break;
       }
-      call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, schema, table,
-          Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
-          kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
-          intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);
-      break;
-    }
-    default:
-      throw new AssertionError(getOperation());
+      case UPDATE: {
+        D1KeyMatch key = key();
+        List<String> updateColumns = getUpdateColumnList();
+        List<Integer> kindFields = new ArrayList<>(fieldIndexes(key.columns()));
+        kindFields.addAll(fieldIndexes(updateColumns));
+        kindFields.addAll(fieldIndexes(key.guarded()));
+        List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
+        for (int i = 0; i < updateColumns.size(); i++) {
+          fields.add(getTable().getRowType().getFieldCount() + i); // the new values follow the old columns
+        }
+        fields.addAll(fieldIndexes(key.guarded()));
+        call = Expressions.call(D1Method.UPDATE_BY_KEY.method, DataContext.ROOT, schema, table,
+            names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), names(updateColumns),
+            intArray(fields), kinds(kindFields), rows);
+        break;
+      }
+      case DELETE: {
+        D1KeyMatch key = key();
+        List<Integer> fields = new ArrayList<>(fieldIndexes(key.columns()));
+        fields.addAll(fieldIndexes(key.guarded()));
+        call = Expressions.call(D1Method.DELETE_BY_KEY.method, DataContext.ROOT, schema, table,
+            names(key.columns()), Expressions.constant(key.wholeRow()), names(key.guarded()), intArray(fields),
+            kinds(fields), rows);
+        break;
+      }
+      case MERGE: {
+        List<String> updateColumns = getUpdateColumnList() == null ? List.of() : getUpdateColumnList();
+        // Between the insert values and the update values: the target columns the update reads.
+        int width = getInput().getRowType().getFieldCount();
+        List<Integer> readFields = new ArrayList<>();
+        for (int i = insertColumns.columns().size(); i < width - updateColumns.size(); i++) {
+          int column = targetColumn(getInput(), i);
+          if (column < 0) {
+            builder.add(Expressions.return_(null, Expressions.call(D1Method.REFUSE.method,
+                Expressions.constant("MERGE into D1 table '" + target.name() + "': cannot tell which target column its"
+                    + " field " + getInput().getRowType().getFieldNames().get(i) + " is, so the update could not be"
+                    + " checked against concurrent writes; nothing was sent. Write it as UPDATE ... WHERE followed by"
+                    + " INSERT ... SELECT ... WHERE NOT EXISTS"))));
+            return implementor.result(physType, builder.toBlock());
+          }
+          readFields.add(column);
+        }
+        call = Expressions.call(D1Method.MERGE.method, DataContext.ROOT, schema, table,
+            Expressions.constant(getTable().getRowType().getFieldNames().toArray(new String[0])),
+            kinds(insertColumns.columns()), intArray(fieldIndexes(primaryKeyColumns())),
+            intArray(fieldIndexes(updateColumns)), intArray(readFields), Expressions.constant(width), rows);
+        break;
+      }
+      default:
+        throw new AssertionError(getOperation());
     }
     builder.add(Expressions.return_(null, call));
     return implementor.result(physType, builder.toBlock());
@@ -238,28 +239,28 @@ public final class D1EnumerableModify extends D1ModifyRel {
   /** Why this modification cannot run, or null. */
   private String refusal() {
     switch (getOperation()) {
-    case MERGE:
-      if (!mergeHasInsert()) {
-        return "MERGE into D1 table '" + target.name() + "' without WHEN NOT MATCHED THEN INSERT is not supported;"
-            + " write it as UPDATE ... WHERE (nothing was sent)";
-      }
-      if (primaryKeyColumns().isEmpty()) {
-        return "MERGE into D1 table '" + target.name() + "' needs a primary key (it becomes INSERT ... ON CONFLICT"
-            + " (primary key) DO UPDATE); nothing was sent";
-      }
-      return null;
-    case UPDATE:
-    case DELETE:
-      if (primaryKeyColumns().isEmpty() && target.table().rowidName().isEmpty()) {
-        return getOperation() + " on D1 " + (target.table().isView() ? "view" : "table") + " '" + target.name()
-            + "' cannot run inside D1 (its WHERE or SET uses something D1 cannot compute exactly, e.g. another data"
-            + " source), and it has neither a primary key nor a rowid to "
-            + getOperation().name().toLowerCase(java.util.Locale.ROOT) + " its rows by; rewrite the statement so"
-            + " that it only uses this D1 database (nothing was sent)";
-      }
-      return null;
-    default:
-      return null;
+      case MERGE:
+        if (!mergeHasInsert()) {
+          return "MERGE into D1 table '" + target.name() + "' without WHEN NOT MATCHED THEN INSERT is not supported;"
+              + " write it as UPDATE ... WHERE (nothing was sent)";
+        }
+        if (primaryKeyColumns().isEmpty()) {
+          return "MERGE into D1 table '" + target.name() + "' needs a primary key (it becomes INSERT ... ON CONFLICT"
+              + " (primary key) DO UPDATE); nothing was sent";
+        }
+        return null;
+      case UPDATE:
+      case DELETE:
+        if (primaryKeyColumns().isEmpty() && target.table().rowidName().isEmpty()) {
+          return getOperation() + " on D1 " + (target.table().isView() ? "view" : "table") + " '" + target.name()
+              + "' cannot run inside D1 (its WHERE or SET uses something D1 cannot compute exactly, e.g. another data"
+              + " source), and it has neither a primary key nor a rowid to "
+              + getOperation().name().toLowerCase(java.util.Locale.ROOT) + " its rows by; rewrite the statement so"
+              + " that it only uses this D1 database (nothing was sent)";
+        }
+        return null;
+      default:
+        return null;
     }
   }
 

@@ -257,8 +257,8 @@ public final class D1Rules {
   }
 
   /**
-   * A projection inside a D1 statement. One that only selects columns of a (filtered) table costs almost nothing: SQLite
-   * does it while reading the rows, and what matters is what travels back, which {@link D1ToEnumerableConverter}
+   * A projection inside a D1 statement. One that only selects columns of a (filtered) table costs almost nothing:
+   * SQLite does it while reading the rows, and what matters is what travels back, which {@link D1ToEnumerableConverter}
    * costs per row and per value. So such a projection (the field trimmer puts one over each table) is worth
    * pushing even below a filter that stays in Calcite: column pruning. Other projections cost as JDBC's do, which
    * keeps the plans Volcano finds for them (a cheaper projection over, say, a filter lost to sibling rels of its
@@ -296,7 +296,8 @@ public final class D1Rules {
     private static boolean isTableScan(RelNode input, int depth) {
       List<RelNode> rels = input instanceof RelSubset subset ? subset.getRelList() : List.of(input);
       for (RelNode rel : rels) {
-        if (rel instanceof D1TableScan || depth < 2 && rel instanceof Filter f && isTableScan(f.getInput(), depth + 1)) {
+        if (rel instanceof D1TableScan
+            || depth < 2 && rel instanceof Filter f && isTableScan(f.getInput(), depth + 1)) {
           return true;
         }
       }

@@ -64,8 +64,8 @@ import org.apache.calcite.util.Util;
  *       doubles and so loses integers past 2^53. A DECIMAL is read as text; a BIGINT (and the page key) as a number
  *       when it is an integer of at most 2^53 - 1 in magnitude, else as text, which the client reads exactly
  *       ({@link #exactInteger}): {@code SELECT CASE WHEN typeof("d1"."id") = 'integer' AND "d1"."id" >=
- *       -9007199254740991 AND "d1"."id" <= 9007199254740991 THEN "d1"."id" ELSE CAST("d1"."id" AS TEXT) END AS "id", … FROM
- *       (statement) AS "d1"}. A value that is not an integer at all (SQLite is dynamically typed) arrives as text
+ *       -9007199254740991 AND "d1"."id" <= 9007199254740991 THEN "d1"."id" ELSE CAST("d1"."id" AS TEXT) END AS "id", …
+ *       FROM (statement) AS "d1"}. A value that is not an integer at all (SQLite is dynamically typed) arrives as text
  *       too, and is reported exactly. Wrapping in an outer query, rather than in the statement's own SELECT list,
  *       keeps its ORDER BY, GROUP BY and comparisons on the numbers; SQLite flattens the outer query away when
  *       there is no ORDER BY. If the statement has an ORDER BY, the outer query repeats it on the inner columns by
@@ -252,7 +252,9 @@ public final class D1SqlGenerator {
         ? Optional.of(alias.getSimple()) : Optional.empty();
   }
 
-  /** The page key, qualified by {@code tableAlias} as every column is (see {@link D1SqlDialect#hasImplicitTableAlias}). */
+  /**
+   * The page key, qualified by {@code tableAlias} as every column is (see {@link D1SqlDialect#hasImplicitTableAlias}).
+   */
   private static void addPaging(SqlSelect select, String tableAlias, String rowid, SqlNode lowerBound, int pageSize,
       boolean keyColumn, String keyName) {
     SqlIdentifier key = new SqlIdentifier(List.of(tableAlias, rowid), POS);
@@ -450,7 +452,8 @@ public final class D1SqlGenerator {
         RelDataType type = i < rowType.getFieldCount() ? rowType.getFieldList().get(i).getType() : null;
         SqlNode value = type == null || type.getSqlTypeName() != SqlTypeName.DECIMAL ? exactInteger(column)
             : scaledOutputs.contains(i) ? D1ExactSql.scaledText(type.getScale()).createCall(POS, column)
-            : type.getScale() < D1ExactSql.MAX_PRECISION ? D1ExactSql.decimalText(type.getScale()).createCall(POS, column)
+            : type.getScale() < D1ExactSql.MAX_PRECISION
+                ? D1ExactSql.decimalText(type.getScale()).createCall(POS, column)
             : castToText(column);
         column = SqlStdOperatorTable.AS.createCall(POS, value, new SqlIdentifier(names.get(i), POS));
       }

@@ -58,8 +58,9 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
    * A D1 request costs an HTTP round trip, far more than any row Calcite handles, and every row that comes back
    * travels as JSON. So the planner first minimises the number of requests (one statement for everything over
    * one database: joins are pushed even when their estimated output exceeds their inputs), then the rows and
-   * values transferred (filters, projections and aggregates are pushed; only the columns used are fetched). JDBC's converter instead costs ×0.1, which with
-   * Volcano comparing row counts made Calcite filter above a full scan, and join two scans itself.
+   * values transferred (filters, projections and aggregates are pushed; only the columns used are fetched). JDBC's
+   * converter instead costs ×0.1, which with Volcano comparing row counts made Calcite filter above a full scan, and
+   * join two scans itself.
    */
   @Override public @Nullable RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     double rows = rowCount(getInput(), mq);

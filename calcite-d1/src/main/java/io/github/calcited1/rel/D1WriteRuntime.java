@@ -339,7 +339,8 @@ public final class D1WriteRuntime {
     }
     String message = "update count 0 of a buffered " + w.kind() + " on " + w.table() + " does not mean no row"
         + " matched: it runs inside D1 and its count is known only at COMMIT; read it then from"
-        + " D1Connections.lastCommitStats(connection) (changes), or run the statement with autocommit on for D1's count.";
+        + " D1Connections.lastCommitStats(connection) (changes), or run the statement with autocommit on for D1's"
+        + " count.";
     session.addWarningOnce(new SQLWarning(message, COUNT_UNKNOWN_STATE));
   }
 

@@ -4,8 +4,8 @@ import java.sql.SQLException;
 
 /**
  * A bound on the bytes of uncommitted writes: of one connection, or of all connections that share it (the connections
- * of one {@code calcite-d1 serve}, or of one of its users). A statement that would go past it is refused before it is buffered, so the
- * transaction's earlier writes stay intact and the process keeps its heap.
+ * of one {@code calcite-d1 serve}, or of one of its users). A statement that would go past it is refused before it is
+ * buffered, so the transaction's earlier writes stay intact and the process keeps its heap.
  */
 public final class D1BufferLimit {
   private final long maxBytes;

@@ -182,7 +182,8 @@ final class D1FailedCommit {
     String thisRequest = progress.name();
     StringBuilder msg = new StringBuilder(last.getMessage()).append(" -- D1 ").append(database)
         .append(": the outcome of ").append(thisRequest).append(" (commit ").append(commitId)
-        .append(") is UNKNOWN (SQLState 08007) and the commit ledger could not settle it (").append(why).append("). It landed exactly once or not at all: ")
+        .append(") is UNKNOWN (SQLState 08007) and the commit ledger could not settle it (").append(why)
+        .append("). It landed exactly once or not at all: ")
         .append(ledgerQuery).append(" tells which. ");
     if (progress.split()) {
       msg.append(parts(progress, "OUTCOME UNKNOWN"));

@@ -105,7 +105,9 @@ final class D1JsonRows {
   /** One JSON-array parameter and the number of rows read it stands for (the sum of its rows' weights). */
   record Chunk(String json, long weight) {}
 
-  /** The rows as JSON arrays of rows, each at most {@code maxValueBytes} (a lone bigger row gets a chunk of its own). */
+  /**
+   * The rows as JSON arrays of rows, each at most {@code maxValueBytes} (a lone bigger row gets a chunk of its own).
+   */
   List<Chunk> chunks(int maxValueBytes) {
     List<Chunk> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();

@@ -8,8 +8,8 @@ import java.util.List;
  * How a by-key UPDATE/DELETE finds its rows in D1, and checks that each is still as Calcite read it (compare-and-set,
  * see {@link D1WriteConflict}).
  * <ul>
- *   <li>{@code columns}: the primary key, compared with {@code =} (so that SQLite uses the key's index); or, for a rowid
- *       table without one ({@code wholeRow}), every non-generated column. Identical rows are then changed alike,
+ *   <li>{@code columns}: the primary key, compared with {@code =} (so that SQLite uses the key's index); or, for a
+ *       rowid table without one ({@code wholeRow}), every non-generated column. Identical rows are then changed alike,
  *       which is what a deterministic WHERE does anyway.</li>
  *   <li>{@code guarded}: the other non-generated columns, which must still hold the values read. With the key (a
  *       text key also byte for byte, whatever its collation), that is the whole row as read.</li>

@@ -18,7 +18,9 @@ import java.util.List;
 public final class D1Update extends D1ByKeyWrite {
   private final List<String> setColumns;
 
-  /** {@code kinds} covers the key columns, the set columns, then the guarded columns, as each row given to {@link #add}. */
+  /**
+   * {@code kinds} covers the key columns, the set columns, then the guarded columns, as each row given to {@link #add}.
+   */
   public D1Update(String table, D1KeyMatch key, List<String> setColumns, List<D1ValueKind> kinds) {
     this(table, key, setColumns, kinds, true);
   }

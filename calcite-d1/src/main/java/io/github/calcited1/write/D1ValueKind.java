@@ -32,26 +32,26 @@ public enum D1ValueKind {
   public static D1ValueKind of(RelDataType type) {
     SqlTypeName n = type.getSqlTypeName();
     switch (n) {
-    case TINYINT: case SMALLINT: case INTEGER: case BIGINT:
-      return INTEGER;
-    case FLOAT: case REAL: case DOUBLE:
-      return REAL;
-    case DECIMAL:
-      return DECIMAL;
-    case BOOLEAN:
-      return BOOLEAN;
-    case CHAR: case VARCHAR:
-      return TEXT;
-    case BINARY: case VARBINARY:
-      return BLOB;
-    case DATE:
-      return DATE;
-    case TIME:
-      return TIME;
-    case TIMESTAMP: case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
-      return TIMESTAMP;
-    default:
-      return ANY;
+      case TINYINT: case SMALLINT: case INTEGER: case BIGINT:
+        return INTEGER;
+      case FLOAT: case REAL: case DOUBLE:
+        return REAL;
+      case DECIMAL:
+        return DECIMAL;
+      case BOOLEAN:
+        return BOOLEAN;
+      case CHAR: case VARCHAR:
+        return TEXT;
+      case BINARY: case VARBINARY:
+        return BLOB;
+      case DATE:
+        return DATE;
+      case TIME:
+        return TIME;
+      case TIMESTAMP: case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+        return TIMESTAMP;
+      default:
+        return ANY;
     }
   }
 
@@ -66,17 +66,17 @@ public enum D1ValueKind {
    * element ({@code value}): {@code IS}, so that NULLs match; text byte for byte whatever the column's collation
    * (a COLLATE NOCASE column would take {@code 'bob'} for {@code 'Bob'}); DECIMAL as the text it is read through
    * ({@code CAST(c AS TEXT)}, see D1SqlGenerator), as a number; TIMESTAMP as the instant its ISO-8601 text names (it is
-   * read as one, in whichever spelling it is stored), to the millisecond. REALs are exact: they are read as JSON numbers
-   * of the shortest round-trip form, and SQLite's JSON parser reads that form back to the same double.
+   * read as one, in whichever spelling it is stored), to the millisecond. REALs are exact: they are read as JSON
+   * numbers of the shortest round-trip form, and SQLite's JSON parser reads that form back to the same double.
    */
   public String sameAsRead(String column, String value) {
     switch (this) {
-    case DECIMAL:
-      return "CAST(CAST(" + column + " AS TEXT) AS NUMERIC) IS CAST(" + value + " AS NUMERIC)";
-    case TIMESTAMP:
-      return "unixepoch(" + column + ", 'subsec') IS unixepoch(" + value + ", 'subsec')";
-    default:
-      return column + " IS " + value + (hasCollation() ? " COLLATE BINARY" : "");
+      case DECIMAL:
+        return "CAST(CAST(" + column + " AS TEXT) AS NUMERIC) IS CAST(" + value + " AS NUMERIC)";
+      case TIMESTAMP:
+        return "unixepoch(" + column + ", 'subsec') IS unixepoch(" + value + ", 'subsec')";
+      default:
+        return column + " IS " + value + (hasCollation() ? " COLLATE BINARY" : "");
     }
   }
 
@@ -114,38 +114,38 @@ public enum D1ValueKind {
       return;
     }
     switch (this) {
-    case DATE:
-      if (value instanceof Integer) {
-        appendString(sb, LocalDate.ofEpochDay((Integer) value).toString());
-        return;
-      }
-      if (value instanceof java.sql.Date) {
-        appendString(sb, ((java.sql.Date) value).toLocalDate().toString());
-        return;
-      }
-      break;
-    case TIME:
-      if (value instanceof Integer) {
-        LocalTime t = LocalTime.ofNanoOfDay(((Integer) value) * 1_000_000L);
-        appendString(sb, (t.getNano() == 0 ? TIME_S : TIME_MS).format(t));
-        return;
-      }
-      break;
-    case TIMESTAMP:
-      if (value instanceof Long) {
-        long ms = (Long) value;
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000L),
-            (int) Math.floorMod(ms, 1000L) * 1_000_000, ZoneOffset.UTC);
-        appendString(sb, (ms % 1000 == 0 ? TS : TS_MS).format(t));
-        return;
-      }
-      if (value instanceof java.sql.Timestamp) {
-        appendString(sb, TS_MS.format(((java.sql.Timestamp) value).toLocalDateTime()));
-        return;
-      }
-      break;
-    default:
-      break;
+      case DATE:
+        if (value instanceof Integer) {
+          appendString(sb, LocalDate.ofEpochDay((Integer) value).toString());
+          return;
+        }
+        if (value instanceof java.sql.Date) {
+          appendString(sb, ((java.sql.Date) value).toLocalDate().toString());
+          return;
+        }
+        break;
+      case TIME:
+        if (value instanceof Integer) {
+          LocalTime t = LocalTime.ofNanoOfDay(((Integer) value) * 1_000_000L);
+          appendString(sb, (t.getNano() == 0 ? TIME_S : TIME_MS).format(t));
+          return;
+        }
+        break;
+      case TIMESTAMP:
+        if (value instanceof Long) {
+          long ms = (Long) value;
+          LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000L),
+              (int) Math.floorMod(ms, 1000L) * 1_000_000, ZoneOffset.UTC);
+          appendString(sb, (ms % 1000 == 0 ? TS : TS_MS).format(t));
+          return;
+        }
+        if (value instanceof java.sql.Timestamp) {
+          appendString(sb, TS_MS.format(((java.sql.Timestamp) value).toLocalDateTime()));
+          return;
+        }
+        break;
+      default:
+        break;
     }
     if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
         || value instanceof BigInteger) {
@@ -197,17 +197,17 @@ public enum D1ValueKind {
             "22021");
       }
       switch (c) {
-      case '"': sb.append("\\\""); break;
-      case '\\': sb.append("\\\\"); break;
-      case '\n': sb.append("\\n"); break;
-      case '\r': sb.append("\\r"); break;
-      case '\t': sb.append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-        } else {
-          sb.append(c);
-        }
+        case '"': sb.append("\\\""); break;
+        case '\\': sb.append("\\\\"); break;
+        case '\n': sb.append("\\n"); break;
+        case '\r': sb.append("\\r"); break;
+        case '\t': sb.append("\\t"); break;
+        default:
+          if (c < 0x20) {
+            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+          } else {
+            sb.append(c);
+          }
       }
     }
     sb.append('"');

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * <pre>SELECT CASE WHEN changes() = 3 THEN 1 ELSE json_extract('{}', 'calcite-d1 row conflict #17') END</pre>
  * When another client changed, deleted or inserted such a row meanwhile, the check fails with SQLite's
  * {@code bad JSON path: 'calcite-d1 row conflict #17'}, which makes D1 roll the whole request back (a batch is
- * atomic; a statement that changes 0 rows is no error, hence the check). {@link D1FailedCommit} turns that error into SQLState
- * {@value #SQLSTATE}. The marker is text calcite-d1 writes itself, with a number that names the write.
+ * atomic; a statement that changes 0 rows is no error, hence the check). {@link D1FailedCommit} turns that error into
+ * SQLState {@value #SQLSTATE}. The marker is text calcite-d1 writes itself, with a number that names the write.
  */
 final class D1WriteConflict {
   /** SQLState of a serialization failure: re-running the transaction may succeed. */

@@ -20,8 +20,8 @@ import java.util.Map;
  * {@link D1JdbcFactory} and {@link D1FastDataContext}) because what it needs is package-private there:
  * <ul>
  *   <li>{@link CalciteMetaImpl}'s constructors take {@code CalciteConnectionImpl}, so a Meta subclass outside this
- *       package cannot be compiled; and a connection's Meta is reachable only through {@code CalciteConnectionImpl.meta()}
- *       ({@link #metaOf}, {@link #preparedSignature});</li>
+ *       package cannot be compiled; and a connection's Meta is reachable only through
+ *       {@code CalciteConnectionImpl.meta()} ({@link #metaOf}, {@link #preparedSignature});</li>
  *   <li>{@code DatabaseMetaData} lists Calcite's {@code metadata} schema through a package-private method
  *       ({@link #schemas}), which hides it;</li>
  *   <li>{@code _createIterable} is package-private: overridden so that an SQLException keeps its SQLState, and to

@@ -24,7 +24,7 @@ class EnvelopeTest {
 
   @Test
   void localKeyOrderWithEveryValueKind() throws Exception {
-    // Verbatim from d1-real-behaviour.md, "SELECT * (/raw)".
+    // Verbatim as real D1 answers a SELECT * on /raw.
     d1.answer(200, "{\"result\":[{\"success\":true,\"meta\":{\"served_by\":\"miniflare.db\",\"duration\":0,"
         + "\"changes\":0,\"last_row_id\":2,\"changed_db\":false,\"size_after\":12288,\"rows_read\":2,"
         + "\"rows_written\":0},\"results\":{\"columns\":[\"id\",\"i\",\"r\",\"s\",\"b\",\"n\"],\"rows\":"
@@ -150,7 +150,7 @@ class EnvelopeTest {
 
   @Test
   void batchReturnsOneResultPerStatement() throws Exception {
-    // Verbatim from d1-real-behaviour.md, "A successful batch (/raw)".
+    // Verbatim as real D1 answers a successful batch on /raw.
     d1.answer(200, "{\"result\":[{\"success\":true,\"meta\":{\"served_by\":\"miniflare.db\",\"duration\":0,"
         + "\"changes\":0,\"last_row_id\":3,\"changed_db\":false,\"size_after\":36864,\"rows_read\":2,"
         + "\"rows_written\":0},\"results\":{\"columns\":[\"n\"],\"rows\":[[2]]}},{\"success\":true,\"meta\":"

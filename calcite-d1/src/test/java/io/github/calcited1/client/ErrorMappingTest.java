@@ -29,7 +29,7 @@ class ErrorMappingTest {
     d1.close();
   }
 
-  /** status, code, message (texts from d1-real-behaviour.md and d1-facts.md), exception type, SQLState. */
+  /** status, code, message (texts as real D1 and Cloudflare's API give them), exception type, SQLState. */
   static Stream<Arguments> d1Errors() {
     String tx = "To execute a transaction, please use the state.storage.transaction() or"
         + " state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements.";

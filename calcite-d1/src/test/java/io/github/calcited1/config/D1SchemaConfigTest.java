@@ -247,8 +247,8 @@ class D1SchemaConfigTest {
     m.put("baseUrl", "https://d1-proxy.example.com/client/v4");
     D1ConfigurationException e = fails(m, env);
     assertEquals("baseUrl", e.operand());
-    assertTrue(e.getMessage().contains(D1SchemaConfig.ENV_TOKEN_HOSTS) && e.getMessage().contains("d1-proxy.example.com"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains(D1SchemaConfig.ENV_TOKEN_HOSTS)
+        && e.getMessage().contains("d1-proxy.example.com"), e.getMessage());
     m.put("apiToken", TOKEN); // a token given explicitly goes where its giver says
     assertEquals("https://d1-proxy.example.com/client/v4", D1SchemaConfig.of(m, env::get).baseUrl());
     m.remove("apiToken");

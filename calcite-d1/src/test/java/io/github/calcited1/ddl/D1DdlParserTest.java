@@ -25,7 +25,8 @@ class D1DdlParserTest {
   void routesByFirstWordAndKeepsSqliteFormsAsWritten() throws Exception {
     assertInstanceOf(SqlSelect.class, parse("  -- a comment\n SELECT 1 FROM t"));
     assertInstanceOf(SqlCreateTable.class, parse("/* c */ create table t (a INTEGER NOT NULL, PRIMARY KEY (a))"));
-    D1NativeDdl index = assertInstanceOf(D1NativeDdl.class, parse("CREATE UNIQUE INDEX IF NOT EXISTS shop.ix ON t (a)"));
+    D1NativeDdl index =
+        assertInstanceOf(D1NativeDdl.class, parse("CREATE UNIQUE INDEX IF NOT EXISTS shop.ix ON t (a)"));
     assertEquals("shop", index.qualifier());
     assertEquals("CREATE UNIQUE INDEX IF NOT EXISTS ix ON t (a)", index.withoutQualifier());
     D1NativeDdl alter = assertInstanceOf(D1NativeDdl.class, parse("ALTER TABLE \"my db\".\"t\" ADD COLUMN x INTEGER"));
@@ -37,7 +38,10 @@ class D1DdlParserTest {
     assertThrows(SqlParseException.class, () -> parse("CREATE TABL x (a INTEGER)"));
   }
 
-  /** A long indentation before a word that is not DDL is rejected at once (the first pattern took 25 s for 10,000 blanks). */
+  /**
+   * A long indentation before a word that is not DDL is rejected at once (the first pattern took 25 s for 10,000
+   * blanks).
+   */
   @Test
   void longLeadingBlanksDoNotBacktrack() {
     String sql = " ".repeat(100_000) + "SELECT 1";

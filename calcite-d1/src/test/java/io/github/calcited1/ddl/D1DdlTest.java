@@ -65,7 +65,8 @@ class D1DdlTest {
           + " UNIQUE (code))");
       s.execute("CREATE TABLE IF NOT EXISTS ct_items (id INTEGER NOT NULL, parent BIGINT, price DECIMAL(10, 2)"
           + " DEFAULT 0, ok BOOLEAN DEFAULT TRUE, born DATE, seen TIMESTAMP DEFAULT CURRENT_TIMESTAMP, w DOUBLE,"
-          + " data VARBINARY, note TEXT DEFAULT 'none', PRIMARY KEY (id), CONSTRAINT price_positive CHECK (price >= 0))");
+          + " data VARBINARY, note TEXT DEFAULT 'none', PRIMARY KEY (id),"
+          + " CONSTRAINT price_positive CHECK (price >= 0))");
       assertEquals(List.of("CREATE TABLE \"ct_items\" (\"id\" INTEGER NOT NULL, \"parent\" INTEGER,"
           + " \"price\" DECIMAL(10, 2) DEFAULT 0, \"ok\" BOOLEAN DEFAULT TRUE, \"born\" DATE,"
           + " \"seen\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP, \"w\" DOUBLE, \"data\" BLOB, \"note\" TEXT DEFAULT 'none',"
@@ -168,7 +169,8 @@ class D1DdlTest {
   @Test
   void anotherConnectionSeesTheChangeAtItsNextStatement() throws Exception {
     try (Connection a = d1.connect(); Connection b = d1.connect(); Statement s = a.createStatement()) {
-      assertEquals(List.of("0"), rows(b, "SELECT count(*) FROM \"metadata\".\"TABLES\" WHERE \"tableName\" = 'seen_t'"));
+      assertEquals(List.of("0"),
+          rows(b, "SELECT count(*) FROM \"metadata\".\"TABLES\" WHERE \"tableName\" = 'seen_t'"));
       long before = d1.requestCount();
       s.execute("CREATE TABLE seen_t (x INTEGER)");
       // The DDL, then the catalog reload: the known tables in one batch, the new one's description in a second.

@@ -44,7 +44,8 @@ class D1NativeFunctionsTest {
         + " JOIN nf_meta m ON m.id = q.id ORDER BY q.score, q.id", "quick");
     assertEquals(2, expected.size());
     try (Connection c = d1.connect()) {
-      assertEquals(expected, D1DdlTest.rows(c, "SELECT q.id, q.title, q.snip, q.score, m.owner FROM TABLE(d1_query('" + FTS
+      assertEquals(expected, D1DdlTest.rows(c, "SELECT q.id, q.title, q.snip, q.score, m.owner"
+          + " FROM TABLE(d1_query('" + FTS
           + "', 'id INTEGER, title TEXT, snip TEXT, score REAL', 'quick')) AS q JOIN nf_meta m ON m.id = q.id"
           + " ORDER BY q.score, q.id"));
       try (PreparedStatement p = c.prepareStatement("SELECT id, score FROM TABLE(d1_query('" + FTS
@@ -66,12 +67,14 @@ class D1NativeFunctionsTest {
         + " FROM nf_meta";
     try (Connection c = d1.connect()) {
       assertEquals(sqlite(json.replace("''", "'") + " ORDER BY id"),
-          D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_query('" + json + "', 'id INTEGER, n INTEGER, r INTEGER')) ORDER BY id"));
+          D1DdlTest.rows(c,
+              "SELECT * FROM TABLE(d1_query('" + json + "', 'id INTEGER, n INTEGER, r INTEGER')) ORDER BY id"));
       assertEquals(List.of("9007199254740993"), D1DdlTest.rows(c, "SELECT n FROM TABLE(d1_query('" + json
           + "', 'id INTEGER, n INTEGER, r INTEGER')) WHERE id = 1"));
       // One column: rows are still rows.
       assertEquals(List.of("9007199254740993"), D1DdlTest.rows(c,
-          "SELECT * FROM TABLE(d1_query('SELECT json_extract(tags, ''$.n'') AS n FROM nf_meta WHERE id = 1', 'n INTEGER'))"));
+          "SELECT * FROM TABLE(d1_query('SELECT json_extract(tags, ''$.n'') AS n FROM nf_meta WHERE id = 1',"
+              + " 'n INTEGER'))"));
     }
   }
 
@@ -103,7 +106,8 @@ class D1NativeFunctionsTest {
 
       // A table rebuild in one transaction: buffered, sent as one atomic batch at COMMIT; the catalog reloads.
       c.setAutoCommit(false);
-      D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('CREATE TABLE nf_meta2 (id INTEGER PRIMARY KEY, owner TEXT NOT NULL)'))");
+      D1DdlTest.rows(c,
+          "SELECT * FROM TABLE(d1_execute('CREATE TABLE nf_meta2 (id INTEGER PRIMARY KEY, owner TEXT NOT NULL)'))");
       D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('INSERT INTO nf_meta2 SELECT id, owner FROM nf_meta'))");
       D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('DROP TABLE nf_meta'))");
       D1DdlTest.rows(c, "SELECT * FROM TABLE(d1_execute('ALTER TABLE nf_meta2 RENAME TO nf_meta'))");

@@ -312,7 +312,8 @@ class D1CorpusTest {
             + " select status from orders where id < 3 except select name from customers where id = 2 order by 1",
             null, "EXCEPT"),
         all("chain-sorted-term", "select * from (select id from customers order by id limit 3) union all"
-            + " select id from orders where id < 3", "SELECT * FROM (SELECT \"id\" FROM \"customers\" AS \"customers\" ORDER BY"),
+            + " select id from orders where id < 3",
+            "SELECT * FROM (SELECT \"id\" FROM \"customers\" AS \"customers\" ORDER BY"),
         all("chain-sorted-middle-term", "select id, name from customers where id < 3 union all (select id, status"
             + " from orders where id < 30 order by status, id limit 2) union all select id, name from customers"
             + " where id = 5", "LIMIT 2"),
@@ -499,7 +500,8 @@ class D1CorpusTest {
     }
     String message = c.name() + ": calcite-d1 (actual) disagrees with Calcite's own answer over the same tables"
         + " (expected)" + (c.bug() == null ? "" : "; the case guards against: " + c.bug()) + "; D1 got " + sent;
-    assertFalse(isError(expected) && expected.get(0).matches("ERROR: .*(SqlValidatorException|SqlParseException|CalciteException).*"),
+    assertFalse(isError(expected)
+        && expected.get(0).matches("ERROR: .*(SqlValidatorException|SqlParseException|CalciteException).*"),
         c.name() + ": the question itself is invalid: " + expected);
     if (isError(expected) && isError(actual)) {
       // Both refuse the question (e.g. division by zero): no wrong answer; what was sent must still be as expected.

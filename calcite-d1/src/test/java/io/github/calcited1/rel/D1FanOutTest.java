@@ -103,13 +103,15 @@ class D1FanOutTest {
   }
 
   static String schema(String name, String databases) {
-    return "{\"name\": \"" + name + "\", \"type\": \"custom\", \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
+    return "{\"name\": \"" + name + "\", \"type\": \"custom\","
+        + " \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
         + " \"operand\": {\"baseUrl\": \"" + D1.baseUrl() + "\", \"accountId\": \"" + D1.accountId()
         + "\", \"apiToken\": \"" + D1.token() + "\", " + databases + "}}";
   }
 
   static String model(String name, String databases) {
-    return "{\"version\": \"1.0\", \"defaultSchema\": \"" + name + "\", \"schemas\": [" + schema(name, databases) + "]}";
+    return "{\"version\": \"1.0\", \"defaultSchema\": \"" + name + "\", \"schemas\": [" + schema(name, databases)
+        + "]}";
   }
 
   static Connection connect(String model) throws SQLException {
@@ -259,7 +261,8 @@ class D1FanOutTest {
   @Test void requestsAreInFlightTogetherUpToTheBound() throws Exception {
     assertInFlight(calcite, 4, "SELECT region, COUNT(*) AS n FROM orders GROUP BY region ORDER BY region");
     // top-N: a sorted merge of the databases' own top rows
-    assertInFlight(calcite, 4, "SELECT _database, id FROM orders ORDER BY price DESC NULLS LAST, _database, id LIMIT 3");
+    assertInFlight(calcite, 4,
+        "SELECT _database, id FROM orders ORDER BY price DESC NULLS LAST, _database, id LIMIT 3");
     try (Connection two = connect(model("fan", "\"databasePattern\": \"t_*\", \"maxParallelRequests\": 2"))) {
       assertInFlight(two, 2, "SELECT region, COUNT(*) AS n FROM orders GROUP BY region ORDER BY region");
     }
@@ -346,7 +349,8 @@ class D1FanOutTest {
   }
 
   @Test void aPatternMatchingNothingFailsAtConnect() {
-    SQLException e = assertThrows(SQLException.class, () -> connect(model("none", "\"databasePattern\": \"tenant_*\"")));
+    SQLException e =
+        assertThrows(SQLException.class, () -> connect(model("none", "\"databasePattern\": \"tenant_*\"")));
     assertEquals("3D000", e.getSQLState(), e::toString);
     assertTrue(e.getMessage().contains("No D1 database of account test-account matches the pattern 'tenant_*'"),
         e::getMessage);

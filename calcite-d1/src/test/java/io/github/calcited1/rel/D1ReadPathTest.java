@@ -205,7 +205,9 @@ class D1ReadPathTest {
     long before = D1.requestCount();
     List<String> rows = Rows.query(calcite, "select id from events where kind = 'k3' and amount > 30000", sent);
     assertEquals(1, sent.size());
-    assertTrue(sent.get(0).contains("\"events\".\"kind\" = ? AND \"events\".\"amount\" > CAST(? AS INTEGER) AND \"events\".\"rowid\" >="), sent::toString);
+    assertTrue(sent.get(0).contains(
+        "\"events\".\"kind\" = ? AND \"events\".\"amount\" > CAST(? AS INTEGER) AND \"events\".\"rowid\" >="),
+        sent::toString);
     assertEquals(expected, rows);
     assertEquals(1, D1.requestCount() - before, "fewer rows than a page: one request");
   }
@@ -258,7 +260,8 @@ class D1ReadPathTest {
         assertEquals(List.of("1 | 9223372036854775807"), Rows.read(rs));
       }
     }
-    assertTrue(sent.get(0).contains("\"big_numbers\".\"n\" >= CAST(? AS INTEGER) AND \"big_numbers\".\"label\" <> ?"), sent::toString);
+    assertTrue(sent.get(0).contains("\"big_numbers\".\"n\" >= CAST(? AS INTEGER) AND \"big_numbers\".\"label\" <> ?"),
+        sent::toString);
   }
 
   @Test void typesReadBackExactly() throws SQLException {

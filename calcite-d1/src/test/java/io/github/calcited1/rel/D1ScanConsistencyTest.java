@@ -49,16 +49,16 @@ class D1ScanConsistencyTest {
       requestsBefore = D1.requestCount();
       try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
            ResultSet rs = st.executeQuery("select id, v from moving")) {
-      while (rs.next()) {
-        if (++rows == 1) {
-          try (Connection w = D1.sqlite(); Statement s = w.createStatement()) {
-            w.setAutoCommit(false);
-            s.execute("DELETE FROM moving WHERE id <= 5");
-            s.execute("INSERT INTO moving SELECT id + " + ROWS + ", v FROM moving WHERE id BETWEEN 6 AND 10");
-            w.commit();
+        while (rs.next()) {
+          if (++rows == 1) {
+            try (Connection w = D1.sqlite(); Statement s = w.createStatement()) {
+              w.setAutoCommit(false);
+              s.execute("DELETE FROM moving WHERE id <= 5");
+              s.execute("INSERT INTO moving SELECT id + " + ROWS + ", v FROM moving WHERE id BETWEEN 6 AND 10");
+              w.commit();
+            }
           }
         }
-      }
       }
     }
     return rows;

@@ -89,7 +89,9 @@ class D1SemanticsTest {
   @Test void arithmeticOfNumericColumnsIsFloatingPoint() throws SQLException {
     List<String> sent = new ArrayList<>();
     assertEquals(List.of("0.5", "0.75"), query("select (amount - price) / 4 from amounts order by id", sent));
-    assertTrue(one(sent).contains("(CAST(\"amounts\".\"amount\" AS REAL) - \"amounts\".\"price\") / CAST(? AS INTEGER)"), sent::toString);
+    assertTrue(
+        one(sent).contains("(CAST(\"amounts\".\"amount\" AS REAL) - \"amounts\".\"price\") / CAST(? AS INTEGER)"),
+        sent::toString);
     sent.clear();
     assertEquals(List.of("1.5"), query("select amount * 3 / 10 from amounts where id = 1", sent));
     assertTrue(one(sent).contains("CAST(\"amounts\".\"amount\" AS REAL) * CAST(? AS INTEGER) / CAST(? AS INTEGER)"),
@@ -102,8 +104,8 @@ class D1SemanticsTest {
          Statement st = calcite.createStatement()) {
       assertEquals(2, st.executeUpdate("update halved set amount = amount / 2"));
     }
-    assertTrue(sent.stream().anyMatch(s -> s.startsWith("UPDATE") && s.contains("CAST(\"halved\".\"amount\" AS REAL) /")),
-        sent::toString);
+    assertTrue(sent.stream()
+        .anyMatch(s -> s.startsWith("UPDATE") && s.contains("CAST(\"halved\".\"amount\" AS REAL) /")), sent::toString);
     try (Connection s = D1.sqlite(); Statement st = s.createStatement();
          ResultSet rs = st.executeQuery("select amount from halved order by id")) {
       rs.next();
@@ -158,7 +160,8 @@ class D1SemanticsTest {
   @Test void collationsAreReadFromTheTableDefinitions() {
     D1TableDefinition d = D1TableDefinition.parse(
         "CREATE TABLE t (\"a,b\" TEXT CHECK (x COLLATE NOCASE = 'y') COLLATE rtrim, [c] TEXT DEFAULT 'COLLATE NOCASE',"
-        + " `d` TEXT /* COLLATE NOCASE */ COLLATE \"NOCASE\", e TEXT COLLATE BINARY, CONSTRAINT k UNIQUE (a COLLATE NOCASE))");
+        + " `d` TEXT /* COLLATE NOCASE */ COLLATE \"NOCASE\", e TEXT COLLATE BINARY,"
+        + " CONSTRAINT k UNIQUE (a COLLATE NOCASE))");
     assertEquals(Map.of("a,b", "RTRIM", "d", "NOCASE"), d.collations());
     assertFalse(d.descendingPrimaryKey());
   }

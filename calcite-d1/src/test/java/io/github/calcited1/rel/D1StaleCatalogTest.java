@@ -51,8 +51,8 @@ class D1StaleCatalogTest {
 
   private static void assertNoSuchColumn(String sql, Executable statement) {
     SQLException e = assertThrows(SQLException.class, statement, sql);
-    assertTrue(e.getMessage().contains("no such column: t.note") || e.getMessage().contains("no such column: notes.note"),
-        () -> sql + ": " + e);
+    assertTrue(e.getMessage().contains("no such column: t.note")
+        || e.getMessage().contains("no such column: notes.note"), () -> sql + ": " + e);
     assertEquals("42S22", e.getSQLState(), () -> sql + ": " + e);
   }
 

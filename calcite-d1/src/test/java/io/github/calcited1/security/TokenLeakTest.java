@@ -210,7 +210,8 @@ class TokenLeakTest {
       String conn = "leak-" + UUID.randomUUID();
       for (String request : List.of(
           "{\"request\":\"openConnection\",\"connectionId\":\"" + conn + "\",\"info\":{\"apiToken\":\"x\"}}",
-          "{\"request\":\"connectionSync\",\"connectionId\":\"" + conn + "\",\"connProps\":{\"connProps\":\"connPropsImpl\",\"autoCommit\":true}}",
+          "{\"request\":\"connectionSync\",\"connectionId\":\"" + conn
+              + "\",\"connProps\":{\"connProps\":\"connPropsImpl\",\"autoCommit\":true}}",
           "{\"request\":\"databaseProperties\",\"connectionId\":\"" + conn + "\"}",
           "{\"request\":\"getSchemas\",\"connectionId\":\"" + conn + "\"}",
           "{\"request\":\"createStatement\",\"connectionId\":\"" + conn + "\"}",

@@ -80,7 +80,8 @@ class D1AvaticaServerTest {
         + "{\"name\": \"shop\", \"type\": \"custom\", \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
         + " \"operand\": {\"database\": \"shop\", \"accountId\": \"" + D1.accountId() + "\", \"apiToken\": \""
         + TOKEN + "\", \"baseUrl\": \"" + D1.baseUrl() + "\"}},"
-        + "{\"name\": \"lite\", \"type\": \"custom\", \"factory\": \"org.apache.calcite.adapter.jdbc.JdbcSchema$Factory\","
+        + "{\"name\": \"lite\", \"type\": \"custom\","
+        + " \"factory\": \"org.apache.calcite.adapter.jdbc.JdbcSchema$Factory\","
         + " \"operand\": {\"jdbcUrl\": \"jdbc:sqlite:" + lite + "\", \"jdbcDriver\": \"org.sqlite.JDBC\","
         + " \"sqlDialectFactory\": \"io.github.calcited1.federation.SqliteDialectFactory\"}}]}");
 
@@ -195,7 +196,8 @@ class D1AvaticaServerTest {
         ps.executeUpdate();
         c.rollback();
       }
-      assertEquals(before, count(c, "SELECT COUNT(*) FROM customers"), "the prepared insert was buffered, then discarded");
+      assertEquals(before, count(c, "SELECT COUNT(*) FROM customers"),
+          "the prepared insert was buffered, then discarded");
       c.setAutoCommit(true);
     }
   }
@@ -383,7 +385,8 @@ class D1AvaticaServerTest {
         "INSERT INTO customers (id, name, country) VALUES (77, NULL, 'DE')",
         "SELECT * FROM no_such_table",
         "SELECT no_such_column FROM customers",
-        "UPDATE customers SET name = '" + "x".repeat(2_300_000) + "' WHERE id = 1");  // 54xxx: past D1's value limit (2,200,000 bytes)
+        // 54xxx: past D1's value limit (2,200,000 bytes)
+        "UPDATE customers SET name = '" + "x".repeat(2_300_000) + "' WHERE id = 1");
     try (D1AvaticaServer server = D1AvaticaServer.start(D1AvaticaServer.config().model(model.toString()).port(0));
          Connection thin = thin(server, new Properties());
          Connection direct = DriverManager.getConnection("jdbc:d1:model=" + model)) {
@@ -716,7 +719,8 @@ class D1AvaticaServerTest {
       assertEquals(d.getSystemFunctions(), t.getSystemFunctions());
       assertEquals(d.getSQLKeywords(), t.getSQLKeywords());
       assertEquals(d.getDefaultTransactionIsolation(), t.getDefaultTransactionIsolation());
-      assertEquals(rows(d.getColumns(null, "shop", "customers", "%")), rows(t.getColumns(null, "shop", "customers", "%")));
+      assertEquals(rows(d.getColumns(null, "shop", "customers", "%")),
+          rows(t.getColumns(null, "shop", "customers", "%")));
     }
   }
 

@@ -131,7 +131,8 @@ class D1ColumnDefaultsTest {
       assertEquals(2, s.executeUpdate("INSERT INTO d (name, note) SELECT who, 'copied' FROM src"));
       assertEquals(before + 1, d1.requestCount(), "pushed: one statement, no read");
     }
-    assertTrue(sqls.stream().anyMatch(q -> q.startsWith("INSERT INTO \"d\" (\"name\", \"note\") SELECT")), sqls.toString());
+    assertTrue(sqls.stream().anyMatch(q -> q.startsWith("INSERT INTO \"d\" (\"name\", \"note\") SELECT")),
+        sqls.toString());
     assertEquals(List.of("1|p|none|0|integer|42|copied|1|P|1", "2|q|none|0|integer|42|copied|1|Q|1"), file(CHECK));
   }
 

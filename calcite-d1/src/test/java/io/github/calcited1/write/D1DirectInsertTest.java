@@ -41,25 +41,25 @@ class D1DirectInsertTest {
   static void bind(PreparedStatement ps, int k) throws Exception {
     ps.setInt(1, k);
     switch (k % 6) {
-    case 0: ps.setLong(2, Long.MIN_VALUE + k); break;
-    case 1: ps.setInt(2, -k); break;
-    case 2: ps.setShort(2, (short) 7); break;
-    case 3: ps.setNull(2, Types.BIGINT); break;
-    case 4: ps.setObject(2, 42L); break;
-    default: ps.setByte(2, (byte) -3); break;
+      case 0: ps.setLong(2, Long.MIN_VALUE + k); break;
+      case 1: ps.setInt(2, -k); break;
+      case 2: ps.setShort(2, (short) 7); break;
+      case 3: ps.setNull(2, Types.BIGINT); break;
+      case 4: ps.setObject(2, 42L); break;
+      default: ps.setByte(2, (byte) -3); break;
     }
     switch (k % 5) {
-    case 0: ps.setDouble(3, 0.1 * k); break;
-    case 1: ps.setFloat(3, 1.1f); break; // widened by Calcite
-    case 2: ps.setInt(3, k); break;
-    case 3: ps.setNull(3, Types.DOUBLE); break;
-    default: ps.setBigDecimal(3, new BigDecimal("123456789.123456789")); break;
+      case 0: ps.setDouble(3, 0.1 * k); break;
+      case 1: ps.setFloat(3, 1.1f); break; // widened by Calcite
+      case 2: ps.setInt(3, k); break;
+      case 3: ps.setNull(3, Types.DOUBLE); break;
+      default: ps.setBigDecimal(3, new BigDecimal("123456789.123456789")); break;
     }
     switch (k % 4) {
-    case 0: ps.setString(4, "it's \"q\" \u00e9\u4e2d\ud83d\ude00\n\t\\ " + k); break;
-    case 1: ps.setString(4, ""); break;
-    case 2: ps.setNull(4, Types.VARCHAR); break;
-    default: ps.setString(4, "[1,2]"); break;
+      case 0: ps.setString(4, "it's \"q\" \u00e9\u4e2d\ud83d\ude00\n\t\\ " + k); break;
+      case 1: ps.setString(4, ""); break;
+      case 2: ps.setNull(4, Types.VARCHAR); break;
+      default: ps.setString(4, "[1,2]"); break;
     }
     if (k % 3 == 0) {
       ps.setBytes(5, new byte[] {0, (byte) 255, (byte) k});

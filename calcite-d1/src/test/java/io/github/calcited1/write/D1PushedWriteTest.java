@@ -47,7 +47,8 @@ class D1PushedWriteTest {
   /** Runs a statement through Calcite; returns the SQL it sent to D1. */
   private static List<String> run(String sql, long expectedCount) throws SQLException {
     List<String> sent = new ArrayList<>();
-    try (Hook.Closeable h = Hook.QUERY_PLAN.addThread((Consumer<Object>) o -> sent.add(String.valueOf(o).replace('\n', ' ')));
+    try (Hook.Closeable h =
+             Hook.QUERY_PLAN.addThread((Consumer<Object>) o -> sent.add(String.valueOf(o).replace('\n', ' ')));
          Connection c = d1.connect(); Statement s = c.createStatement()) {
       assertEquals(expectedCount, s.executeUpdate(sql), sql);
     }
@@ -108,13 +109,15 @@ class D1PushedWriteTest {
   void updatesOfACollatedTableArePushedWhole() throws Exception {
     List<String> sent = run("UPDATE people SET n = n + 1 WHERE id = 1", 1);
     assertEquals(1, sent.size(), sent.toString());
-    assertTrue(sent.get(0).startsWith("UPDATE \"people\" SET \"n\" = \"people\".\"n\" + CAST(? AS INTEGER)") && !sent.get(0).contains("json_each"),
+    assertTrue(sent.get(0).startsWith("UPDATE \"people\" SET \"n\" = \"people\".\"n\" + CAST(? AS INTEGER)")
+        && !sent.get(0).contains("json_each"),
         sent.toString());
     sent = run("UPDATE people SET flag = 1 WHERE e = 'ADA'", 1);
     assertTrue(sent.get(0).contains("\"people\".\"e\" COLLATE BINARY = ?"), sent.toString());
     assertEquals(new TreeSet<>(List.of(2L)), fileIds("SELECT id FROM people WHERE flag = 1"));
     sent = run("DELETE FROM people WHERE e = 'Bob'", 1);
-    assertTrue(sent.get(0).startsWith("DELETE FROM \"people\" WHERE \"people\".\"e\" COLLATE BINARY = ?"), sent.toString());
+    assertTrue(sent.get(0).startsWith("DELETE FROM \"people\" WHERE \"people\".\"e\" COLLATE BINARY = ?"),
+        sent.toString());
     assertEquals(5, d1.count("people"));
   }
 

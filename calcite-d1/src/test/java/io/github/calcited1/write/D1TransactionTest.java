@@ -167,7 +167,8 @@ class D1TransactionTest {
   @Test
   void jdbcBatchInAutocommitIsOneRequest() throws Exception {
     try (Connection c = d1.connect();
-         PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer, amount, qty) VALUES (?, ?, ?, ?)")) {
+         PreparedStatement ps =
+             c.prepareStatement("INSERT INTO orders (id, customer, amount, qty) VALUES (?, ?, ?, ?)")) {
       for (int i = 100; i < 400; i++) {
         ps.setInt(1, i);
         ps.setString(2, "c" + i);
@@ -274,7 +275,8 @@ class D1TransactionTest {
     // Update values that differ from the insert values: a by-key UPDATE plus INSERT ... DO NOTHING, one request.
     try (Connection c = d1.connect(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      s.executeUpdate("MERGE INTO orders t USING (VALUES (2, 'bob', 1.0, 5), (10, 'ten', 2.0, 6)) AS src (id, cu, am, q)"
+      s.executeUpdate("MERGE INTO orders t"
+          + " USING (VALUES (2, 'bob', 1.0, 5), (10, 'ten', 2.0, 6)) AS src (id, cu, am, q)"
           + " ON t.id = src.id"
           + " WHEN MATCHED THEN UPDATE SET qty = t.qty + src.q"
           + " WHEN NOT MATCHED THEN INSERT (id, customer, amount, qty) VALUES (src.id, src.cu, src.am, src.q)");

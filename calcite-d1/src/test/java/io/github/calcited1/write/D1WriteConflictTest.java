@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Writes Calcite computes from rows it read (by key) are compare-and-set: a row another client changed meanwhile makes
- * the COMMIT (or the autocommit statement) fail whole with SQLState 40001, never a silent lost update. Against d1-local.
+ * the COMMIT (or the autocommit statement) fail whole with SQLState 40001, never a silent lost update. Against
+ * d1-local.
  */
 class D1WriteConflictTest {
   @RegisterExtension static final D1LocalExtension d1 = new D1LocalExtension("shop", "other");

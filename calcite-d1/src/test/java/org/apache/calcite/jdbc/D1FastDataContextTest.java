@@ -28,7 +28,8 @@ class D1FastDataContextTest {
     String url = "jdbc:d1:database=shop;accountId=" + D1.accountId() + ";baseUrl=" + D1.baseUrl() + ";apiToken="
         + D1.token() + ";timeZone=Europe/Paris;locale=fr_FR";
     try (Connection c = DriverManager.getConnection(url);
-         Hook.Closeable ignored = Hook.CURRENT_TIME.addThread((Consumer<Holder<Long>>) t -> t.set(1_700_000_000_000L))) {
+         Hook.Closeable ignored =
+             Hook.CURRENT_TIME.addThread((Consumer<Holder<Long>>) t -> t.set(1_700_000_000_000L))) {
       CalciteConnectionImpl connection = c.unwrap(CalciteConnectionImpl.class);
       Map<String, Object> parameters = new HashMap<>();
       parameters.put("?0", 42);

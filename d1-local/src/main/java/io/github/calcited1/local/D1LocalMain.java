@@ -111,7 +111,8 @@ public final class D1LocalMain {
         int equals = database.indexOf('=');
         if (equals < 0) {
           if (data == null) {
-            throw new UsageException("--database " + database + " needs --data DIR to create " + database + ".sqlite in");
+            throw new UsageException(
+                "--database " + database + " needs --data DIR to create " + database + ".sqlite in");
           }
           builder.database(database);
         } else {

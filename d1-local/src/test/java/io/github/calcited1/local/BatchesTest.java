@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Atomic batches and multi-statement SQL, d1-real-behaviour.md "Batches and multi-statement SQL". */
+/** Atomic batches and multi-statement SQL, as real D1 runs them (the conformance suite, docs/d1-local.md). */
 class BatchesTest extends D1LocalTestBase {
   private static final String UNIQUE = "UNIQUE constraint failed: parent.name: SQLITE_CONSTRAINT (extended: "
       + "SQLITE_CONSTRAINT_UNIQUE)";
@@ -57,7 +57,8 @@ class BatchesTest extends D1LocalTestBase {
         + "{\"sql\":\"SELECT id, name FROM parent WHERE 0\"}]}");
     assertEquals(200, answer.status());
     assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"n\"],\"rows\":[[1]]}"), answer.body());
-    assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"id\",\"name\"],\"rows\":[]}"), answer.body());
+    assertEquals(true, answer.body().contains("\"results\":{\"columns\":[\"id\",\"name\"],\"rows\":[]}"),
+        answer.body());
   }
 
   @Test

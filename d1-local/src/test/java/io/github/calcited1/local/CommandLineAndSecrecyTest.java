@@ -58,7 +58,8 @@ class CommandLineAndSecrecyTest extends D1LocalTestBase {
         "--port", "0", "--data", dataDir.resolve("cli").toString(), "--token", SECRET, "--database", "shop")
         .redirectError(stderr.toFile()).start();
     try {
-      BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader stdout =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = stdout.readLine();
       assertFalse(line.contains(SECRET), line);
       Matcher listening = Pattern.compile("d1-local listening on (http://127\\.0\\.0\\.1:(\\d+)/client/v4)").matcher(line);

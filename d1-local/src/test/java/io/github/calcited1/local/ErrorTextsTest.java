@@ -3,7 +3,7 @@ package io.github.calcited1.local;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** D1's error texts, d1-real-behaviour.md "Error message texts". */
+/** D1's error texts, word for word as real D1 gives them (the conformance suite's {@code error-} cases). */
 class ErrorTextsTest extends D1LocalTestBase {
   @BeforeEach
   void createTables() {

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 
-/** Routing, authentication and envelopes, d1-real-behaviour.md "HTTP layer". */
+/** Routing, authentication and envelopes, as real D1's REST API answers (the conformance suite, docs/d1-local.md). */
 class HttpLayerTest extends D1LocalTestBase {
   private static final String AUTH_ERROR =
       "{\"result\":null,\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}],"
@@ -33,8 +33,8 @@ class HttpLayerTest extends D1LocalTestBase {
   void unknownPathIs404NoRoute() {
     Answer answer = post(databaseUrl() + "/export", "{}");
     assertEquals(404, answer.status());
-    assertEquals("{\"result\":null,\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI\"}],"
-        + "\"messages\":[]}", answer.body());
+    assertEquals("{\"result\":null,\"success\":false,"
+        + "\"errors\":[{\"code\":7000,\"message\":\"No route for that URI\"}],\"messages\":[]}", answer.body());
     assertEquals(404, get(server.baseUrl() + "/nothing").status());
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** D1's limits, at the edge and one past it (d1-real-behaviour.md "Limits", d1-facts.md section 2). */
+/** D1's limits, at the edge and one past it (the conformance suite's {@code limit-} cases, docs/d1-local.md). */
 class LimitsTest extends D1LocalTestBase {
   private static String placeholders(int count) {
     return "SELECT " + "?, ".repeat(count - 1) + "? AS x";
@@ -83,7 +83,8 @@ class LimitsTest extends D1LocalTestBase {
   void compoundSelectOfFiveTermsRunsAndSixIsRefused() {
     assertEquals(200, query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5\"}")
         .status());
-    Answer six = query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\"}");
+    Answer six =
+        query("{\"sql\":\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\"}");
     assertEquals(400, six.status());
     assertTrue(six.body().contains("too many terms in compound SELECT"), six.body());
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** meta and result shapes, d1-real-behaviour.md "Fresh database", "meta", "Result shape quirks". */
+/** meta and result shapes (a fresh database, meta, the shapes' quirks), as real D1 answers (docs/d1-local.md). */
 class MetaAndShapesTest extends D1LocalTestBase {
   @Test
   void freshDatabaseHasAnEmptySchemaThenCfMetadata() {
@@ -49,7 +49,8 @@ class MetaAndShapesTest extends D1LocalTestBase {
   void lastRowIdIsReportedOnSelectsAndSurvivesRollback() {
     execute("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
     execute("INSERT INTO p (name) VALUES ('a')");
-    query("{\"batch\":[{\"sql\":\"INSERT INTO p (name) VALUES ('b')\"},{\"sql\":\"INSERT INTO p (name) VALUES ('a')\"}]}");
+    query("{\"batch\":[{\"sql\":\"INSERT INTO p (name) VALUES ('b')\"},"
+        + "{\"sql\":\"INSERT INTO p (name) VALUES ('a')\"}]}");
     Answer select = query("{\"sql\":\"SELECT count(*) AS n FROM p\"}");
     assertTrue(select.body().contains("\"last_row_id\":2"), select.body());
     assertEquals("[{\"n\":1}]", firstResults(select));
@@ -57,7 +58,8 @@ class MetaAndShapesTest extends D1LocalTestBase {
 
   @Test
   void duplicateAndNumericColumnNamesInQuery() {
-    assertEquals("[{\"3\":3,\"10\":4,\"a\":2}]", firstResults(query("{\"sql\":\"SELECT 1 AS a, 2 AS a, 3, 4 AS \\\"10\\\"\"}")));
+    assertEquals("[{\"3\":3,\"10\":4,\"a\":2}]",
+        firstResults(query("{\"sql\":\"SELECT 1 AS a, 2 AS a, 3, 4 AS \\\"10\\\"\"}")));
   }
 
   @Test

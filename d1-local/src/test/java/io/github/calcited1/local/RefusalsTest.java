@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What D1's authorizer refuses (d1-real-behaviour.md "Transactions", "Schema introspection"). */
+/**
+ * What D1's authorizer refuses (transactions, schema introspection), as real D1 does: the conformance suite checks the
+ * same cases against Cloudflare's own D1 code (docs/d1-local.md).
+ */
 class RefusalsTest extends D1LocalTestBase {
   static final String TRANSACTION_MESSAGE = "To execute a transaction, please use the state.storage.transaction() or "
       + "state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The "
@@ -109,7 +112,8 @@ class RefusalsTest extends D1LocalTestBase {
   void cascadeChangesAreCountedInMeta() {
     execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT)");
     execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE)");
-    execute("INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b'); INSERT INTO child (parent_id) VALUES (1), (1), (2)");
+    execute("INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b');"
+        + " INSERT INTO child (parent_id) VALUES (1), (1), (2)");
     Answer answer = query("{\"sql\":\"DELETE FROM parent WHERE id = 1\"}");
     assertEquals(200, answer.status());
     assertEquals(true, answer.body().contains("\"changes\":3,\"last_row_id\":3,\"changed_db\":true"), answer.body());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Value encoding, as recorded in d1-real-behaviour.md "Types". */
+/** Value encoding, as real D1 answers (the conformance suite, docs/d1-local.md). */
 class ValuesTest extends D1LocalTestBase {
   @BeforeEach
   void createTable() {

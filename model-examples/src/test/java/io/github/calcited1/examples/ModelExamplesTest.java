@@ -164,7 +164,8 @@ class ModelExamplesTest {
     List<String> out = run(dir, env("CLOUDFLARE_D1_READ_TOKEN"),
         "SELECT order_month, orders, revenue FROM monthly_revenue ORDER BY order_month",
         "SELECT id, name, orders, spent FROM customer_value ORDER BY spent DESC, id LIMIT 5",
-        "INSERT INTO shop.customers (id, name, country, signup_date, vip) VALUES (9999, 'Nobody', 'DE', '2024-01-01', 0)",
+        "INSERT INTO shop.customers (id, name, country, signup_date, vip)"
+            + " VALUES (9999, 'Nobody', 'DE', '2024-01-01', 0)",
         "SELECT COUNT(*) FROM shop.customers");
     List<String> months = sqlite("shop", Map.of(),
         "SELECT substr(o.order_date, 1, 7), COUNT(DISTINCT o.id), ROUND(SUM(l.quantity * l.unit_price), 2) "

@@ -309,7 +309,8 @@ public final class D1Shell {
 
   static String usage() {
     return String.join("\n",
-        "usage: d1-sqlline [--demo | --model PATH | --url JDBC_URL] [-e SQL]... [--no-ddl] [--progress] [sqlline options]",
+        "usage: d1-sqlline [--demo | --model PATH | --url JDBC_URL] [-e SQL]... [--no-ddl] [--progress]"
+            + " [sqlline options]",
         "  --demo         start d1-local with a demo shop database, a CSV file and a SQLite file, federated",
         "  --demo-dir D   keep the demo's files in D (default: a temporary directory, deleted on exit)",
         "  --model PATH   connect through a Calcite model (real D1: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN)",

@@ -57,12 +57,14 @@ public class D1ShellApplication extends Application {
 
   /** An {@code apiToken=...} entry of a {@code jdbc:d1:} URL (with the separator it leaves behind). */
   private static final Pattern TOKEN_ENTRY = Pattern.compile(
-      "(?i)(?<=jdbc:d1:)\\s*apiToken\\s*=\\s*([^;\\s'\"]+)\\s*;?|;\\s*apiToken\\s*=\\s*([^;\\s'\"]+)\\s*(?=[;\\s'\"]|$)");
+      "(?i)(?<=jdbc:d1:)\\s*apiToken\\s*=\\s*([^;\\s'\"]+)\\s*;?"
+          + "|;\\s*apiToken\\s*=\\s*([^;\\s'\"]+)\\s*(?=[;\\s'\"]|$)");
 
   /**
-   * A {@code !connect} line (sqlline passes it with or without its {@code !}) with the token of a {@code jdbc:d1:} URL moved to a connection property
-   * ({@code -p apiToken ...}): sqlline keeps, shows ({@code !list}, "Connecting to ...") and records the URL it is
-   * given, so the URL must not hold the token. The driver reads the property just as it reads the URL's entry.
+   * A {@code !connect} line (sqlline passes it with or without its {@code !}) with the token of a {@code jdbc:d1:} URL
+   * moved to a connection property ({@code -p apiToken ...}): sqlline keeps, shows ({@code !list}, "Connecting to ...")
+   * and records the URL it is given, so the URL must not hold the token. The driver reads the property just as it reads
+   * the URL's entry.
    */
   static String tokenAsProperty(String line) {
     Matcher m = TOKEN_ENTRY.matcher(line);

@@ -145,13 +145,16 @@ public final class Demo implements AutoCloseable {
         "  !tables   !columns customers   !describe orders   !help",
         "  !autocommit off, then INSERT/UPDATE/DELETE, then !commit or !rollback (writes go to D1 on commit)",
         "  -- attach a D1 database at run time (here: the demo's own, a second time), and detach it",
-        "  CREATE FOREIGN SCHEMA shop2 LIBRARY 'io.github.calcited1.schema.D1SchemaFactory' OPTIONS (\"database\" 'shop',",
+        "  CREATE FOREIGN SCHEMA shop2 LIBRARY 'io.github.calcited1.schema.D1SchemaFactory'"
+            + " OPTIONS (\"database\" 'shop',",
         "      \"baseUrl\" '" + server.baseUrl() + "', \"accountId\" '" + DemoLoader.ACCOUNT_ID
             + "', \"apiToken\" '" + TOKEN + "');",
         "  DROP SCHEMA shop2;",
         "  -- DDL goes to D1 at once; native SQLite (FTS5, JSON, window functions) through d1_query (docs/ddl.md)",
-        "  CREATE TABLE notes (id INTEGER NOT NULL, body VARCHAR(200), PRIMARY KEY (id));  CREATE INDEX notes_body ON notes (body);",
-        "  SELECT * FROM TABLE(d1_query('SELECT id, json_object(''n'', name) AS j FROM customers LIMIT 3', 'id INTEGER, j TEXT'));",
+        "  CREATE TABLE notes (id INTEGER NOT NULL, body VARCHAR(200), PRIMARY KEY (id));"
+            + "  CREATE INDEX notes_body ON notes (body);",
+        "  SELECT * FROM TABLE(d1_query('SELECT id, json_object(''n'', name) AS j FROM customers LIMIT 3',"
+            + " 'id INTEGER, j TEXT'));",
         "  SELECT name, database_id FROM TABLE(d1_databases());",
         "",
         "Files in " + dir + " (deleted on exit).  !quit to leave.",

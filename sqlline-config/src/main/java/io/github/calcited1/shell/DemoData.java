@@ -106,7 +106,8 @@ public final class DemoData {
         + "country TEXT NOT NULL, city TEXT, signup_date TEXT NOT NULL, vip INTEGER NOT NULL DEFAULT 0)");
     d1Statements.add("CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
         + "category TEXT NOT NULL, price REAL NOT NULL, description TEXT, discontinued INTEGER NOT NULL DEFAULT 0)");
-    d1Statements.add("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), "
+    d1Statements.add("CREATE TABLE orders (id INTEGER PRIMARY KEY, "
+        + "customer_id INTEGER NOT NULL REFERENCES customers(id), "
         + "order_date TEXT NOT NULL, status TEXT NOT NULL, shipped_date TEXT, note TEXT)");
     d1Statements.add("CREATE TABLE order_lines (order_id INTEGER NOT NULL REFERENCES orders(id), "
         + "line_no INTEGER NOT NULL, product_id INTEGER NOT NULL REFERENCES products(id), "
@@ -205,7 +206,8 @@ public final class DemoData {
   /** Creates the SQLite file reached through Calcite's JDBC adapter: warehouses and per-product stock. */
   public static Path writeInventory(Path file) throws SQLException {
     Random r = new Random(SEED + 1);
-    try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), new java.util.Properties());
+    try (Connection c =
+             new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), new java.util.Properties());
          Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("CREATE TABLE warehouses (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL)");

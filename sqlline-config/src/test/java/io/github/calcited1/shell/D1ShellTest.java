@@ -46,7 +46,8 @@ class D1ShellTest {
   static Run shell(String input, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = D1Shell.run(args, input == null ? null : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+    int status = D1Shell.run(args,
+        input == null ? null : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -118,7 +119,8 @@ class D1ShellTest {
         s.execute(sql);
       }
       try (ResultSet rs = s.executeQuery("SELECT p.name, SUM(l.quantity), SUM(l.quantity * l.unit_price) AS revenue "
-          + "FROM order_lines l JOIN products p ON p.id = l.product_id GROUP BY p.name ORDER BY revenue DESC LIMIT 5")) {
+          + "FROM order_lines l JOIN products p ON p.id = l.product_id"
+          + " GROUP BY p.name ORDER BY revenue DESC LIMIT 5")) {
         while (rs.next()) {
           expected.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + Math.round(rs.getDouble(3) * 100) / 100.0);
         }
@@ -142,7 +144,8 @@ class D1ShellTest {
 
   @Test void scriptFileStopsAtTheFirstFailure() throws Exception {
     Path script = tmp.resolve("script.sql");
-    Files.writeString(script, "SELECT COUNT(*) AS n FROM customers;\nSELECT * FROM nope;\nSELECT 'not reached' AS x;\n");
+    Files.writeString(script,
+        "SELECT COUNT(*) AS n FROM customers;\nSELECT * FROM nope;\nSELECT 'not reached' AS x;\n");
     Run r = shell(null, "--model", demo.model().toString(), "-f", script.toString());
     assertEquals(2, r.status());
     assertEquals(List.of(String.valueOf(DemoData.CUSTOMERS)), rows(r.out()));
@@ -175,7 +178,8 @@ class D1ShellTest {
         "-e", "CREATE INDEX shell_notes_body ON shell_notes (body)",
         "-e", "INSERT INTO shell_notes (id) VALUES (1)",
         "-e", "ALTER TABLE shell_notes ADD COLUMN n INTEGER",
-        "-e", "SELECT * FROM TABLE(d1_query('SELECT id, body, n FROM shell_notes', 'id INTEGER, body TEXT, n INTEGER'))",
+        "-e",
+        "SELECT * FROM TABLE(d1_query('SELECT id, body, n FROM shell_notes', 'id INTEGER, body TEXT, n INTEGER'))",
         "-e", "SELECT name FROM TABLE(d1_databases())",
         "-e", "DROP TABLE shell_notes");
     assertEquals(0, r.status(), r.out() + r.err());
@@ -191,16 +195,19 @@ class D1ShellTest {
   @Test void transactionsWithAutocommitOffCommitAndRollback() throws Exception {
     Run r = shell(null, "--model", demo.model().toString(),
         "-e", "!autocommit off",
-        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued) VALUES (901, 'TMP-1', 'Rolled back', 'Tea', 1.5, 0)",
+        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued)"
+            + " VALUES (901, 'TMP-1', 'Rolled back', 'Tea', 1.5, 0)",
         "-e", "!rollback",
         "-e", "SELECT COUNT(*) AS n FROM products WHERE id > 900",
-        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued) VALUES (902, 'TMP-2', 'Committed', 'Tea', 2.5, 0)",
+        "-e", "INSERT INTO products (id, sku, name, category, price, discontinued)"
+            + " VALUES (902, 'TMP-2', 'Committed', 'Tea', 2.5, 0)",
         "-e", "!commit",
         "-e", "SELECT name FROM products WHERE id > 900");
     assertEquals(0, r.status(), r.out() + r.err());
     assertEquals(List.of("0", "Committed"), rows(r.out()));
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + demo.server().databaseFile("shop"));
-         Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM products WHERE id > 900")) {
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM products WHERE id > 900")) {
       rs.next();
       assertEquals(1, rs.getInt(1), "exactly the committed row reached D1");
     }

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpHandler;
 import io.github.calcited1.local.Fault;
 import io.github.calcited1.local.FaultHooks;
 import io.github.calcited1.local.json.JsNumbers;
-import io.github.calcited1.local.json.MalformedRequestException;
-import io.github.calcited1.local.json.QueryBodyParser;
 import io.github.calcited1.local.json.ResultShape;
 import io.github.calcited1.local.json.WorkerJson;
 import io.github.calcited1.local.sql.D1Database;

@@ -309,7 +309,8 @@ public final class D1Database implements AutoCloseable {
     }
   }
 
-  private Meta meta(long startedNanos, Counters before, long rowsReturnedFromTables, Piece statement) throws SQLException {
+  private Meta meta(long startedNanos, Counters before, long rowsReturnedFromTables, Piece statement)
+      throws SQLException {
     Counters after = counters();
     long changes = after.totalChanges - before.totalChanges;
     boolean schemaChanged = after.schemaVersion != before.schemaVersion;
@@ -330,7 +331,7 @@ public final class D1Database implements AutoCloseable {
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT last_insert_rowid(), total_changes(), "
             + "(SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count), "
-        + "(SELECT schema_version FROM pragma_schema_version)")) {
+            + "(SELECT schema_version FROM pragma_schema_version)")) {
       row.next();
       return new Counters(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
     }

@@ -130,7 +130,8 @@ final class SqliteErrors {
    * so the candidate is confirmed by compiling the statement cut right after it: the parser is
    * deterministic on a prefix, so only the failing occurrence reproduces the same message.
    */
-  private static Integer syntaxErrorToken(String text, String message, String sql, List<Token> tokens, Compiler compiler) {
+  private static Integer syntaxErrorToken(String text, String message, String sql, List<Token> tokens,
+      Compiler compiler) {
     Integer first = null;
     for (Token token : tokens) {
       if (!sql.startsWith(text, token.start())) {

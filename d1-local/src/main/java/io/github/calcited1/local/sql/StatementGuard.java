@@ -155,7 +155,8 @@ final class StatementGuard {
   private static void checkProtectedTables(List<Token> tokens, boolean readOnly, Inspector inspector)
       throws D1SqlException, SQLException {
     for (Token token : tokens) {
-      if ((token.kind() == Kind.WORD || token.kind() == Kind.QUOTED_IDENTIFIER) && isProtectedName(token.identifier())) {
+      if ((token.kind() == Kind.WORD || token.kind() == Kind.QUOTED_IDENTIFIER)
+          && isProtectedName(token.identifier())) {
         if (readOnly) {
           String column = firstColumnRead(tokens, inspector.columnsOf(token.identifier()));
           if (column != null) {

@@ -1,7 +1,7 @@
-package io.github.calcited1.local.json;
+package io.github.calcited1.local.http;
 
 /** The body is not JSON, or not one of the shapes D1's query endpoints accept. */
-public final class MalformedRequestException extends Exception {
+final class MalformedRequestException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final boolean invalidJson;

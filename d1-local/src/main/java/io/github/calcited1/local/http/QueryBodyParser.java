@@ -1,9 +1,10 @@
-package io.github.calcited1.local.json;
+package io.github.calcited1.local.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.calcited1.local.json.JsNumbers;
 import io.github.calcited1.local.sql.D1SqlException;
 import io.github.calcited1.local.sql.Query;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.List;
  * bare array of {@code {sql, params}}. Parameters become what D1's Worker binding binds, with
  * JavaScript's conversions (every number a double, booleans 1/0, byte arrays BLOBs).
  */
-public final class QueryBodyParser {
+final class QueryBodyParser {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
