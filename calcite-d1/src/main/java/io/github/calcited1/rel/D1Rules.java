@@ -138,7 +138,7 @@ public final class D1Rules {
      * A SEMI join as it is: {@link D1Implementor} writes it as {@code k IN (SELECT ...)}. Only where the right side
      * is more than one filtered table: over one table, Calcite's alternatives (the INNER join with the table, or with
      * its distinct keys) are pushed already, and the SEMI join won Volcano's costs there under a needless
-     * {@code ORDER BY} of the 8-join input in D1PlanningTest.
+     * {@code ORDER BY} of the 8-join input in D1PlanningTest (benchmarks).
      */
     private RelNode semiJoin(Join join) {
       List<RelNode> inputs = convertedInputs(join);
