@@ -172,7 +172,8 @@ public final class Bench {
     md.append("\n## How to rerun\n\n```\n"
         + "./benchmarks/run            # full suite, < 10 min on 2 cores; rewrites this file\n"
         + "./benchmarks/run --quick    # seconds; plumbing only\n./benchmarks/run --only scan --out /tmp/p.md\n"
-        + "./benchmarks/run --only network --network-large   # section 5 at 60,000 and 600,000 line items\n```\n");
+        + "./benchmarks/run --only network --network-large   # section 5 at 60,000 and 600,000 line items\n"
+        + "./benchmarks/run events 1000000 3                  # section 7 (prints its table)\n```\n");
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
   }
 
