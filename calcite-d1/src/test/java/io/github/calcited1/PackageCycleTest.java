@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.jdbc.D1Driver;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,16 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.spi.ToolProvider;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The main packages depend on each other one way (docs/architecture.md, "Packages"): no package cycle. Read from the
- * compiled classes' constant pools, so that every reference counts (imports, fully qualified names, method
- * descriptors) and comments do not. Plain Java rather than ArchUnit: a cycle check is a page of code, and ArchUnit
- * would bring a dependency (and its ASM copy) for it.
+ * compiled classes by the JDK's {@code jdeps}, so that every reference counts (imports, fully qualified names, method
+ * descriptors) and comments do not; no dependency (ArchUnit) for what the JDK does.
  *
  * <p>The classes calcite-d1 must place in Calcite's {@code org.apache.calcite.jdbc} (they use package-private
  * members there) are each their own node: {@code D1MetaBridge} uses Calcite and {@code client} only and
@@ -35,7 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCycleTest {
   private static final Pattern REFERENCE =
-      Pattern.compile("(io/github/calcited1/[a-z]+)/|(org/apache/calcite/jdbc/D1[A-Za-z]+)");
+      Pattern.compile("(io\\.github\\.calcited1\\.[a-z]+)\\.|(org\\.apache\\.calcite\\.jdbc\\.D1[A-Za-z$]+)");
+  /** A line of {@code jdeps -verbose:class}: {@code   from.Class   -> to.Class   archive}. */
+  private static final Pattern DEPENDENCY = Pattern.compile("\\s+(\\S+)\\s+->\\s+(\\S+)\\s+.*");
 
   @Test void mainPackagesHaveNoCycle() throws Exception {
     Map<String, Map<String, String>> graph = dependencies(classesDirectory());
@@ -62,25 +61,29 @@ class PackageCycleTest {
     return Path.of(D1Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  /** For each package (or bridge class), the packages it references, each with one example reference. */
-  private static Map<String, Map<String, String>> dependencies(Path classes) throws IOException {
+  /**
+   * For each package (or bridge class), the packages it references, each with one example reference: the JDK's
+   * {@code jdeps} reads the compiled classes (it leaves out references inside one package).
+   */
+  private static Map<String, Map<String, String>> dependencies(Path classes) {
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(
+        () -> new AssertionError("this test needs the JDK's jdeps (module jdk.jdeps): run it on a JDK"));
+    StringWriter out = new StringWriter();
+    int status = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-e",
+        "io\\.github\\.calcited1\\..*|org\\.apache\\.calcite\\.jdbc\\.D1.*", classes.toString());
+    assertEquals(0, status, out::toString);
     Map<String, Map<String, String>> graph = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(classes)) {
-      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-        String className = classes.relativize(file).toString().replace('\\', '/').replace(".class", "");
-        String from = node(className);
-        if (from == null) {
-          continue;
-        }
-        Map<String, String> targets = graph.computeIfAbsent(from, k -> new TreeMap<>());
-        for (String constant : utf8Constants(file)) {
-          Matcher m = REFERENCE.matcher(constant);
-          while (m.find()) {
-            String to = node(m.group(0));
-            if (to != null && !to.equals(from)) {
-              targets.putIfAbsent(to, className + " -> " + constant);
-            }
-          }
+    for (String line : out.toString().split("\\R")) {
+      Matcher m = DEPENDENCY.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      String from = node(m.group(1));
+      String to = node(m.group(2));
+      if (from != null && to != null) {
+        graph.computeIfAbsent(to, k -> new TreeMap<>()); // a package that references none of the others counts too
+        if (!to.equals(from)) {
+          graph.computeIfAbsent(from, k -> new TreeMap<>()).putIfAbsent(to, m.group(1) + " -> " + m.group(2));
         }
       }
     }
@@ -94,37 +97,11 @@ class PackageCycleTest {
       return null;
     }
     if (m.group(1) != null) {
-      return m.group(1).substring("io/github/calcited1/".length());
+      return m.group(1).substring("io.github.calcited1.".length());
     }
-    String bridge = m.group(2).substring("org/apache/calcite/jdbc/".length());
+    String bridge = m.group(2).substring("org.apache.calcite.jdbc.".length());
     int nested = bridge.indexOf('$');
     return "bridge." + (nested < 0 ? bridge : bridge.substring(0, nested));
-  }
-
-  /** The UTF-8 entries of a class file's constant pool: every class name and descriptor it refers to. */
-  private static List<String> utf8Constants(Path classFile) throws IOException {
-    List<String> strings = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(classFile); DataInputStream data = new DataInputStream(in)) {
-      data.readInt(); // magic
-      data.readUnsignedShort(); // minor version
-      data.readUnsignedShort(); // major version
-      int count = data.readUnsignedShort();
-      for (int i = 1; i < count; i++) {
-        int tag = data.readUnsignedByte();
-        switch (tag) {
-          case 1 -> strings.add(data.readUTF());
-          case 7, 8, 16, 19, 20 -> data.skipBytes(2);
-          case 15 -> data.skipBytes(3);
-          case 3, 4, 9, 10, 11, 12, 17, 18 -> data.skipBytes(4);
-          case 5, 6 -> {
-            data.skipBytes(8);
-            i++; // a long or double takes two entries
-          }
-          default -> throw new IOException("unknown constant pool tag " + tag + " in " + classFile);
-        }
-      }
-    }
-    return strings;
   }
 
   /** A cycle as the list of its nodes, first repeated at the end; empty if there is none. */
