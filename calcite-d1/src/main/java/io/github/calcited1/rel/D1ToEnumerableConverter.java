@@ -22,6 +22,7 @@ import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.convert.ConverterImpl;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -81,15 +82,21 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
   }
 
   /**
-   * The smallest row estimate of the input's equivalent rels. A subset's own estimate is its best rel's, which is
-   * chosen by cost inside D1 and may estimate far more rows (an INTERSECT estimated as its first input) than an
-   * equivalent form (the same INTERSECT as counting and filtering); the rows are what this converter's cost is
-   * about.
+   * The smallest row estimate of the input's equivalent rels, the logical aggregate it was made from included. A
+   * subset's own estimate is its best rel's, which is chosen by cost inside D1 and may estimate far more rows (an
+   * INTERSECT estimated as its first input) than an equivalent form (the same INTERSECT as counting and filtering).
+   * An aggregate grouped by another aggregate's result was estimated at its input's rows in D1 and at 1 row as the
+   * logical aggregate, so the outer GROUP BY stayed in Calcite and every inner group travelled (TPC-H Q13). The
+   * rows are what this converter's cost is about.
    */
   private static double rowCount(RelNode input, RelMetadataQuery mq) {
     double rows = mq.getRowCount(input);
     if (input instanceof RelSubset subset) {
-      for (RelNode rel : subset.getRelList()) {
+      List<RelNode> equivalents = new ArrayList<>(subset.getRelList());
+      if (subset.getOriginal() instanceof Aggregate original) {
+        equivalents.add(original);
+      }
+      for (RelNode rel : equivalents) {
         Double r = mq.getRowCount(rel);
         if (r != null && r < rows) {
           rows = r;

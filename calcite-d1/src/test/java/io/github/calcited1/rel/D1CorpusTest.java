@@ -125,6 +125,15 @@ class D1CorpusTest {
         all("count-distinct", "select country, count(distinct vip) from customers group by country",
             "GROUP BY \"country\", \"vip\""),
         all("count-column", "select count(email), count(*) from customers", "COUNT(\"email\")"),
+        // grouped by another aggregate's result (TPC-H Q13's shape): both GROUP BYs in D1, customers without
+        // orders counted 0 through the LEFT JOIN; only the ~answer travels
+        all("aggregate-of-aggregate", "select c, count(*) as n from (select customer_id, count(*) as c from orders"
+            + " group by customer_id) group by c order by n desc, c desc", "GROUP BY \"customer_id\"",
+            "GROUP BY \"c\""),
+        all("aggregate-of-left-join-count", "select c_count, count(*) as custdist from (select c.id, count(o.id)"
+            + " as c_count from customers c left join orders o on c.id = o.customer_id and o.status <> 'cancelled'"
+            + " group by c.id) group by c_count order by custdist desc, c_count desc", "LEFT JOIN",
+            "GROUP BY \"c_count\""),
         part("avg", "select avg(score) from customers", "SUM(", "COUNT("),
         all("date-min-max", "select max(signup), min(signup) from customers", "MAX(\"signup\")"),
         all("timestamp-max", "select max(ordered_at) from orders", "MAX(CASE WHEN LENGTH(\"ordered_at\") = 19"),
