@@ -86,8 +86,9 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
    * subset's own estimate is its best rel's, which is chosen by cost inside D1 and may estimate far more rows (an
    * INTERSECT estimated as its first input) than an equivalent form (the same INTERSECT as counting and filtering).
    * An aggregate grouped by another aggregate's result was estimated at its input's rows in D1 and at 1 row as the
-   * logical aggregate, so the outer GROUP BY stayed in Calcite and every inner group travelled (TPC-H Q13). The
-   * rows are what this converter's cost is about.
+   * logical aggregate, so the outer GROUP BY stayed in Calcite and every inner group travelled (TPC-H Q13). Only an
+   * aggregate's original: taking every original's estimate moved parts of IN and EXISTS plans back into Calcite
+   * (four D1CorpusTest cases). The rows are what this converter's cost is about.
    */
   private static double rowCount(RelNode input, RelMetadataQuery mq) {
     double rows = mq.getRowCount(input);

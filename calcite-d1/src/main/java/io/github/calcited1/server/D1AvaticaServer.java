@@ -498,7 +498,7 @@ public final class D1AvaticaServer implements AutoCloseable {
 
     /**
      * {@code result}; a statement it hands out (a created or prepared statement, or the statement of a metadata
-     * result set) is recorded as its connection's, and the records of statements no longer cached are forgotten.
+     * result set) is recorded as its connection's.
      */
     Object recordOwner(Object result) {
       if (result instanceof StatementHandle h) {
@@ -509,9 +509,14 @@ public final class D1AvaticaServer implements AutoCloseable {
       return result;
     }
 
+    /**
+     * Records a statement's connection once: every execution hands its statement out again, and the records of the
+     * statements no longer cached are forgotten only when a new one is recorded (a pass over all of them).
+     */
     private void record(int statementId, String connectionId) {
-      statementOwners.keySet().retainAll(getStatementCache().asMap().keySet());
-      statementOwners.put(statementId, connectionId);
+      if (statementOwners.putIfAbsent(statementId, connectionId) == null) {
+        statementOwners.keySet().retainAll(getStatementCache().asMap().keySet());
+      }
     }
 
     private int openingBy(String user) {

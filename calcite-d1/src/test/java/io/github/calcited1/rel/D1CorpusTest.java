@@ -9,7 +9,6 @@ import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import io.github.calcited1.testing.ShopData;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
@@ -470,10 +468,7 @@ class D1CorpusTest {
         }
       }
     }
-    Properties info = new Properties();
-    info.put("model", "inline:" + D1.model("shop", Map.of()));
-    info.put("lex", "JAVA");
-    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+    calcite = D1.calcite("shop", Map.of());
     // A view with computed columns is typed by one request at its first use (D1Catalog.typed): here, not in a case.
     try (java.sql.ResultSet columns = calcite.getMetaData().getColumns(null, "shop", "%", null)) {
       while (columns.next()) {

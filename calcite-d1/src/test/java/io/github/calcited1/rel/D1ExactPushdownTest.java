@@ -10,7 +10,6 @@ import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.calcite.runtime.Hook;
@@ -109,10 +107,7 @@ class D1ExactPushdownTest {
       st.execute("INSERT INTO wide VALUES (1, 9999999999999.99, 9007199254740993),"
           + " (2, 9999999999999.99, 9223372036854775807), (3, 0.01, -9223372036854775807)");
     }
-    Properties info = new Properties();
-    info.put("model", "inline:" + D1.model("exact", Map.of()));
-    info.put("lex", "JAVA");
-    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+    calcite = D1.calcite("exact", Map.of());
     sqlite = D1.sqlite();
     reference = CalciteReferenceSchema.connect(calcite, "exact", sqlite, D1Values::toCalcite);
   }

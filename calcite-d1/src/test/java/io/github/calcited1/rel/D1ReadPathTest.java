@@ -12,7 +12,6 @@ import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import io.github.calcited1.testing.ShopData;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.calcite.adapter.java.ReflectiveSchema;
 import org.apache.calcite.jdbc.CalciteConnection;
@@ -68,10 +66,7 @@ class D1ReadPathTest {
   }
 
   static Connection connect(Map<String, Object> operands) throws SQLException {
-    Properties info = new Properties();
-    info.put("model", "inline:" + D1.model("shop", operands));
-    info.put("lex", "JAVA");
-    return DriverManager.getConnection("jdbc:calcite:", info);
+    return D1.calcite("shop", operands);
   }
 
   @Test void largeScanIsReadInPagesWithBoundedMemory() throws SQLException {

@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.testing.CalciteReferenceSchema;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,10 +77,7 @@ class D1ScaledRowsTest {
       st.execute("INSERT INTO big_integer SELECT * FROM items");
       st.execute("INSERT INTO big_integer (g, qty, price, discount, tax) VALUES ('f', 1, 100000000000000, NULL, NULL)");
     }
-    Properties info = new Properties();
-    info.put("model", "inline:" + D1.model("scaled", Map.of()));
-    info.put("lex", "JAVA");
-    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+    calcite = D1.calcite("scaled", Map.of());
     sqlite = D1.sqlite();
     reference = CalciteReferenceSchema.connect(calcite, "scaled", sqlite, D1Values::toCalcite);
   }

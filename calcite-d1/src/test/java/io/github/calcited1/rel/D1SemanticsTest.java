@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.calcited1.catalog.D1TableDefinition;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +44,7 @@ class D1SemanticsTest {
       st.execute("CREATE TABLE folded_w (id INTEGER PRIMARY KEY, e TEXT COLLATE NOCASE, n INTEGER)");
       st.execute("INSERT INTO folded_w VALUES (1, 'Bob', 0), (2, 'bob', 0), (3, 'BOB', 0)");
     }
-    Properties info = new Properties();
-    info.put("model", "inline:" + D1.model("sem", Map.of()));
-    info.put("lex", "JAVA");
-    calcite = DriverManager.getConnection("jdbc:calcite:", info);
+    calcite = D1.calcite("sem", Map.of());
   }
 
   @AfterAll static void tearDown() throws SQLException {

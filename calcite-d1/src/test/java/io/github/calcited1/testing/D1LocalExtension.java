@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -247,6 +248,17 @@ public final class D1LocalExtension implements BeforeAllCallback, AfterAllCallba
     return "{\"version\": \"1.0\", \"defaultSchema\": " + quote(schemaName) + ", \"schemas\": [{\"name\": "
         + quote(schemaName) + ", \"type\": \"custom\", \"factory\": \"io.github.calcited1.schema.D1SchemaFactory\","
         + " \"operand\": {" + json + "}}]}";
+  }
+
+  /**
+   * Calcite's own driver ({@code jdbc:calcite:}, Java lexical rules) over {@link #model} of this database: what the
+   * tests compare calcite-d1's pushdown against Calcite's evaluation through ({@link CalciteReferenceSchema}).
+   */
+  public Connection calcite(String schemaName, Map<String, Object> extraOperands) throws SQLException {
+    Properties info = new Properties();
+    info.put("model", "inline:" + model(schemaName, extraOperands));
+    info.put("lex", "JAVA");
+    return DriverManager.getConnection("jdbc:calcite:", info);
   }
 
   private static String quote(String s) {
