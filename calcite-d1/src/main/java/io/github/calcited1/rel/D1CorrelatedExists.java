@@ -48,11 +48,12 @@ import org.apache.calcite.util.Holder;
  * <p>A sub-query qualifies when: it is {@code EXISTS} or {@code NOT EXISTS}, a conjunct of a WHERE; it reads one D1
  * table (under projections, which {@code EXISTS} ignores) through a filter that D1 computes exactly (the outer
  * columns it reads counted as columns); that filter has a conjunct {@code column = outer column} whose column leads
- * an index of the table (or is its rowid); and everything below the WHERE is tables of that database joined,
- * filtered and projected as D1 computes exactly, so that the filter and its input always become one statement
- * (there is no plan for such a filter outside D1). The WHERE's other conjuncts that D1 computes go below it; those
- * it does not, and other sub-queries (which must not read the outer row), go above it, to Calcite's rules as before.
- * Everything else is left to Calcite's decorrelation.
+ * an index of the table (or its primary key), and reads the outer row in another way too (the {@code <>} above);
+ * and everything below the WHERE is tables of that database joined, filtered and projected as D1 computes exactly,
+ * so that the filter and its input always become one statement (there is no plan for such a filter outside D1).
+ * The WHERE's other conjuncts that D1 computes go below it; those it does not, and other sub-queries (which must
+ * not read the outer row), go above it, to Calcite's rules as before. Everything else is left to Calcite's
+ * decorrelation.
  *
  * <p>The pass runs before Calcite's standard program through {@link Hook#PROGRAM}, installed for the whole JVM by
  * the first D1 schema ({@link #install}), so that {@code jdbc:calcite:} connections with a model plan as
@@ -142,7 +143,7 @@ public final class D1CorrelatedExists {
     Set<CorrelationId> used = RelOptUtil.getVariablesUsed(inner);
     if (used.isEmpty() || !outer.containsAll(used)
         || !D1Expressions.canPush(outerColumnsAsInputs(inner.getCondition(), scan.getRowType().getFieldCount()))
-        || !probesIndex(inner.getCondition(), scan, outer)) {
+        || !probesIndexAndComparesMore(inner.getCondition(), scan, outer)) {
       return null;
     }
     RexNode exists = subQuery.clone(inner);
@@ -164,22 +165,40 @@ public final class D1CorrelatedExists {
     });
   }
 
-  /** Whether a conjunct of the condition is {@code column = outer column} with the column leading an index. */
-  private static boolean probesIndex(RexNode condition, D1TableScan scan, Set<CorrelationId> outer) {
+  /**
+   * Whether a conjunct of the condition is {@code column = outer column} with the column leading an index, and
+   * another conjunct reads the outer row other than by {@code column = outer column}. Correlated by such equalities
+   * alone, a sub-query decorrelates into a semi or anti join on those keys, which D1 runs as fast as the probes or
+   * faster (TPC-H's Q4, with the semi-join reduction below: 0.93 × the hand-written statement at 600,000 line
+   * items, 1.02 × sent as written).
+   */
+  private static boolean probesIndexAndComparesMore(RexNode condition, D1TableScan scan, Set<CorrelationId> outer) {
+    boolean probes = false;
+    boolean comparesMore = false;
     for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
-      if (conjunct.getKind() != SqlKind.EQUALS) {
-        continue;
-      }
-      List<RexNode> sides = ((RexCall) conjunct).getOperands();
-      for (int i = 0; i < 2; i++) {
-        if (sides.get(i) instanceof RexInputRef column && sides.get(1 - i) instanceof RexFieldAccess access
-            && access.getReferenceExpr() instanceof RexCorrelVariable variable && outer.contains(variable.id)
-            && leadsIndex(scan.d1Table.table(), scan.getRowType().getFieldNames().get(column.getIndex()))) {
-          return true;
-        }
+      String column = columnEqualToOuter(conjunct, scan, outer);
+      if (column != null) {
+        probes |= leadsIndex(scan.d1Table.table(), column);
+      } else {
+        comparesMore |= RexUtil.containsCorrelation(conjunct);
       }
     }
-    return false;
+    return probes && comparesMore;
+  }
+
+  /** The table's column of a conjunct {@code column = outer column}, or null if it is no such conjunct. */
+  private static String columnEqualToOuter(RexNode conjunct, D1TableScan scan, Set<CorrelationId> outer) {
+    if (conjunct.getKind() != SqlKind.EQUALS) {
+      return null;
+    }
+    List<RexNode> sides = ((RexCall) conjunct).getOperands();
+    for (int i = 0; i < 2; i++) {
+      if (sides.get(i) instanceof RexInputRef column && sides.get(1 - i) instanceof RexFieldAccess access
+          && access.getReferenceExpr() instanceof RexCorrelVariable variable && outer.contains(variable.id)) {
+        return scan.getRowType().getFieldNames().get(column.getIndex());
+      }
+    }
+    return null;
   }
 
   /**
