@@ -26,6 +26,7 @@ public final class D1Convention extends JdbcConvention {
    * @param expression how generated code finds the schema at run time
    */
   public static D1Convention of(D1Schema schema, Expression expression) {
+    D1CorrelatedExists.install(); // Calcite asks for the program before any rule of a convention is registered
     return new D1Convention(schema, expression);
   }
 

@@ -1,6 +1,7 @@
 package io.github.calcited1.rel;
 
 import io.github.calcited1.catalog.D1Types;
+import com.google.common.collect.ImmutableSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
@@ -82,6 +84,15 @@ public class D1Implementor extends JdbcImplementor {
           null, null, null, null, null, null, null, null, null);
     }
     return term;
+  }
+
+  /**
+   * The {@code EXISTS} sub-queries D1 answers as written ({@link D1CorrelatedExists}): Calcite's own WHERE of a
+   * filter with correlation variables, in which each sub-query names the outer columns it reads by the input's
+   * aliases.
+   */
+  public Result visit(D1ExistsFilter e) {
+    return visit(LogicalFilter.create(e.getInput(), e.condition(), ImmutableSet.copyOf(e.getVariablesSet())));
   }
 
   /** A join, its grouped sub-queries first restricted to the keys the other side has ({@link D1SemiJoinReduction}). */

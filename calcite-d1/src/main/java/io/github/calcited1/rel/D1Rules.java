@@ -15,6 +15,7 @@ import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.InvalidRelException;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
@@ -80,6 +81,7 @@ public final class D1Rules {
     rules.add(D1UnionRule.create(out));
     rules.add(D1IntersectRule.create(out));
     rules.add(D1MinusRule.create(out));
+    rules.add(D1ExistsFilterRule.create(out));
     rules.add(FilterSplitRule.INSTANCE);
     rules.add(LiteralAggRule.INSTANCE);
     return rules;
@@ -317,6 +319,28 @@ public final class D1Rules {
 
     D1FilterRule(Config config) {
       super(config);
+    }
+  }
+
+  /** {@link D1ExistsFilter} of this database, with its input, in its convention. */
+  public static final class D1ExistsFilterRule extends ConverterRule {
+    static D1ExistsFilterRule create(D1Convention out) {
+      return Config.INSTANCE
+          .withConversion(D1ExistsFilter.class, (D1ExistsFilter f) -> f.database() == out, Convention.NONE, out,
+              "D1ExistsFilterRule")
+          .withRuleFactory(D1ExistsFilterRule::new)
+          .toRule(D1ExistsFilterRule.class);
+    }
+
+    D1ExistsFilterRule(Config config) {
+      super(config);
+    }
+
+    @Override public RelNode convert(RelNode rel) {
+      D1ExistsFilter filter = (D1ExistsFilter) rel;
+      RelTraitSet traits = filter.getTraitSet().replace(getOutConvention());
+      return filter.copy(traits, List.of(convert(filter.getInput(), filter.getInput().getTraitSet()
+          .replace(getOutConvention()))));
     }
   }
 

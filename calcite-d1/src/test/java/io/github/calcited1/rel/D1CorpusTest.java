@@ -201,6 +201,47 @@ class D1CorpusTest {
             + " where o.customer_id = c.id and o.status = 'none')", "LEFT JOIN"),
         all("not-exists-null-left-keys", "select o.id from orders o where not exists (select 1 from orders o2"
             + " where o2.customer_id = o.customer_id and o2.status = 'paid')", "LEFT JOIN"),
+        // EXISTS correlated by = on an index's leading column and by another comparison: sent as written, one
+        // index probe per outer row (D1CorrelatedExists); order_items' key is (order_id, product_id)
+        all("exists-probed", "select oi.order_id, oi.product_id from order_items oi where exists (select 1"
+            + " from order_items oi2 where oi2.order_id = oi.order_id and oi2.product_id <> oi.product_id)",
+            "EXISTS (SELECT", "!JOIN"),
+        all("not-exists-probed", "select oi.order_id, oi.product_id, oi.qty from order_items oi where not exists"
+            + " (select 1 from order_items oi2 where oi2.order_id = oi.order_id and oi2.product_id <> oi.product_id"
+            + " and oi2.qty > oi.qty)", "NOT EXISTS (SELECT", "!JOIN"),
+        // Q21's shape: both, over a join, grouped
+        all("exists-and-not-exists-over-join", "select c.country, count(*) from customers c join orders o"
+            + " on o.customer_id = c.id join order_items oi on oi.order_id = o.id where o.status <> 'new'"
+            + " and exists (select 1 from order_items oi2 where oi2.order_id = oi.order_id"
+            + " and oi2.product_id <> oi.product_id) and not exists (select 1 from order_items oi3"
+            + " where oi3.order_id = oi.order_id and oi3.product_id <> oi.product_id and oi3.qty > oi.qty)"
+            + " group by c.country", "NOT EXISTS (SELECT", "GROUP BY"),
+        // probed through the rowid (customers.id); NULL customer_id and NULL country never match
+        all("exists-rowid-nulls", "select o.id from orders o where exists (select 1 from customers c"
+            + " where c.id = o.customer_id and c.country <> o.status)", "EXISTS (SELECT"),
+        all("not-exists-rowid-nulls", "select o.id from orders o where not exists (select 1 from customers c"
+            + " where c.id = o.customer_id and c.country <> o.status)", "NOT EXISTS (SELECT"),
+        // exact DECIMAL arithmetic and a timestamp's date on the outer row's columns inside the sub-query
+        all("exists-probed-decimal", "select c.id from customers c where exists (select 1 from customers c2"
+            + " where c2.id = c.id and c2.balance > c.balance - 100.50)", "EXISTS (SELECT"),
+        all("exists-probed-timestamp", "select o.id from orders o where exists (select 1 from customers c"
+            + " where c.id = o.customer_id and c.signup < cast(o.ordered_at as date))", "EXISTS (SELECT"),
+        // the WHERE's other conjuncts: one D1 does not compute (UPPER) stays above, in Calcite; an uncorrelated
+        // scalar sub-query is decorrelated as before and joins the EXISTS filter in the one statement
+        part("exists-probed-with-calcite-conjunct", "select c.id from customers c where upper(c.name) like 'A%'"
+            + " and exists (select 1 from orders o where o.id = c.id and o.status <> c.country)", "EXISTS (SELECT"),
+        all("not-exists-probed-with-scalar-subquery", "select c.id from customers c where c.score > (select"
+            + " avg(score) from customers) and not exists (select 1 from orders o where o.id = c.id"
+            + " and o.status <> c.country)", "NOT EXISTS (SELECT"),
+        // not sent as written: another sub-query reads the outer row, or the correlated filter is not D1's
+        all("exists-probed-beside-correlated-scalar", "select c.id from customers c where c.score > (select"
+            + " avg(score) from customers c2 where c2.country = c.country) and exists (select 1 from orders o"
+            + " where o.id = c.id and o.status <> c.country)", "!EXISTS (SELECT"),
+        // correlated by = alone: decorrelated into a semi join on the key, which D1 runs as fast (TPC-H's Q4)
+        all("exists-probed-equality-only", "select c.id from customers c where exists (select 1 from orders o"
+            + " where o.id = c.id and o.status = 'paid')", "!EXISTS (SELECT"),
+        part("exists-not-pushable-inside", "select c.id from customers c where exists (select 1 from orders o"
+            + " where o.id = c.id and upper(o.status) <> c.country)", "!EXISTS (SELECT"),
         // a SEMI join on one key as an uncorrelated IN (right side with duplicate and NULL keys)
         all("in-duplicates-nulls", "select o.id, o.status from orders o where o.customer_id in"
             + " (select o2.customer_id from orders o2 where o2.status <> o.status)", "JOIN"),
