@@ -65,6 +65,28 @@ public final class D1Runtime {
   }
 
   /**
+   * {@code statement}, or {@code rowsWithoutInput} without a request when a guard of it fails: a conjunct
+   * {@code 'literal' = ?} of a filter on the path to its rows ({@link D1ToEnumerableConverter#guards}) whose
+   * parameter is NULL or a string other than the literal. A fan-out input's {@code _database = ?} is such a conjunct
+   * ({@code 't_a' = ?} in every database but one), so only the database named is asked. A value of another type is
+   * left to SQLite.
+   *
+   * @param literals each guard's literal
+   * @param params each guard's user parameter ({@code ?0} is 0)
+   * @param rowsWithoutInput the statement's rows when a guard fails: none, or an aggregate's one row over no rows
+   */
+  public static Enumerable<Object> guarded(DataContext root, String[] literals, int[] params,
+      Object[] rowsWithoutInput, Enumerable<Object> statement) {
+    for (int i = 0; i < literals.length; i++) {
+      Object value = root.get("?" + params[i]);
+      if (value == null || value instanceof String s && !s.equals(literals[i])) {
+        return Linq4j.asEnumerable(rowsWithoutInput);
+      }
+    }
+    return statement;
+  }
+
+  /**
    * What may stop the statement's D1 requests: its query timeout, counted from the statement's start as Calcite's
    * own JDBC adapter counts it ({@code ResultSetEnumerable.setTimeout}), and its cancel flag.
    */

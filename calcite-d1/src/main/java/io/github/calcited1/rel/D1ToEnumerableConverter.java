@@ -1,6 +1,7 @@
 package io.github.calcited1.rel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -22,11 +23,23 @@ import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.convert.ConverterImpl;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.schema.Schemas;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -160,8 +173,78 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
             Expressions.constant(labels),
             Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
+    List<RexCall> guards = new ArrayList<>();
+    Object[] rowsWithoutInput = guards(getInput(), guards);
+    if (!guards.isEmpty()) {
+      enumerable = builder.append("guarded", Expressions.call(D1Method.GUARDED.method, DataContext.ROOT,
+          Expressions.constant(guards.stream().map(g -> literal(g).getValueAs(String.class)).toArray(String[]::new)),
+          Expressions.constant(guards.stream().mapToInt(g -> param(g).getIndex()).toArray()),
+          Expressions.constant(rowsWithoutInput), enumerable));
+    }
     builder.add(Expressions.return_(null, enumerable));
     return implementor.result(physType, builder.toBlock());
+  }
+
+  /**
+   * Adds to {@code guards} the conjuncts {@code 'literal' = ?} (VARCHAR literal, character parameter) of the filters
+   * on the path from {@code rel} to its rows, and returns the statement's rows when one of them is false: none, or
+   * for an aggregate without GROUP BY keys on top, its one row over no rows (0 for COUNT, NULL for SUM, MIN and
+   * MAX). The path goes through projections, filters, sorts and aggregates with GROUP BY keys, each of which has no
+   * rows when its input has none, and ends at anything else ({@link D1Runtime#guarded}).
+   */
+  static Object[] guards(RelNode rel, List<RexCall> guards) {
+    Object[] rows = {};
+    RelNode r = rel;
+    if (r instanceof Aggregate top && top.getGroupType() == Aggregate.Group.SIMPLE && top.getGroupCount() == 0) {
+      Object[] row = top.getAggCallList().stream().map(D1ToEnumerableConverter::overNoRows).toArray();
+      if (Arrays.asList(row).contains(NO_VALUE)) {
+        return rows;
+      }
+      rows = new Object[] {row.length == 1 ? row[0] : row}; // one column: the bare value, as D1Runtime's rows
+      r = top.getInput();
+    }
+    for (; ; r = r.getInput(0)) {
+      if (r instanceof Filter filter) {
+        for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
+          if (conjunct.getKind() == SqlKind.EQUALS && literal((RexCall) conjunct) != null
+              && param((RexCall) conjunct) != null) {
+            guards.add((RexCall) conjunct);
+          }
+        }
+      } else if (!(r instanceof Project || r instanceof Sort || r instanceof D1ExistsFilter
+          || r instanceof Aggregate a && a.getGroupType() == Aggregate.Group.SIMPLE && a.getGroupCount() > 0)) {
+        return rows;
+      }
+    }
+  }
+
+  /** {@link #overNoRows}: an aggregate whose value over no rows is not known here. */
+  private static final Object NO_VALUE = new Object();
+
+  /** An aggregate call's value over no rows: 0 for COUNT (a BIGINT), NULL for SUM, MIN and MAX. */
+  private static Object overNoRows(AggregateCall call) {
+    switch (call.getAggregation().getKind()) {
+      case COUNT:
+        return call.getType().getSqlTypeName() == SqlTypeName.BIGINT ? (Object) 0L : NO_VALUE;
+      case SUM:
+      case MIN:
+      case MAX:
+        return null;
+      default:
+        return NO_VALUE;
+    }
+  }
+
+  /** The VARCHAR literal operand of a guard candidate, or null. */
+  private static RexLiteral literal(RexCall call) {
+    return call.getOperands().stream().filter(o -> o instanceof RexLiteral l && !l.isNull()
+        && o.getType().getSqlTypeName() == SqlTypeName.VARCHAR).map(RexLiteral.class::cast).findFirst().orElse(null);
+  }
+
+  /** The character parameter operand of a guard candidate, or null. */
+  private static RexDynamicParam param(RexCall call) {
+    return call.getOperands().stream().filter(o -> o instanceof RexDynamicParam
+        && SqlTypeUtil.inCharFamily(o.getType())).map(RexDynamicParam.class::cast).findFirst().orElse(null);
   }
 
   /** Each parameter's value in generated code: a constant, or the user's parameter from the data context. */

@@ -223,16 +223,44 @@ class D1FanOutTest {
     check("SELECT COUNT(*) AS n FROM orders WHERE _database <> 't_a' AND amount > 0", 3);
   }
 
-  /** A parameter is not folded while planning: every database is asked, and only the named one answers. */
-  @Test void aParameterOnTheDatabaseColumnIsCorrectButNotPruned() throws SQLException {
+  /**
+   * A parameter is not folded while planning; each database's statement instead carries the guard {@code 't_a' = ?},
+   * checked before its request: only the database named is asked, none for NULL or a name of no database.
+   */
+  @Test void aParameterOnTheDatabaseColumnAsksOnlyTheDatabaseNamed() throws SQLException {
+    String count = "SELECT COUNT(*) FROM orders WHERE _database = ?";
+    assertEquals(List.of("60"), prepared(count, "t_d", 1));
+    assertEquals(List.of("0"), prepared(count, null, 0));
+    assertEquals(List.of("0"), prepared(count, "t_x", 0));
+    // each database's COUNT, SUM, MIN and MAX without keys is one row even over no rows: 0 and NULLs
+    String totals = "SELECT COUNT(*), SUM(amount), MIN(amount), MAX(price) FROM orders WHERE _database = ?";
+    assertEquals(Rows.query(calcite, totals.replace("?", "'t_b'"), new ArrayList<>()), prepared(totals, "t_b", 1));
+    assertEquals(List.of("0 | NULL | NULL | NULL"), prepared(totals, "t_x", 0));
+    String grouped = "SELECT region, COUNT(*), SUM(amount) FROM orders WHERE _database = ? AND amount > 100"
+        + " GROUP BY region ORDER BY region";
+    List<String> groups = Rows.query(calcite, grouped.replace("?", "'t_b'"), new ArrayList<>());
+    assertFalse(groups.isEmpty());
+    assertEquals(groups, prepared(grouped, "t_b", 1));
+    assertEquals(List.of(), prepared(grouped, "T_B", 0)); // names are compared exactly, as Calcite's = does
+    String rows = "SELECT _database, id, amount FROM orders WHERE _database = ? AND amount > 500 ORDER BY id";
+    List<String> literal = Rows.query(calcite, rows.replace("?", "'t_d'"), new ArrayList<>());
+    assertFalse(literal.isEmpty());
+    assertEquals(literal, prepared(rows, "t_d", 1));
+    assertEquals(List.of(), prepared(rows, "t_c", 1)); // t_c has no orders
+  }
+
+  /** The rows of {@code sql} with its one parameter set to {@code database}, after {@code requests} D1 requests. */
+  private static List<String> prepared(String sql, String database, int requests) throws SQLException {
     long before = D1.requestCount();
-    try (PreparedStatement ps = calcite.prepareStatement("SELECT COUNT(*) FROM orders WHERE _database = ?")) {
-      ps.setString(1, "t_d");
+    List<String> rows;
+    try (PreparedStatement ps = calcite.prepareStatement(sql)) {
+      ps.setString(1, database);
       try (ResultSet rs = ps.executeQuery()) {
-        assertEquals(List.of("60"), Rows.read(rs));
+        rows = Rows.read(rs);
       }
     }
-    assertEquals(4, D1.requestCount() - before);
+    assertEquals(requests, D1.requestCount() - before, sql + " with " + database);
+    return rows;
   }
 
   @Test void connectStringShortcut() throws SQLException {
