@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.jdbc.D1Driver;
+import io.github.calcited1.local.D1LocalServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCycleTest {
   private static final Pattern REFERENCE =
-      Pattern.compile("(io\\.github\\.calcited1\\.[a-z]+)\\.|(org\\.apache\\.calcite\\.jdbc\\.D1[A-Za-z$]+)");
+      Pattern.compile("(io\\.github\\.calcited1\\.[a-z.]+)\\.[A-Z]|(org\\.apache\\.calcite\\.jdbc\\.D1[A-Za-z$]+)");
   /** A line of {@code jdeps -verbose:class}: {@code   from.Class   -> to.Class   archive}. */
   private static final Pattern DEPENDENCY = Pattern.compile("\\s+(\\S+)\\s+->\\s+(\\S+)\\s+.*");
 
@@ -40,6 +41,17 @@ class PackageCycleTest {
     Map<String, Map<String, String>> graph = dependencies(classesDirectory());
     assertTrue(graph.keySet().containsAll(List.of("client", "catalog", "config", "write", "rel", "ddl", "schema",
         "jdbc", "server")), "packages read: " + graph.keySet());
+    List<String> cycle = cycle(graph);
+    assertEquals(List.of(), cycle, () -> "package cycle " + String.join(" -> ", cycle) + "; the edges: "
+        + edges(graph, cycle));
+  }
+
+  /** d1-local's packages (the server, its HTTP layer, JSON, SQL, faults) likewise. */
+  @Test void d1LocalPackagesHaveNoCycle() throws Exception {
+    Map<String, Map<String, String>> graph = dependencies(
+        Path.of(D1LocalServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    assertTrue(graph.keySet().containsAll(List.of("local", "local.http", "local.json", "local.sql", "local.fault")),
+        "packages read: " + graph.keySet());
     List<String> cycle = cycle(graph);
     assertEquals(List.of(), cycle, () -> "package cycle " + String.join(" -> ", cycle) + "; the edges: "
         + edges(graph, cycle));
@@ -90,7 +102,10 @@ class PackageCycleTest {
     return graph;
   }
 
-  /** The package name under io.github.calcited1, or the bridge class's name; null for anything else. */
+  /**
+   * The package name under io.github.calcited1 ({@code rel}, {@code local.http}), or the bridge class's name; null
+   * for anything else.
+   */
   private static String node(String className) {
     Matcher m = REFERENCE.matcher(className);
     if (!m.lookingAt()) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.local.D1LocalServer;
-import io.github.calcited1.local.Fault;
+import io.github.calcited1.local.fault.Fault;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.math.BigDecimal;
 import java.time.Duration;

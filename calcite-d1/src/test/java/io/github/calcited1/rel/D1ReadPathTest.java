@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.catalog.D1Catalog;
-import io.github.calcited1.local.Fault;
+import io.github.calcited1.local.fault.Fault;
 import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import io.github.calcited1.testing.ShopData;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.calcited1.jdbc.D1Connections;
-import io.github.calcited1.local.Fault;
+import io.github.calcited1.local.fault.Fault;
 import io.github.calcited1.write.D1CommitException;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;

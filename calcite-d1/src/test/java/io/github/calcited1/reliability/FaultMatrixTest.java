@@ -4,7 +4,7 @@ import static io.github.calcited1.testing.Errors.sqlState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.calcited1.jdbc.D1Connections;
-import io.github.calcited1.local.Fault;
+import io.github.calcited1.local.fault.Fault;
 import io.github.calcited1.testing.D1LocalExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,7 +5,7 @@ import io.github.calcited1.client.D1ClientConfig;
 import io.github.calcited1.client.D1Result;
 import io.github.calcited1.client.D1Statement;
 import io.github.calcited1.local.D1LocalServer;
-import io.github.calcited1.local.FaultHooks;
+import io.github.calcited1.local.fault.FaultHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.github.calcited1.write;
 
 import io.github.calcited1.config.D1WriteOptions;
-import io.github.calcited1.local.Fault;
+import io.github.calcited1.local.fault.Fault;
 import io.github.calcited1.testing.D1LocalExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

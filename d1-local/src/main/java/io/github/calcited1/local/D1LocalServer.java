@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import io.github.calcited1.local.fault.FaultHooks;
 
 /**
  * d1-local: Cloudflare D1's REST API over local SQLite files, on 127.0.0.1.

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import io.github.calcited1.local.fault.Fault;
 
 /** The command line, and that the token never shows in any output. */
 class CommandLineAndSecrecyTest extends D1LocalTestBase {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import io.github.calcited1.local.fault.Fault;
 import org.junit.jupiter.api.Test;
 
 /** The test faults: each replaces or wraps exactly the next request. */

@@ -1,4 +1,4 @@
-package io.github.calcited1.local;
+package io.github.calcited1.local.fault;
 
 import java.time.Duration;
 import java.util.Objects;
