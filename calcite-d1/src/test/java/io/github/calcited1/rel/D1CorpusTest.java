@@ -237,6 +237,15 @@ class D1CorpusTest {
         all("exists-probed-beside-correlated-scalar", "select c.id from customers c where c.score > (select"
             + " avg(score) from customers c2 where c2.country = c.country) and exists (select 1 from orders o"
             + " where o.id = c.id and o.status <> c.country)", "!EXISTS (SELECT"),
+        // a correlated scalar sub-query in the SELECT list above the kept EXISTS: decorrelated as before
+        all("exists-probed-under-correlated-select", "select c.id, (select count(*) from orders o2"
+            + " where o2.customer_id = c.id) from customers c where exists (select 1 from orders o where o.id = c.id"
+            + " and o.status <> c.country)", "EXISTS (SELECT"),
+        // inside a derived table joined with another, and under an aggregate, ORDER BY and LIMIT
+        all("exists-probed-in-derived-table", "select x.country, count(*) from (select c.id, c.country from"
+            + " customers c where not exists (select 1 from orders o where o.id = c.id and o.status <> c.country))"
+            + " x join orders o3 on o3.customer_id = x.id group by x.country order by 2 desc, 1 limit 3",
+            "NOT EXISTS (SELECT", "LIMIT"),
         // correlated by = alone: decorrelated into a semi join on the key, which D1 runs as fast (TPC-H's Q4)
         all("exists-probed-equality-only", "select c.id from customers c where exists (select 1 from orders o"
             + " where o.id = c.id and o.status = 'paid')", "!EXISTS (SELECT"),
