@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.MediaType;
+import io.github.calcited1.client.NoDelaySocketFactory;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -38,7 +39,8 @@ final class CachingProxy implements AutoCloseable {
   }
 
   private final String upstream;
-  private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(120, TimeUnit.SECONDS).build();
+  private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(120, TimeUnit.SECONDS)
+      .socketFactory(NoDelaySocketFactory.INSTANCE).build(); // a proxy adds no delayed-ACK wait of its own
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
+import io.github.calcited1.client.NoDelaySocketFactory;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -38,7 +39,7 @@ final class Wire {
 
   Wire(String baseUrl, String accountId, String databaseId, String token) {
     this.http = new OkHttpClient.Builder().readTimeout(120, TimeUnit.SECONDS).callTimeout(300, TimeUnit.SECONDS)
-        .build();
+        .socketFactory(NoDelaySocketFactory.INSTANCE).build(); // as calcite-d1 sends: both sides equal
     this.rawUrl = baseUrl + "/accounts/" + accountId + "/d1/database/" + databaseId + "/raw";
     this.token = token;
   }

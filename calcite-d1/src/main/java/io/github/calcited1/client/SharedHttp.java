@@ -14,6 +14,8 @@ final class SharedHttp {
       // Whether a failed request had been written at all, and no write on a connection the server has closed.
       .eventListener(RequestSending.EVENTS)
       .addNetworkInterceptor(RequestSending.STALE_CHECK)
+      // A request longer than one TCP segment must not wait for a delayed ACK (NoDelaySocketFactory).
+      .socketFactory(NoDelaySocketFactory.INSTANCE)
       .build();
 
   private SharedHttp() {}
