@@ -8,6 +8,8 @@ import io.github.calcited1.testing.D1LocalExtension;
 import io.github.calcited1.testing.Rows;
 import io.github.calcited1.testing.ShopData;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,30 @@ class D1CorrelatedExistsTest {
         + " \"order_items1\".\"order_id\" = \"t\".\"order_id\""), sql);
     assertFalse(rows.isEmpty());
     assertEquals(sqliteAnswer(), rows);
+  }
+
+  /** Parameters inside and outside the sub-query are bound in the order the statement's text names them. */
+  @Test void parametersInsideTheSubQueryAreBoundInTextOrder() throws SQLException {
+    String sql = "select oi.order_id, oi.product_id from order_items oi where oi.qty >= ? and exists (select 1"
+        + " from order_items oi2 where oi2.order_id = oi.order_id and oi2.product_id <> oi.product_id"
+        + " and oi2.qty < ?) and oi.product_id <> ? order by 1, 2";
+    List<String> sent = new ArrayList<>();
+    List<String> rows = new ArrayList<>();
+    try (Connection c = D1.connect();
+         Hook.Closeable ignored = Hook.QUERY_PLAN.addThread((Consumer<Object>) s -> sent.add((String) s));
+         PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setInt(1, 2);
+      ps.setInt(2, 4);
+      ps.setInt(3, 3);
+      try (ResultSet rs = ps.executeQuery()) {
+        rows.addAll(Rows.read(rs));
+      }
+    }
+    assertTrue(sent.get(0).contains("EXISTS (SELECT"), sent::toString);
+    List<String> expected = D1.fileRows(sql.replaceFirst("\\?", "2").replaceFirst("\\?", "4")
+        .replaceFirst("\\?", "3")).stream().map(row -> row.replace("|", " | ")).toList();
+    assertFalse(expected.isEmpty());
+    assertEquals(expected, rows);
   }
 
   /** A program the application chose for its thread is used instead: the sub-queries are decorrelated. */
