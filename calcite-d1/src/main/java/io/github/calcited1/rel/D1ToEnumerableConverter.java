@@ -173,12 +173,26 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
             Expressions.constant(labels),
             Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
-    List<RexCall> guards = new ArrayList<>();
+    List<List<RexCall>> guards = new ArrayList<>();
     Object[] rowsWithoutInput = guards(getInput(), guards);
     if (!guards.isEmpty()) {
+      List<RexCall> members = new ArrayList<>();
+      List<Integer> groups = new ArrayList<>();
+      for (int g = 0; g < guards.size(); g++) {
+        for (RexCall member : guards.get(g)) {
+          members.add(member);
+          groups.add(g);
+        }
+      }
+      boolean[] negated = new boolean[members.size()];
+      for (int i = 0; i < negated.length; i++) {
+        negated[i] = members.get(i).getKind() == SqlKind.NOT_EQUALS;
+      }
       enumerable = builder.append("guarded", Expressions.call(D1Method.GUARDED.method, DataContext.ROOT,
-          Expressions.constant(guards.stream().map(g -> literal(g).getValueAs(String.class)).toArray(String[]::new)),
-          Expressions.constant(guards.stream().mapToInt(g -> param(g).getIndex()).toArray()),
+          Expressions.constant(members.stream().map(m -> literal(m).getValueAs(String.class)).toArray(String[]::new)),
+          Expressions.constant(members.stream().mapToInt(m -> param(m).getIndex()).toArray()),
+          Expressions.constant(negated),
+          Expressions.constant(groups.stream().mapToInt(Integer::intValue).toArray()),
           Expressions.constant(rowsWithoutInput), enumerable));
     }
     builder.add(Expressions.return_(null, enumerable));
@@ -186,13 +200,14 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
   }
 
   /**
-   * Adds to {@code guards} the conjuncts {@code 'literal' = ?} (VARCHAR literal, character parameter) of the filters
-   * on the path from {@code rel} to its rows, and returns the statement's rows when one of them is false: none, or
-   * for an aggregate without GROUP BY keys on top, its one row over no rows (0 for COUNT, NULL for SUM, MIN and
-   * MAX). The path goes through projections, filters, sorts and aggregates with GROUP BY keys, each of which has no
-   * rows when its input has none, and ends at anything else ({@link D1Runtime#guarded}).
+   * Adds to {@code guards} the conjuncts of the filters on the path from {@code rel} to its rows that compare a
+   * VARCHAR literal with a character parameter: {@code 'literal' = ?}, {@code 'literal' <> ?}, or an OR of those
+   * (how {@code IN (?, ?)} arrives), each as the list of its disjuncts. Returns the statement's rows when one of them
+   * is false: none, or for an aggregate without GROUP BY keys on top, its one row over no rows (0 for COUNT, NULL
+   * for SUM, MIN and MAX). The path goes through projections, filters, sorts and aggregates with GROUP BY keys, each
+   * of which has no rows when its input has none, and ends at anything else ({@link D1Runtime#guarded}).
    */
-  static Object[] guards(RelNode rel, List<RexCall> guards) {
+  static Object[] guards(RelNode rel, List<List<RexCall>> guards) {
     Object[] rows = {};
     RelNode r = rel;
     if (r instanceof Aggregate top && top.getGroupType() == Aggregate.Group.SIMPLE && top.getGroupCount() == 0) {
@@ -206,9 +221,9 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
     for (; ; r = r.getInput(0)) {
       if (r instanceof Filter filter) {
         for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-          if (conjunct.getKind() == SqlKind.EQUALS && literal((RexCall) conjunct) != null
-              && param((RexCall) conjunct) != null) {
-            guards.add((RexCall) conjunct);
+          List<RexNode> disjuncts = RelOptUtil.disjunctions(conjunct);
+          if (disjuncts.stream().allMatch(D1ToEnumerableConverter::isGuard)) {
+            guards.add(disjuncts.stream().map(RexCall.class::cast).toList());
           }
         }
       } else if (!(r instanceof Project || r instanceof Sort || r instanceof D1ExistsFilter
@@ -216,6 +231,12 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
         return rows;
       }
     }
+  }
+
+  /** {@code 'literal' = ?} or {@code 'literal' <> ?}, a VARCHAR literal and a character parameter. */
+  private static boolean isGuard(RexNode node) {
+    return (node.getKind() == SqlKind.EQUALS || node.getKind() == SqlKind.NOT_EQUALS)
+        && literal((RexCall) node) != null && param((RexCall) node) != null;
   }
 
   /** {@link #overNoRows}: an aggregate whose value over no rows is not known here. */

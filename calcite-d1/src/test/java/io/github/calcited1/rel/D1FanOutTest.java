@@ -230,7 +230,7 @@ class D1FanOutTest {
   @Test void aParameterOnTheDatabaseColumnAsksOnlyTheDatabaseNamed() throws SQLException {
     String count = "SELECT COUNT(*) FROM orders WHERE _database = ?";
     assertEquals(List.of("60"), prepared(count, "t_d", 1));
-    assertEquals(List.of("0"), prepared(count, null, 0));
+    assertEquals(List.of("0"), prepared(count, (String) null, 0));
     assertEquals(List.of("0"), prepared(count, "t_x", 0));
     // each database's COUNT, SUM, MIN and MAX without keys is one row even over no rows: 0 and NULLs
     String totals = "SELECT COUNT(*), SUM(amount), MIN(amount), MAX(price) FROM orders WHERE _database = ?";
@@ -247,19 +247,35 @@ class D1FanOutTest {
     assertFalse(literal.isEmpty());
     assertEquals(literal, prepared(rows, "t_d", 1));
     assertEquals(List.of(), prepared(rows, "t_c", 1)); // t_c has no orders
+    // IN (?, ?) arrives as an OR of the two: the databases named in either
+    String in = "SELECT _database, COUNT(*) FROM orders WHERE _database IN (?, ?) GROUP BY _database ORDER BY 1";
+    assertEquals(List.of("t_a | 40", "t_d | 60"), prepared(in, new String[] {"t_d", "t_a"}, 2));
+    assertEquals(List.of("t_b | 25"), prepared(in, new String[] {"t_b", null}, 1));
+    assertEquals(List.of(), prepared(in, new String[] {null, "t_x"}, 0));
+    // <> ? leaves out the one database named, and every database for NULL
+    String not = "SELECT COUNT(*) FROM orders WHERE _database <> ?";
+    assertEquals(List.of("65"), prepared(not, "t_d", 3));
+    assertEquals(List.of("0"), prepared(not, (String) null, 0));
   }
 
   /** The rows of {@code sql} with its one parameter set to {@code database}, after {@code requests} D1 requests. */
   private static List<String> prepared(String sql, String database, int requests) throws SQLException {
+    return prepared(sql, new String[] {database}, requests);
+  }
+
+  /** The rows of {@code sql} with its parameters set to {@code databases}, after {@code requests} D1 requests. */
+  private static List<String> prepared(String sql, String[] databases, int requests) throws SQLException {
     long before = D1.requestCount();
     List<String> rows;
     try (PreparedStatement ps = calcite.prepareStatement(sql)) {
-      ps.setString(1, database);
+      for (int i = 0; i < databases.length; i++) {
+        ps.setString(i + 1, databases[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rows = Rows.read(rs);
       }
     }
-    assertEquals(requests, D1.requestCount() - before, sql + " with " + database);
+    assertEquals(requests, D1.requestCount() - before, sql + " with " + String.join(", ", databases));
     return rows;
   }
 
