@@ -195,7 +195,7 @@ public final class D1Database implements AutoCloseable {
     Counters before = counters();
     for (int i = 0; i < pieces.size() - 1; i++) {
       checkLength(query.sql().substring(pieces.get(i).start()));
-      try (PreparedStatement statement = compile(pieces.get(i).text())) {
+      try (PreparedStatement statement = compile(pieces.get(i).text(), pieces.get(i).tokens())) {
         if (statement.getParameterMetaData().getParameterCount() > 0) {
           throw new D1SqlException(D1SqlException.PARAMETERS_NOT_LAST);
         }
@@ -208,7 +208,7 @@ public final class D1Database implements AutoCloseable {
     }
     Piece last = pieces.get(pieces.size() - 1);
     checkLength(query.sql().substring(last.start()));
-    try (PreparedStatement statement = compile(last.text())) {
+    try (PreparedStatement statement = compile(last.text(), last.tokens())) {
       if (statement.getParameterMetaData().getParameterCount() != query.params().size()) {
         throw new D1SqlException(D1SqlException.WRONG_PARAMETER_COUNT);
       }
@@ -217,7 +217,7 @@ public final class D1Database implements AutoCloseable {
       try {
         bind(statement, query.params());
         long rowsReturned = writeResults(statement, shape, results);
-        long rowsRead = readsTable(last.text()) ? rowsReturned : 0;
+        long rowsRead = readsTable(last.tokens()) ? rowsReturned : 0;
         return new StatementResult(meta(started, before, rowsRead, last), results);
       } catch (SQLiteException e) {
         results.close();
@@ -233,8 +233,7 @@ public final class D1Database implements AutoCloseable {
   }
 
   /** Rows returned count as rows read only when they come from a table (not SELECT 1, not PRAGMA). */
-  private static boolean readsTable(String sql) {
-    List<Token> tokens = SqlLexer.tokenize(sql);
+  private static boolean readsTable(List<Token> tokens) {
     return !tokens.get(0).isKeyword("PRAGMA") && tokens.stream().anyMatch(t -> t.isKeyword("FROM"));
   }
 
@@ -246,9 +245,8 @@ public final class D1Database implements AutoCloseable {
     }
   }
 
-  /** Compiles one statement through the authorizer emulation, with D1's errors. */
-  private PreparedStatement compile(String sql) throws D1SqlException, SQLException {
-    List<Token> tokens = SqlLexer.tokenize(sql);
+  /** Compiles one statement ({@code tokens}: its tokens) through the authorizer emulation, with D1's errors. */
+  private PreparedStatement compile(String sql, List<Token> tokens) throws D1SqlException, SQLException {
     if (tokens.isEmpty()) {
       throw new D1SqlException(D1SqlException.NO_STATEMENT_IN_CODE);
     }

@@ -145,8 +145,11 @@ final class SqlLexer {
     return i;
   }
 
+  /** The operators of more than one character, longest first. */
+  private static final String[] LONG_OPERATORS = {"->>", "||", "<<", ">>", "<=", ">=", "==", "!=", "<>", "->"};
+
   private static int operatorLength(String sql, int i) {
-    for (String operator : new String[] {"->>", "||", "<<", ">>", "<=", ">=", "==", "!=", "<>", "->"}) {
+    for (String operator : LONG_OPERATORS) {
       if (sql.startsWith(operator, i)) {
         return operator.length();
       }

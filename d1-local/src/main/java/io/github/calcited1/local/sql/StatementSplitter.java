@@ -11,8 +11,11 @@ import java.util.List;
  * {@code CASE ... END} inside the body does not end it, unlike production D1's splitter).
  */
 final class StatementSplitter {
-  /** One statement's text and where it starts in the SQL it was split from. */
-  record Piece(String text, int start) {}
+  /**
+   * One statement's text, where it starts in the SQL it was split from, and its tokens, placed as in {@code text}
+   * (what tokenizing {@code text} alone gives: the statement is lexed once).
+   */
+  record Piece(String text, int start, List<Token> tokens) {}
 
   private StatementSplitter() {}
 
@@ -33,7 +36,7 @@ final class StatementSplitter {
         if (inTriggerBody) {
           continue;
         }
-        addPiece(pieces, sql, pieceStart, token.start());
+        addPiece(pieces, sql, tokens.subList(statementFirstToken, t), pieceStart, token.start());
         pieceStart = token.end();
         statementFirstToken = t + 1;
         continue;
@@ -52,7 +55,7 @@ final class StatementSplitter {
         }
       }
     }
-    addPiece(pieces, sql, pieceStart, sql.length());
+    addPiece(pieces, sql, tokens.subList(statementFirstToken, tokens.size()), pieceStart, sql.length());
     return pieces;
   }
 
@@ -67,11 +70,16 @@ final class StatementSplitter {
     return next < tokens.size() && tokens.get(next).isKeyword("TRIGGER");
   }
 
-  private static void addPiece(List<Piece> pieces, String sql, int start, int end) {
+  private static void addPiece(List<Piece> pieces, String sql, List<Token> tokens, int start, int end) {
     String piece = sql.substring(start, end);
     String trimmed = piece.strip();
     if (!trimmed.isEmpty()) {
-      pieces.add(new Piece(trimmed, start + piece.indexOf(trimmed)));
+      int offset = start + piece.indexOf(trimmed);
+      List<Token> placed = new ArrayList<>(tokens.size());
+      for (Token t : tokens) {
+        placed.add(new Token(t.kind(), t.text(), t.start() - offset, t.end() - offset));
+      }
+      pieces.add(new Piece(trimmed, offset, placed));
     }
   }
 }

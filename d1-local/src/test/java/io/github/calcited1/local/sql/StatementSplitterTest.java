@@ -34,6 +34,18 @@ class StatementSplitterTest {
     assertEquals(List.of("SELECT 1", "-- trailing"), split("SELECT 1; -- trailing"));
   }
 
+  /** The statement is lexed once: each piece's tokens are what lexing its text alone gives. */
+  @Test
+  void piecesCarryTheTokensOfTheirOwnText() {
+    for (String sql : List.of(" SELECT 1 ;; SELECT 'a;b' || x ->> '$.k' FROM t /* ; */; \n",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE b SET y = CASE WHEN 1 THEN 2 END; END;SELECT ?1",
+        "  -- only a comment", "SELECT \"unterminated")) {
+      for (StatementSplitter.Piece piece : StatementSplitter.split(sql)) {
+        assertEquals(SqlLexer.tokenize(piece.text()), piece.tokens(), piece.text());
+      }
+    }
+  }
+
   @Test
   void piecesKnowWhereTheyStart() {
     assertEquals(11, StatementSplitter.split("SELECT 1;  SELECT 2").get(1).start());
