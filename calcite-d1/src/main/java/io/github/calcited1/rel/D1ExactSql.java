@@ -91,7 +91,7 @@ final class D1ExactSql {
    * A necessary condition of {@code x >= y} ({@code lower}) or {@code x <= y} on a TIMESTAMP column's stored text
    * that SQLite can check with an index on the column, and cheaply without: every ISO-8601 spelling starts with
    * its local date, at most a day from its UTC date, so {@code x >= date(y, '-1 day')} and
-   * {@code x < date(y, '+2 days')}. It is put beside the exact comparison of the keys, never instead of it.
+   * {@code x < date(y, '+2 days')}. It is put in front of the exact comparison of the keys, never instead of it.
    */
   static SqlFunction timestampRange(boolean lower) {
     return new SqlFunction(lower ? "D1_TIMESTAMP_FROM" : "D1_TIMESTAMP_UNTIL", SqlKind.OTHER_FUNCTION,

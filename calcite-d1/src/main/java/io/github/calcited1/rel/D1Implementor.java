@@ -260,8 +260,8 @@ public class D1Implementor extends JdbcImplementor {
     }
 
     /**
-     * The keyed comparison of a TIMESTAMP column with a constant, and beside it a condition on the column's stored
-     * text that an index can serve ({@link D1ExactSql#timestampRange}).
+     * The keyed comparison of a TIMESTAMP column with a constant, and in front of it a condition on the column's
+     * stored text that an index can serve ({@link D1ExactSql#timestampRange}).
      */
     private RexNode withRange(RexCall call, RexNode keyed) {
       RexNode left = call.getOperands().get(0);
@@ -279,7 +279,8 @@ public class D1Implementor extends JdbcImplementor {
       }
       boolean lower = kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
       boolean upper = kind == SqlKind.LESS_THAN || kind == SqlKind.LESS_THAN_OR_EQUAL || kind == SqlKind.EQUALS;
-      List<RexNode> conjuncts = new ArrayList<>(List.of(keyed));
+      // the range first: SQLite evaluates AND terms in order, so the key is computed only for rows in the range
+      List<RexNode> conjuncts = new ArrayList<>();
       RelDataType bool = call.getType();
       if (lower) {
         conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(true), List.of(left, right)));
@@ -287,6 +288,7 @@ public class D1Implementor extends JdbcImplementor {
       if (upper) {
         conjuncts.add(rex.makeCall(bool, D1ExactSql.timestampRange(false), List.of(left, right)));
       }
+      conjuncts.add(keyed);
       return RexUtil.composeConjunction(rex, conjuncts);
     }
 
