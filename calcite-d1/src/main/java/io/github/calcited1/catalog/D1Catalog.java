@@ -136,6 +136,18 @@ public final class D1Catalog {
     }
 
     /**
+     * Whether SQLite can find this table's rows by {@code column} through an index: it leads the primary key (the
+     * rowid, a WITHOUT ROWID table's key, a composite key's index) or a full index. ({@code PRAGMA index_list} names a
+     * WITHOUT ROWID table's key, but {@link #indexes} are those of {@code sqlite_master}, which does not.)
+     */
+    public boolean canLookUp(String column) {
+      boolean leadsKey = !isView()
+          && columns.stream().anyMatch(c -> c.name().equals(column) && c.primaryKeyPosition() == 1);
+      return leadsKey || indexes.stream().anyMatch(index -> !index.partial() && !index.columns().isEmpty()
+          && column.equals(index.columns().get(0).name()));
+    }
+
+    /**
      * The column that is another name for the rowid: the {@code INTEGER PRIMARY KEY} of a rowid table (declared type
      * exactly INTEGER, the whole primary key, not {@code PRIMARY KEY DESC} in its definition).
      */

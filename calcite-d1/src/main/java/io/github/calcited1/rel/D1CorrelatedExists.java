@@ -1,6 +1,5 @@
 package io.github.calcited1.rel;
 
-import io.github.calcited1.catalog.D1Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -178,7 +177,7 @@ public final class D1CorrelatedExists {
     for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
       String column = columnEqualToOuter(conjunct, scan, outer);
       if (column != null) {
-        probes |= leadsIndex(scan.d1Table.table(), column);
+        probes |= scan.d1Table.table().canLookUp(column);
       } else {
         comparesMore |= RexUtil.containsCorrelation(conjunct);
       }
@@ -199,18 +198,6 @@ public final class D1CorrelatedExists {
       }
     }
     return null;
-  }
-
-  /**
-   * Whether SQLite can find a column's rows through an index: the column leads the primary key (the rowid, a
-   * WITHOUT ROWID table's key, or a composite key's index) or a full index. ({@code PRAGMA index_list} names a
-   * WITHOUT ROWID table's key, but the catalog lists the indexes of {@code sqlite_master}, which does not.)
-   */
-  private static boolean leadsIndex(D1Catalog.Table table, String column) {
-    boolean leadsKey = !table.isView()
-        && table.columns().stream().anyMatch(c -> c.name().equals(column) && c.primaryKeyPosition() == 1);
-    return leadsKey || table.indexes().stream().anyMatch(index -> !index.partial() && !index.columns().isEmpty()
-        && column.equals(index.columns().get(0).name()));
   }
 
   /**

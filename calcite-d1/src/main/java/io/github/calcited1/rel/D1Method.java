@@ -20,7 +20,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public enum D1Method {
   QUERY(D1Runtime.class, "query", DataContext.class, D1Schema.class, String.class, D1Query.Kind[].class,
       Object[].class, SqlTypeName[].class, int[].class, String[].class, int.class, int.class),
-  GUARDED(D1Runtime.class, "guarded", DataContext.class, String[].class, int[].class, boolean[].class, int[].class,
+  GUARDED(D1Guards.class, "guarded", DataContext.class, String[].class, int[].class, boolean[].class, int[].class,
       Object[].class, Enumerable.class),
   PUSHED_WRITE(D1WriteRuntime.class, "pushed", DataContext.class, D1Schema.class, D1Write.Kind.class, String.class,
       String.class, D1Query.Kind[].class, Object[].class),

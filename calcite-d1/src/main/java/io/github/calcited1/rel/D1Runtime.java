@@ -65,36 +65,6 @@ public final class D1Runtime {
   }
 
   /**
-   * {@code statement}, or {@code rowsWithoutInput} without a request when a guard of it is false: a conjunct of a
-   * filter on the path to its rows ({@link D1ToEnumerableConverter#guards}) that is {@code 'literal' = ?},
-   * {@code 'literal' <> ?} or an OR of those, false when each of its members is false or unknown for the
-   * parameters' values (NULL: unknown; a string: compared exactly). A fan-out input's {@code _database = ?} is such a
-   * conjunct ({@code 't_a' = ?} in every database but one), so only the database named is asked; likewise
-   * {@code _database IN (?, ?)} and {@code _database <> ?}. A value of another type is left to SQLite.
-   *
-   * @param literals each member's literal
-   * @param params each member's user parameter ({@code ?0} is 0)
-   * @param negated each member: {@code <>} rather than {@code =}
-   * @param groups each member's conjunct, members of one conjunct next to each other
-   * @param rowsWithoutInput the statement's rows when a guard fails: none, or an aggregate's one row over no rows
-   */
-  public static Enumerable<Object> guarded(DataContext root, String[] literals, int[] params, boolean[] negated,
-      int[] groups, Object[] rowsWithoutInput, Enumerable<Object> statement) {
-    boolean holds = true; // the current conjunct, so far: whether one of its members may be true
-    for (int i = 0; i < literals.length; i++) {
-      if (i == 0 || groups[i] != groups[i - 1]) {
-        if (!holds) {
-          break;
-        }
-        holds = false;
-      }
-      Object value = root.get("?" + params[i]);
-      holds |= value != null && (!(value instanceof String s) || s.equals(literals[i]) != negated[i]);
-    }
-    return holds ? statement : Linq4j.asEnumerable(rowsWithoutInput);
-  }
-
-  /**
    * What may stop the statement's D1 requests: its query timeout, counted from the statement's start as Calcite's
    * own JDBC adapter counts it ({@code ResultSetEnumerable.setTimeout}), and its cancel flag.
    */

@@ -1,7 +1,6 @@
 package io.github.calcited1.rel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -17,7 +16,6 @@ import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.plan.hep.HepRelVertex;
 import org.apache.calcite.plan.volcano.RelSubset;
@@ -25,22 +23,11 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.convert.ConverterImpl;
 import org.apache.calcite.rel.core.Aggregate;
-import org.apache.calcite.rel.core.AggregateCall;
-import org.apache.calcite.rel.core.Filter;
-import org.apache.calcite.rel.core.Project;
-import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
-import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.rex.RexDynamicParam;
-import org.apache.calcite.rex.RexLiteral;
-import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.Schemas;
-import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.type.SqlTypeName;
-import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -173,99 +160,8 @@ public class D1ToEnumerableConverter extends ConverterImpl implements Enumerable
             Expressions.constant(labels),
             Expressions.constant(query.paged() ? pageSize() : 0),
             Expressions.constant(query.pageKeyColumn())));
-    List<List<RexCall>> guards = new ArrayList<>();
-    Object[] rowsWithoutInput = guards(getInput(), guards);
-    if (!guards.isEmpty()) {
-      List<RexCall> members = new ArrayList<>();
-      List<Integer> groups = new ArrayList<>();
-      for (int g = 0; g < guards.size(); g++) {
-        for (RexCall member : guards.get(g)) {
-          members.add(member);
-          groups.add(g);
-        }
-      }
-      boolean[] negated = new boolean[members.size()];
-      for (int i = 0; i < negated.length; i++) {
-        negated[i] = members.get(i).getKind() == SqlKind.NOT_EQUALS;
-      }
-      enumerable = builder.append("guarded", Expressions.call(D1Method.GUARDED.method, DataContext.ROOT,
-          Expressions.constant(members.stream().map(m -> literal(m).getValueAs(String.class)).toArray(String[]::new)),
-          Expressions.constant(members.stream().mapToInt(m -> param(m).getIndex()).toArray()),
-          Expressions.constant(negated),
-          Expressions.constant(groups.stream().mapToInt(Integer::intValue).toArray()),
-          Expressions.constant(rowsWithoutInput), enumerable));
-    }
-    builder.add(Expressions.return_(null, enumerable));
+    builder.add(Expressions.return_(null, D1Guards.guard(getInput(), enumerable)));
     return implementor.result(physType, builder.toBlock());
-  }
-
-  /**
-   * Adds to {@code guards} the conjuncts of the filters on the path from {@code rel} to its rows that compare a
-   * VARCHAR literal with a character parameter: {@code 'literal' = ?}, {@code 'literal' <> ?}, or an OR of those
-   * (how {@code IN (?, ?)} arrives), each as the list of its disjuncts. Returns the statement's rows when one of them
-   * is false: none, or for an aggregate without GROUP BY keys on top, its one row over no rows (0 for COUNT, NULL
-   * for SUM, MIN and MAX). The path goes through projections, filters, sorts and aggregates with GROUP BY keys, each
-   * of which has no rows when its input has none, and ends at anything else ({@link D1Runtime#guarded}).
-   */
-  static Object[] guards(RelNode rel, List<List<RexCall>> guards) {
-    Object[] rows = {};
-    RelNode r = rel;
-    if (r instanceof Aggregate top && top.getGroupType() == Aggregate.Group.SIMPLE && top.getGroupCount() == 0) {
-      Object[] row = top.getAggCallList().stream().map(D1ToEnumerableConverter::overNoRows).toArray();
-      if (Arrays.asList(row).contains(NO_VALUE)) {
-        return rows;
-      }
-      rows = new Object[] {row.length == 1 ? row[0] : row}; // one column: the bare value, as D1Runtime's rows
-      r = top.getInput();
-    }
-    for (; ; r = r.getInput(0)) {
-      if (r instanceof Filter filter) {
-        for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-          List<RexNode> disjuncts = RelOptUtil.disjunctions(conjunct);
-          if (disjuncts.stream().allMatch(D1ToEnumerableConverter::isGuard)) {
-            guards.add(disjuncts.stream().map(RexCall.class::cast).toList());
-          }
-        }
-      } else if (!(r instanceof Project || r instanceof Sort || r instanceof D1ExistsFilter
-          || r instanceof Aggregate a && a.getGroupType() == Aggregate.Group.SIMPLE && a.getGroupCount() > 0)) {
-        return rows;
-      }
-    }
-  }
-
-  /** {@code 'literal' = ?} or {@code 'literal' <> ?}, a VARCHAR literal and a character parameter. */
-  private static boolean isGuard(RexNode node) {
-    return (node.getKind() == SqlKind.EQUALS || node.getKind() == SqlKind.NOT_EQUALS)
-        && literal((RexCall) node) != null && param((RexCall) node) != null;
-  }
-
-  /** {@link #overNoRows}: an aggregate whose value over no rows is not known here. */
-  private static final Object NO_VALUE = new Object();
-
-  /** An aggregate call's value over no rows: 0 for COUNT (a BIGINT), NULL for SUM, MIN and MAX. */
-  private static Object overNoRows(AggregateCall call) {
-    switch (call.getAggregation().getKind()) {
-      case COUNT:
-        return call.getType().getSqlTypeName() == SqlTypeName.BIGINT ? (Object) 0L : NO_VALUE;
-      case SUM:
-      case MIN:
-      case MAX:
-        return null;
-      default:
-        return NO_VALUE;
-    }
-  }
-
-  /** The VARCHAR literal operand of a guard candidate, or null. */
-  private static RexLiteral literal(RexCall call) {
-    return call.getOperands().stream().filter(o -> o instanceof RexLiteral l && !l.isNull()
-        && o.getType().getSqlTypeName() == SqlTypeName.VARCHAR).map(RexLiteral.class::cast).findFirst().orElse(null);
-  }
-
-  /** The character parameter operand of a guard candidate, or null. */
-  private static RexDynamicParam param(RexCall call) {
-    return call.getOperands().stream().filter(o -> o instanceof RexDynamicParam
-        && SqlTypeUtil.inCharFamily(o.getType())).map(RexDynamicParam.class::cast).findFirst().orElse(null);
   }
 
   /** Each parameter's value in generated code: a constant, or the user's parameter from the data context. */

@@ -216,6 +216,9 @@ class D1CorpusTest {
             + " and oi2.product_id <> oi.product_id) and not exists (select 1 from order_items oi3"
             + " where oi3.order_id = oi.order_id and oi3.product_id <> oi.product_id and oi3.qty > oi.qty)"
             + " group by c.country", "NOT EXISTS (SELECT", "GROUP BY"),
+        // probed through a UNIQUE column's index (products.sku); every sku is unique, so no row has another
+        all("exists-probed-unique-index", "select p.id from products p where not exists (select 1 from products p2"
+            + " where p2.sku = p.sku and p2.id <> p.id)", "NOT EXISTS (SELECT"),
         // probed through the rowid (customers.id); NULL customer_id and NULL country never match
         all("exists-rowid-nulls", "select o.id from orders o where exists (select 1 from customers c"
             + " where c.id = o.customer_id and c.country <> o.status)", "EXISTS (SELECT"),
